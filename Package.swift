@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+// Reel: one host process (Sources/ReelHost, Sources/reel) that loads its
+// services as dynamic plugins (Plugins/*) through the C ABI in
+// Sources/CReelABI/include/reel_plugin.h.
+import PackageDescription
+
+/// Swift plugins are never unmapped (see reel_plugin.h, REEL_PLUGIN_UNLOADABLE):
+/// -z nodelete makes dlclose of them a no-op even if someone calls it.
+let swiftPluginLinkerSettings: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "-znodelete"])]
+
+let package = Package(
+    name: "Reel",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "reel", targets: ["reel"]),
+        .library(name: "ReelPluginHello", type: .dynamic, targets: ["HelloPlugin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.10.0"..<"5.0.0"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages.
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c",
+                       providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
+
+        // The plugin ABI: one C header, the contract of the whole system.
+        .target(name: "CReelABI"),
+        // protobuf-c code generated from proto/ by tools/gen-proto (committed).
+        .target(name: "CReelProto", dependencies: ["CProtobufC"]),
+        // Small C helpers for the host: JSON <-> protobuf transcoding, GNU shims.
+        .target(name: "CReelSupport", dependencies: ["CProtobufC", "CJansson"]),
+
+        // libpq on its own threads, and the versioned migration runner.
+        .target(name: "ReelPostgres", dependencies: ["CLibPQ"]),
+
+        // Shared Swift helpers for plugins (never linked by the host).
+        .target(name: "ReelPluginKit",
+                dependencies: ["CReelABI", "CProtobufC", "ReelPostgres"]),
+
+        // The host: HTTP on libmicrohttpd, router, auth guard, plugin loader, bus.
+        .target(name: "ReelHost", dependencies: [
+            "CMicroHTTPD", "CReelABI", "CReelSupport", "CProtobufC", "ReelPostgres",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "reel", dependencies: [
+            "ReelHost",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Plugins: one folder each under Plugins/, each a .dynamic product.
+        .target(name: "HelloPlugin",
+                dependencies: ["ReelPluginKit", "CReelProto"],
+                path: "Plugins/hello/Sources",
+                linkerSettings: swiftPluginLinkerSettings),
+
+        // Tests.
+        .testTarget(name: "ReelHostTests",
+                    dependencies: ["ReelHost", "CReelProto", "CReelSupport"]),
+        .testTarget(name: "ReelPostgresTests", dependencies: ["ReelPostgres"]),
+    ]
+)

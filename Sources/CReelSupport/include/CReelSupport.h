@@ -1,0 +1,5 @@
+#ifndef CREELSUPPORT_H
+#define CREELSUPPORT_H
+#include "reel_json.h"
+#include "reel_sys.h"
+#endif

@@ -1,0 +1,15 @@
+#define _GNU_SOURCE
+#include "reel_sys.h"
+#include <pthread.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int64_t reel_sys_gettid(void) { return (int64_t)syscall(SYS_gettid); }
+
+void reel_sys_set_thread_name(const char *name) {
+    char buf[16];
+    strncpy(buf, name, sizeof buf - 1);
+    buf[sizeof buf - 1] = '\0';
+    pthread_setname_np(pthread_self(), buf);
+}
