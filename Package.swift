@@ -41,7 +41,7 @@ let package = Package(
 
         // Shared Swift helpers for plugins (never linked by the host).
         .target(name: "ReelPluginKit",
-                dependencies: ["CReelABI", "CProtobufC", "ReelPostgres"]),
+                dependencies: ["CReelABI", "CProtobufC", "CReelProto", "ReelPostgres"]),
 
         // The host: HTTP on libmicrohttpd, router, auth guard, plugin loader, bus.
         .target(name: "ReelHost", dependencies: [

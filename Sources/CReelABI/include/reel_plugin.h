@@ -6,7 +6,7 @@
  * only (plus protobuf-c for its own messages, if it wants), exports the two
  * functions below, and never links against the host.
  *
- *   const reel_plugin_magic      *reel_plugin_magic(void);
+ *   const reel_magic             *reel_plugin_magic(void);
  *   const reel_plugin_descriptor *reel_plugin_entry(void);
  *
  * Loading, in order (the host runs no other plugin code before step 2 passes):
@@ -35,7 +35,20 @@
  *
  * Threads: the host calls handle() concurrently from many threads. A handler
  * must not block for long: it replies at once or hands the work to its own
- * thread and replies later, from any thread, exactly once.
+ * thread and replies later, from any thread, exactly once. Every host
+ * function is thread-safe and may be called from init() on, until shutdown()
+ * returns (in shutdown() itself only log and config_get).
+ *
+ * Lifetime of a generation (hot-swap): a new version of a plugin is loaded
+ * from a new file, init() runs, then new calls and events go to it. The old
+ * generation keeps serving the calls it already has; it is "in flight" while
+ * any call, queued event or bus_call callback of its own is pending. When
+ * nothing is, its shutdown() runs; no call, event or callback reaches it
+ * after that. on_event() never runs before init() has returned.
+ *
+ * Table entries (reel_method_def, reel_route_def) are frozen for ABI 1: a
+ * later minor version adds per-entry data as new parallel arrays appended to
+ * reel_plugin_descriptor, never by growing these structs.
  */
 #ifndef REEL_PLUGIN_H
 #define REEL_PLUGIN_H
@@ -100,21 +113,26 @@ extern "C" {
 /* ---- Magic: the compatibility check run before any other plugin code ----- */
 /* Exposed through a function because dlsym is only guaranteed for functions.
  * Four uint32_t fields: no padding. */
-typedef struct reel_plugin_magic {
+typedef struct reel_magic {
     uint32_t magic;           /* REEL_MAGIC */
     uint32_t abi_major;       /* REEL_ABI_MAJOR the plugin was built with */
     uint32_t abi_minor;       /* REEL_ABI_MINOR the plugin was built with */
     uint32_t descriptor_size; /* sizeof(reel_plugin_descriptor) it was built with */
-} reel_plugin_magic;
+} reel_magic;
 
 /* Put this once in a C plugin (like PostgreSQL's PG_MODULE_MAGIC). */
+#ifdef __cplusplus
+#define REEL_EXTERN_C extern "C"
+#else
+#define REEL_EXTERN_C
+#endif
 #define REEL_PLUGIN_MAGIC_DEFINE                                             \
-    __attribute__((visibility("default"))) const reel_plugin_magic *         \
+    REEL_EXTERN_C __attribute__((visibility("default"))) const reel_magic *  \
     reel_plugin_magic(void) {                                                \
-        static const reel_plugin_magic m = {REEL_MAGIC, REEL_ABI_MAJOR,      \
-                                            REEL_ABI_MINOR,                  \
-                                            (uint32_t)sizeof(                \
-                                                reel_plugin_descriptor)};    \
+        static const reel_magic m = {REEL_MAGIC, REEL_ABI_MAJOR,             \
+                                     REEL_ABI_MINOR,                         \
+                                     (uint32_t)sizeof(                       \
+                                         reel_plugin_descriptor)};           \
         return &m;                                                           \
     }
 
@@ -256,7 +274,7 @@ typedef struct reel_plugin_descriptor {
 } reel_plugin_descriptor;
 
 /* The two exported functions. */
-typedef const reel_plugin_magic *(*reel_plugin_magic_fn)(void);
+typedef const reel_magic *(*reel_plugin_magic_fn)(void);
 typedef const reel_plugin_descriptor *(*reel_plugin_entry_fn)(void);
 
 #ifdef __cplusplus

@@ -3,4 +3,8 @@
 #define CREELPROTO_H
 #include "reel/hello/v1/hello.pb-c.h"
 #include "reel/helloc/v1/echo.pb-c.h"
+#include "reel/test/v1/presence.pb-c.h"
+#include "reel/test/v1/types.pb-c.h"
+/* The descriptor of a message by full name ("reel.hello.v1.GreetRequest"), or NULL. */
+const ProtobufCMessageDescriptor *reel_proto_message_descriptor(const char *full_name);
 #endif

@@ -1,0 +1,34 @@
+import Foundation
+
+/// GET /healthz: the process is up. GET /readyz: the database answers and
+/// the plugins are loaded (with their versions), else 503.
+struct HealthHandler: Sendable {
+    let registry: PluginRegistry
+    /// Answers whether the database is reachable; nil when none is configured.
+    let databasePing: (@Sendable () async -> Bool)?
+
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return respond(.error(.methodNotAllowed(request.method, allowed: ["GET"]), requestId: request.requestId))
+        }
+        if request.path == "/healthz" {
+            return respond(.json(200, ["status": "ok"]))
+        }
+        let plugins: [[String: Any]] = registry.all.map { generation in
+            ["name": generation.name, "version": generation.version, "generation": generation.number,
+             "sha256": generation.sha256, "file": URL(fileURLWithPath: generation.file).lastPathComponent,
+             "methods": generation.methods.map(\.name), "inFlight": generation.inFlightCount]
+        }
+        let pluginsText = (try? JSONSerialization.data(withJSONObject: plugins, options: [.sortedKeys])) ?? Data("[]".utf8)
+        let pluginCount = plugins.count
+        let ping = databasePing
+        Task {
+            let database: String
+            if let ping { database = await ping() ? "ok" : "unreachable" } else { database = "not configured" }
+            let ready = database == "ok" && pluginCount > 0
+            let text = "{\"status\":\"\(ready ? "ready" : "not ready")\",\"database\":\"\(database)\",\"plugins\":"
+                + String(decoding: pluginsText, as: UTF8.self) + "}"
+            respond(.jsonText(ready ? 200 : 503, text))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// A plugin's JSON route: JSON body + query + path parameters become the
+/// method's protobuf input, the protobuf output goes back as JSON.
+struct JSONRouteHandler {
+    let gateway: Gateway
+
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let requestId = request.requestId
+        let fail: @Sendable (APIError) -> Void = { respond(.error($0, requestId: requestId)) }
+        switch gateway.registry.acquireRoute(method: request.method, path: request.path) {
+        case .notFound: return fail(.notFound("no route for \(request.method) \(request.path)"))
+        case .badPath: return fail(.badRequest("malformed path"))
+        case .methodNotAllowed(let allowed): return fail(.methodNotAllowed(request.method, allowed: allowed))
+        case .found(let target, let parameters):
+            let generation = target.generation
+            let payload: [UInt8]
+            let caller: Caller
+            do {
+                caller = try gateway.authorize(request, for: target.method)
+                payload = try Self.inputPayload(request, target: target, parameters: parameters)
+            } catch {
+                generation.leave()
+                return fail(error)
+            }
+            let route = target.route
+            let output = target.method.output
+            gateway.bus.invoke(generation, target.method, payload: payload, caller: caller, requestId: requestId) { result in
+                var response: HTTPResponse
+                if result.status != .ok {
+                    response = .error(APIError(result.status, result.message.isEmpty ? result.status.codeName : result.message),
+                                      requestId: requestId)
+                } else if route.successStatus == 204 {
+                    response = HTTPResponse(status: 204)
+                } else if let output {
+                    do throws(APIError) {
+                        response = .bytes(route.successStatus, contentType: "application/json",
+                                          try ProtoJSON.json(from: result.payload, as: output))
+                    } catch {
+                        response = .error(error, requestId: requestId)
+                    }
+                } else {
+                    response = .error(APIError(.internal, "the method has no output descriptor"), requestId: requestId)
+                }
+                if let servedBy = result.servedBy { response.headers.append(("Reel-Plugin", servedBy)) }
+                respond(response)
+            }
+        }
+    }
+
+    private static func inputPayload(_ request: HTTPRequest, target: PluginRegistry.RouteTarget,
+                                     parameters: [String: String]) throws(APIError) -> [UInt8] {
+        guard let input = target.method.input else { throw APIError(.internal, "the method has no input descriptor") }
+        if !request.body.isEmpty {
+            let type = request.contentType ?? ""
+            guard type == "application/json" else { throw .unsupportedMediaType(type, expected: "application/json") }
+        }
+        // Query first, then path parameters, so the path wins.
+        var overrides = request.query.map { (name: $0.name, value: $0.value) }
+        overrides += parameters.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        return try ProtoJSON.proto(fromJSON: request.body, overrides: overrides, as: input)
+    }
+}

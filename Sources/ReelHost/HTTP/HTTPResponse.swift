@@ -1,0 +1,44 @@
+import Foundation
+
+/// One HTTP response: status, headers and a complete body.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.last { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    public static func bytes(_ status: Int, contentType: String, _ body: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: body)
+    }
+
+    /// A JSON response from an already-encoded JSON text.
+    public static func jsonText(_ status: Int, _ text: String) -> HTTPResponse {
+        bytes(status, contentType: "application/json", Array(text.utf8))
+    }
+
+    /// A JSON response from a JSON-compatible value (dictionaries, arrays, strings, numbers).
+    public static func json(_ status: Int, _ object: Any) -> HTTPResponse {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return bytes(status, contentType: "application/json", Array(data))
+    }
+
+    /// The web API's error shape: {"error": {"code", "message", "requestId"}}.
+    public static func error(_ error: APIError, requestId: String) -> HTTPResponse {
+        var response = json(error.effectiveHTTPStatus, [
+            "error": ["code": error.status.codeName, "message": error.message, "requestId": requestId],
+        ])
+        if error.effectiveHTTPStatus == 405, let allow = error.message.components(separatedBy: "allowed: ").last {
+            response.headers.append(("Allow", allow))
+        }
+        return response
+    }
+}

@@ -1,0 +1,140 @@
+import CMicroHTTPD
+import Foundation
+
+extension HTTPServer {
+    /// libmicrohttpd's access handler: called once with the headers, then
+    /// once per chunk of body, then once more when the body is complete (and
+    /// again after each resume).
+    func access(connection: OpaquePointer, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?,
+                uploadData: UnsafePointer<CChar>?, uploadDataSize: UnsafeMutablePointer<Int>,
+                conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
+        guard let existing = conCls.pointee else {
+            let headers = Self.values(connection, kind: MHD_ValueKind.HEADER_KIND)
+            let context = RequestContext(
+                connection: connection,
+                method: method.map { String(cString: $0) } ?? "GET",
+                path: url.map { String(cString: $0) } ?? "/",
+                requestId: RequestID.accept(headers["x-request-id"]),
+                remoteAddress: Self.peerAddress(connection))
+            conCls.pointee = Unmanaged.passRetained(context).toOpaque()
+            requestStarted()
+            if let length = headers["content-length"].flatMap(Int.init), length > limits.maxBodyBytes {
+                // Refuse before reading (and before "100 Continue"): nothing is buffered.
+                return queue(.error(.bodyTooLarge(limit: limits.maxBodyBytes), requestId: context.requestId),
+                             context: context)
+            }
+            return MHD_Result.YES
+        }
+        let context = Unmanaged<RequestContext>.fromOpaque(existing).takeUnretainedValue()
+
+        if uploadDataSize.pointee > 0 {
+            let size = uploadDataSize.pointee
+            uploadDataSize.pointee = 0
+            if context.hasResponse { return MHD_Result.YES } // already refused: discard the rest
+            if context.bodyCount + size > limits.maxBodyBytes {
+                _ = context.takeBody()
+                context.setResponse(.error(.bodyTooLarge(limit: limits.maxBodyBytes), requestId: context.requestId))
+                return MHD_Result.YES
+            }
+            if let uploadData {
+                uploadData.withMemoryRebound(to: UInt8.self, capacity: size) {
+                    context.append(UnsafeBufferPointer(start: $0, count: size))
+                }
+            }
+            return MHD_Result.YES
+        }
+
+        if context.markDispatched() && !context.hasResponse {
+            let request = makeRequest(connection: connection, context: context)
+            handler.handle(request) { [context] response in context.complete(response) }
+        }
+        guard let response = context.responseOrSuspend() else { return MHD_Result.YES }
+        return queue(response, context: context)
+    }
+
+    /// Builds the handler's view of a complete request.
+    private func makeRequest(connection: OpaquePointer, context: RequestContext) -> HTTPRequest {
+        let headers = Self.values(connection, kind: MHD_ValueKind.HEADER_KIND)
+        var query: [(name: String, value: String)] = []
+        Self.forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
+            let name = PercentDecoding.decode(Substring(key), plusIsSpace: true) ?? key
+            let decoded = value.flatMap { PercentDecoding.decode(Substring($0), plusIsSpace: true) } ?? (value ?? "")
+            query.append((name, decoded))
+        }
+        return HTTPRequest(method: context.method, path: context.path, query: query, headers: headers,
+                           body: context.takeBody(), requestId: context.requestId,
+                           remoteAddress: context.remoteAddress)
+    }
+
+    /// Hands a response to libmicrohttpd, adding the headers every response carries.
+    private func queue(_ response: HTTPResponse, context: RequestContext) -> MHD_Result {
+        var body = response.body
+        let mhdResponse = body.withUnsafeMutableBytes { raw in
+            MHD_create_response_from_buffer(raw.count, raw.baseAddress, MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
+        }
+        guard let mhdResponse else { return MHD_Result.NO }
+        defer { MHD_destroy_response(mhdResponse) }
+        for (name, value) in response.headers { _ = MHD_add_response_header(mhdResponse, name, value) }
+        _ = MHD_add_response_header(mhdResponse, "X-Request-Id", context.requestId)
+        if stopping.isSet { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
+        context.recordSent(status: response.status, bytes: body.count, servedBy: response.header("Reel-Plugin"))
+        return MHD_queue_response(context.connection, UInt32(response.status), mhdResponse)
+    }
+
+    /// Called when libmicrohttpd is done with a request (sent, or the client left).
+    func finished(_ context: RequestContext) {
+        requestEnded()
+        AccessLog.write(context)
+    }
+
+    static func values(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [String: String] {
+        var result: [String: String] = [:]
+        forEachValue(connection, kind: kind) { key, value in result[key.lowercased()] = value ?? "" }
+        return result
+    }
+
+    static func forEachValue(_ connection: OpaquePointer, kind: MHD_ValueKind, _ body: (String, String?) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            let box = ValueVisitor(body)
+            let unmanaged = Unmanaged.passRetained(box)
+            defer { unmanaged.release() }
+            _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
+                guard let cls, let key else { return MHD_Result.YES }
+                let visitor = Unmanaged<ValueVisitor>.fromOpaque(cls).takeUnretainedValue()
+                visitor.visit(String(cString: key), value.map { String(cString: $0) })
+                return MHD_Result.YES
+            }, unmanaged.toOpaque())
+        }
+    }
+
+    static func peerAddress(_ connection: OpaquePointer) -> String {
+        guard let address = reel_mhd_client_addr(connection) else { return "" }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        let length = address.pointee.sa_family == sa_family_t(AF_INET6)
+            ? socklen_t(MemoryLayout<sockaddr_in6>.size) : socklen_t(MemoryLayout<sockaddr_in>.size)
+        guard getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 else { return "" }
+        return String(cString: host)
+    }
+}
+
+/// Carries a Swift closure through libmicrohttpd's iterator callback.
+private final class ValueVisitor {
+    let visit: (String, String?) -> Void
+    init(_ visit: @escaping (String, String?) -> Void) { self.visit = visit }
+}
+
+enum RequestID {
+    /// Keeps a client-supplied id if it is short and plain, else makes one.
+    static func accept(_ supplied: String?) -> String {
+        if let supplied, (1...64).contains(supplied.utf8.count),
+           supplied.utf8.allSatisfy({ isalnum(Int32($0)) != 0 || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }) {
+            return supplied
+        }
+        return make()
+    }
+
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(format: "%016llx%016llx", generator.next() as UInt64, generator.next() as UInt64)
+    }
+}

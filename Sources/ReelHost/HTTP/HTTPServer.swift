@@ -1,0 +1,116 @@
+import CMicroHTTPD
+import Foundation
+import Logging
+
+/// Errors starting the HTTP server.
+public enum HTTPServerError: Error, CustomStringConvertible {
+    case cannotStart(host: String, port: UInt16)
+    case badAddress(String)
+
+    public var description: String {
+        switch self {
+        case .cannotStart(let host, let port): "cannot listen on \(host):\(port) (in use, or not permitted)"
+        case .badAddress(let a): "REEL_HTTP_HOST '\(a)' is not an IPv4 address"
+        }
+    }
+}
+
+/// The HTTP front door on libmicrohttpd: a thread pool on epoll, connection
+/// limits and timeouts, a body-size limit, suspended connections for answers
+/// that come later, a request id and an access-log line per request, and a
+/// graceful stop that drains in-flight requests.
+public final class HTTPServer: @unchecked Sendable {
+    struct Limits {
+        var maxBodyBytes: Int
+        var threads: Int
+        var connectionLimit: Int
+        var connectionTimeoutSeconds: Int
+        var perConnectionMemoryBytes: Int
+    }
+
+    let handler: HTTPHandler
+    let limits: Limits
+    let logger = Logger(label: "reel.http")
+    private var daemon: OpaquePointer?
+    private let inFlight = InFlightCounter()
+    /// Set once a stop has begun: responses then ask clients to close.
+    let stopping = AtomicFlag()
+    public private(set) var port: UInt16 = 0
+
+    init(handler: HTTPHandler, limits: Limits) {
+        self.handler = handler
+        self.limits = limits
+    }
+
+    public func start(host: String, port: UInt16) throws {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw HTTPServerError.badAddress(host) }
+        // libmicrohttpd copies the address during start, so a local is fine.
+        let started: OpaquePointer? = withUnsafePointer(to: &address) { addressPointer in
+            var options: [MHD_OptionItem] = [
+                MHD_OptionItem(option: MHD_OPTION.THREAD_POOL_SIZE, value: limits.threads, ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.CONNECTION_LIMIT, value: limits.connectionLimit, ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.CONNECTION_TIMEOUT, value: limits.connectionTimeoutSeconds, ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.CONNECTION_MEMORY_LIMIT, value: limits.perConnectionMemoryBytes, ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.LISTEN_BACKLOG_SIZE, value: 1024, ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.SOCK_ADDR, value: 0,
+                               ptr_value: UnsafeMutableRawPointer(mutating: addressPointer)),
+                MHD_OptionItem(option: MHD_OPTION.NOTIFY_COMPLETED,
+                               value: unsafeBitCast(requestCompletedCallback as MHD_RequestCompletedCallback, to: Int.self),
+                               ptr_value: Unmanaged.passUnretained(self).toOpaque()),
+                MHD_OptionItem(option: MHD_OPTION.UNESCAPE_CALLBACK,
+                               value: unsafeBitCast(keepEscapedCallback as UnescapeCallback, to: Int.self),
+                               ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil),
+            ]
+            let flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
+            return options.withUnsafeMutableBufferPointer { items in
+                reel_mhd_start(UInt32(flags), port, accessHandlerCallback,
+                               Unmanaged.passUnretained(self).toOpaque(), items.baseAddress)
+            }
+        }
+        guard let started else { throw HTTPServerError.cannotStart(host: host, port: port) }
+        daemon = started
+        self.port = reel_mhd_bound_port(started)
+        logger.info("listening", metadata: ["address": "\(host):\(self.port)", "threads": "\(limits.threads)"])
+    }
+
+    /// Stops accepting connections, waits up to `grace` seconds for in-flight
+    /// requests to be answered, then closes every connection.
+    public func stop(grace: Double) {
+        guard let daemon else { return }
+        stopping.set()
+        let listenFD = MHD_quiesce_daemon(daemon)
+        let deadline = Date().addingTimeInterval(grace)
+        while inFlight.value > 0 && Date() < deadline { usleep(10_000) }
+        if inFlight.value > 0 {
+            logger.warning("stopping with requests still in flight", metadata: ["inFlight": "\(inFlight.value)"])
+        }
+        MHD_stop_daemon(daemon)
+        if listenFD >= 0 { close(listenFD) }
+        self.daemon = nil
+        logger.info("stopped")
+    }
+
+    var inFlightCount: Int { inFlight.value }
+    func requestStarted() { inFlight.add(1) }
+    func requestEnded() { inFlight.add(-1) }
+}
+
+/// A counter shared by libmicrohttpd's threads.
+final class InFlightCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func add(_ delta: Int) { lock.withLock { count += delta } }
+}
+
+/// A flag set once, read from any thread.
+final class AtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    var isSet: Bool { lock.withLock { flag } }
+    func set() { lock.withLock { flag = true } }
+}

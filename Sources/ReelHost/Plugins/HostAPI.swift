@@ -1,0 +1,81 @@
+import CReelABI
+import Foundation
+import Logging
+
+/// The table of host functions every plugin receives (reel_host_api). One
+/// table for all plugins: each function finds its plugin through `reel_host *`.
+enum HostAPI {
+    nonisolated(unsafe) static let table: UnsafePointer<reel_host_api> = {
+        let table = UnsafeMutablePointer<reel_host_api>.allocate(capacity: 1)
+        table.initialize(to: reel_host_api())
+        table.pointee.struct_size = UInt32(MemoryLayout<reel_host_api>.size)
+        table.pointee.abi_minor = UInt32(REEL_ABI_MINOR)
+        table.pointee.log = hostLog
+        table.pointee.config_get = hostConfigGet
+        table.pointee.reply = hostReply
+        table.pointee.bus_call = hostBusCall
+        table.pointee.publish = hostPublish
+        return UnsafePointer(table)
+    }()
+}
+
+private let hostLog: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?) -> Void = { host, level, message in
+    guard let context = HostContext.from(host) else { return }
+    let text = message.map { String(cString: $0) } ?? ""
+    let swiftLevel: Logger.Level = switch level {
+    case ..<REEL_LOG_INFO: .debug
+    case ..<REEL_LOG_WARN: .info
+    case ..<REEL_LOG_ERROR: .warning
+    default: .error
+    }
+    context.logger.log(level: swiftLevel, "\(text)")
+}
+
+private let hostConfigGet: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> UnsafePointer<CChar>? = { host, key in
+    guard let context = HostContext.from(host), let key else { return nil }
+    return context.configValue(String(cString: key))
+}
+
+private let hostReply: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<UInt8>?, Int) -> Void = {
+    reply, status, message, payload, length in
+    let result = BusResult(
+        status: ReelStatus(rawValue: status),
+        message: message.map { String(cString: $0) } ?? "",
+        payload: payload.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? [])
+    PendingCalls.shared.complete(token: UInt(bitPattern: reply), with: result)
+}
+
+private let hostBusCall: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<UInt8>?, Int,
+                                         reel_bus_callback?, UnsafeMutableRawPointer?) -> Void = {
+    host, method, payload, length, callback, userData in
+    guard let callback else { return }
+    guard let context = HostContext.from(host), let method else {
+        callback(userData, REEL_INVALID_ARGUMENT, "bus_call needs a host and a method", nil, 0)
+        return
+    }
+    let bytes = payload.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []
+    // The calling generation stays in flight until its callback has run.
+    let caller = context.generation
+    guard caller?.enter() ?? true else {
+        callback(userData, REEL_UNAVAILABLE, "the calling plugin generation has been retired", nil, 0)
+        return
+    }
+    let userDataBits = UInt(bitPattern: userData)
+    context.bus.call(method: String(cString: method), payload: bytes, caller: .internal,
+                     requestId: "bus-" + RequestID.make()) { result in
+        result.message.withCString { messagePointer in
+            result.payload.withUnsafeBufferPointer { buffer in
+                callback(UnsafeMutableRawPointer(bitPattern: userDataBits), result.status.rawValue,
+                         result.status == .ok ? nil : messagePointer, buffer.baseAddress, buffer.count)
+            }
+        }
+        caller?.leave()
+    }
+}
+
+private let hostPublish: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<UInt8>?, Int) -> Int32 = {
+    host, topic, payload, length in
+    guard let context = HostContext.from(host), let topic else { return 0 }
+    let bytes = payload.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []
+    return Int32(context.bus.publish(topic: String(cString: topic), payload: bytes))
+}

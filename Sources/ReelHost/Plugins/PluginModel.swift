@@ -1,0 +1,76 @@
+import CReelABI
+
+/// A borrowed pointer into a plugin image (a protobuf-c descriptor). Safe to
+/// share because the image stays mapped for as long as its generation is
+/// referenced, and the pointee is immutable static data.
+public struct PluginPointer: @unchecked Sendable {
+    public let raw: UnsafeRawPointer
+}
+
+/// Who is calling: decided by the host's auth guard, never by a plugin.
+public struct Caller: Sendable, Equatable {
+    public var userId: String
+    public var role: String
+
+    public init(userId: String, role: String) {
+        self.userId = userId
+        self.role = role
+    }
+
+    public static let anonymous = Caller(userId: "", role: "")
+    /// Another plugin, over the bus.
+    public static let `internal` = Caller(userId: "", role: "internal")
+}
+
+/// An access requirement (REEL_ACCESS_* of reel_plugin.h).
+public enum Access: Int32, Sendable {
+    case `public` = 0, user = 1, creator = 2, admin = 3, ownerOrAdmin = 4, `internal` = 5
+
+    public var name: String {
+        switch self {
+        case .public: "public"
+        case .user: "user"
+        case .creator: "creator"
+        case .admin: "admin"
+        case .ownerOrAdmin: "owner-or-admin"
+        case .internal: "internal"
+        }
+    }
+}
+
+/// One bus method of a plugin, copied out of its descriptor.
+public struct MethodInfo: Sendable {
+    public let name: String
+    public let index: UInt32
+    public let access: Access
+    public let input: PluginPointer?
+    public let output: PluginPointer?
+}
+
+/// One JSON route of a plugin, copied out of its descriptor.
+public struct RouteInfo: Sendable {
+    public let httpMethod: String
+    public let pattern: RoutePattern
+    public let method: String
+    public let successStatus: Int
+}
+
+/// The result of a bus call, owned by Swift (copied from the plugin).
+public struct BusResult: Sendable {
+    public var status: ReelStatus
+    public var message: String
+    public var payload: [UInt8]
+    /// "name/version#generation" of the plugin that answered, if any.
+    public var servedBy: String?
+
+    public init(status: ReelStatus, message: String = "", payload: [UInt8] = [], servedBy: String? = nil) {
+        self.status = status
+        self.message = message
+        self.payload = payload
+        self.servedBy = servedBy
+    }
+
+    public static func error(_ status: ReelStatus, _ message: String) -> BusResult {
+        BusResult(status: status, message: message)
+    }
+}

@@ -1,0 +1,101 @@
+/// A path pattern such as "/api/v1/videos/{id}": literal segments and named
+/// parameters, each matching exactly one path segment.
+public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
+    enum Segment: Hashable, Sendable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    let segments: [Segment]
+    public let description: String
+
+    public init?(_ pattern: String) {
+        guard pattern.hasPrefix("/") else { return nil }
+        var segments: [Segment] = []
+        for part in pattern.split(separator: "/", omittingEmptySubsequences: true) {
+            if part.hasPrefix("{") && part.hasSuffix("}") && part.count > 2 {
+                segments.append(.parameter(String(part.dropFirst().dropLast())))
+            } else if part.contains("{") || part.contains("}") {
+                return nil
+            } else {
+                segments.append(.literal(String(part)))
+            }
+        }
+        self.segments = segments
+        self.description = pattern
+    }
+
+    /// Matches decoded path segments; returns the parameters or nil.
+    func match(_ path: [String]) -> [String: String]? {
+        guard path.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (segment, value) in zip(segments, path) {
+            switch segment {
+            case .literal(let literal): if literal != value { return nil }
+            case .parameter(let name): parameters[name] = value
+            }
+        }
+        return parameters
+    }
+}
+
+/// Routes (HTTP method, path) to a target. Literal segments win over
+/// parameters, so "/videos/mine" beats "/videos/{id}".
+public struct Router<Target: Sendable>: Sendable {
+    public enum Match {
+        case found(Target, parameters: [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+        case badPath
+    }
+
+    private var routes: [(method: String, pattern: RoutePattern, target: Target)] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { routes.isEmpty }
+
+    /// Adds a route; false if the same method and pattern is already taken.
+    @discardableResult
+    public mutating func add(_ method: String, _ pattern: RoutePattern, _ target: Target) -> Bool {
+        if routes.contains(where: { $0.method == method && $0.pattern.segments == pattern.segments }) { return false }
+        routes.append((method, pattern, target))
+        // More literal segments first: the most specific pattern wins.
+        routes.sort { Self.specificity($0.pattern) > Self.specificity($1.pattern) }
+        return true
+    }
+
+    public func match(method: String, path rawPath: String) -> Match {
+        guard let path = Self.decodeSegments(rawPath) else { return .badPath }
+        var allowed: [String] = []
+        for route in routes {
+            guard route.pattern.match(path) != nil else { continue }
+            if route.method == method || (method == "HEAD" && route.method == "GET"), let parameters = route.pattern.match(path) {
+                return .found(route.target, parameters: parameters)
+            }
+            allowed.append(route.method)
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: Array(Set(allowed)).sorted())
+    }
+
+    /// Splits a raw path into percent-decoded segments. Nil for malformed
+    /// escapes, and for segments that decode to "." / ".." or contain "/"
+    /// or NUL: such a path never names a resource.
+    static func decodeSegments(_ rawPath: String) -> [String]? {
+        var result: [String] = []
+        for raw in rawPath.split(separator: "/", omittingEmptySubsequences: true) {
+            guard let segment = PercentDecoding.decode(raw, plusIsSpace: false),
+                  segment != ".", segment != "..",
+                  !segment.contains("/"), !segment.contains("\0") else { return nil }
+            result.append(segment)
+        }
+        return result
+    }
+
+    private static func specificity(_ pattern: RoutePattern) -> Int {
+        pattern.segments.reduce(0) { count, segment in
+            if case .literal = segment { return count + 1 }
+            return count
+        }
+    }
+}

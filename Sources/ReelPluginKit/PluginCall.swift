@@ -1,0 +1,13 @@
+/// One call to a plugin method, copied out of the host's reel_request.
+public struct PluginCall: Sendable {
+    public let method: String
+    public let payload: [UInt8]
+    public let requestId: String
+    /// "" when anonymous.
+    public let callerUserId: String
+    /// "", "viewer", "creator", "admin" or "internal".
+    public let callerRole: String
+
+    public var isAdmin: Bool { callerRole == "admin" }
+    public var isInternal: Bool { callerRole == "internal" }
+}

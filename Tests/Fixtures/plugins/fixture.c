@@ -1,0 +1,93 @@
+/*
+ * One minimal, valid plugin that each broken fixture bends in exactly one way
+ * (see the Makefile, one -D per fixture):
+ *
+ *   FIXTURE_NAME="..."        descriptor name; also the only method's service
+ *   FIXTURE_MAGIC=0x...       magic value            (default REEL_MAGIC)
+ *   FIXTURE_ABI_MAJOR=n       reported ABI major     (default REEL_ABI_MAJOR)
+ *   FIXTURE_ABI_MINOR=n       reported ABI minor     (default REEL_ABI_MINOR)
+ *   FIXTURE_NO_MAGIC          no reel_plugin_magic symbol at all
+ *   FIXTURE_NO_ENTRY          no reel_plugin_entry symbol
+ *   FIXTURE_INIT_RESULT=n     what init() returns    (default 0)
+ *
+ * Otherwise it serves one PUBLIC method, "reel.test.v1.FixtureService/Ping",
+ * answering REEL_OK with an empty payload, and is REEL_PLUGIN_UNLOADABLE.
+ */
+#include <stdlib.h>
+
+#include "reel_plugin.h"
+
+#ifndef FIXTURE_NAME
+#error "FIXTURE_NAME is required"
+#endif
+#ifndef FIXTURE_MAGIC
+#define FIXTURE_MAGIC REEL_MAGIC
+#endif
+#ifndef FIXTURE_ABI_MAJOR
+#define FIXTURE_ABI_MAJOR REEL_ABI_MAJOR
+#endif
+#ifndef FIXTURE_ABI_MINOR
+#define FIXTURE_ABI_MINOR REEL_ABI_MINOR
+#endif
+#ifndef FIXTURE_INIT_RESULT
+#define FIXTURE_INIT_RESULT 0
+#endif
+
+#ifndef FIXTURE_NO_MAGIC
+/* Written out rather than REEL_PLUGIN_MAGIC_DEFINE, to bend its values. */
+__attribute__((visibility("default"))) const reel_magic *reel_plugin_magic(void) {
+    static const reel_magic m = {
+        FIXTURE_MAGIC, FIXTURE_ABI_MAJOR, FIXTURE_ABI_MINOR,
+        (uint32_t)sizeof(reel_plugin_descriptor)};
+    return &m;
+}
+#endif
+
+typedef struct fixture_state {
+    const reel_host_api *api;
+} fixture_state;
+
+static int32_t fixture_init(reel_host *host, const reel_host_api *api, void **state) {
+    (void)host;
+    if (FIXTURE_INIT_RESULT != 0) return FIXTURE_INIT_RESULT;
+    fixture_state *s = malloc(sizeof *s);
+    if (s == NULL) return 1;
+    s->api = api;
+    *state = s;
+    return 0;
+}
+
+static void fixture_shutdown(void *state) { free(state); }
+
+static void fixture_handle(void *state, const reel_request *request, reel_reply *reply) {
+    (void)request;
+    const fixture_state *s = state;
+    s->api->reply(reply, REEL_OK, NULL, NULL, 0);
+}
+
+static const reel_method_def methods[] = {
+    {"reel.test.v1.FixtureService/Ping", REEL_ACCESS_PUBLIC, NULL, NULL},
+};
+
+static const reel_plugin_descriptor descriptor = {
+    .struct_size = sizeof(reel_plugin_descriptor),
+    .flags = REEL_PLUGIN_UNLOADABLE,
+    .name = FIXTURE_NAME,
+    .version = "0.0.1",
+    .description = "deliberately broken fixture plugin (Tests/Fixtures/plugins)",
+    .init = fixture_init,
+    .shutdown = fixture_shutdown,
+    .handle = fixture_handle,
+    .methods = methods,
+    .method_count = sizeof methods / sizeof methods[0],
+};
+
+#ifndef FIXTURE_NO_ENTRY
+__attribute__((visibility("default"))) const reel_plugin_descriptor *
+reel_plugin_entry(void) {
+    return &descriptor;
+}
+#else
+/* Keep the descriptor referenced so -Werror=unused does not trip. */
+__attribute__((used)) static const void *const keep_descriptor = &descriptor;
+#endif

@@ -1,0 +1,67 @@
+import XCTest
+@testable import ReelHost
+
+/// The loader against deliberately broken plugins (Tests/Fixtures/plugins,
+/// built by tools/dev test into REEL_TEST_FIXTURES).
+final class PluginLoaderTests: XCTestCase {
+    private var fixtures: String!
+    private var cache: String!
+
+    override func setUpWithError() throws {
+        let env = ProcessInfo.processInfo.environment
+        fixtures = try XCTUnwrap(env["REEL_TEST_FIXTURES"], "run through tools/dev test (REEL_TEST_FIXTURES is unset)")
+        cache = NSTemporaryDirectory() + "reel-loader-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: cache)
+    }
+
+    private func refusal(_ file: String) -> String {
+        do {
+            _ = try LoadedLibrary(file: "\(fixtures!)/\(file)", cacheDir: cache)
+            return "loaded"
+        } catch {
+            return error.description
+        }
+    }
+
+    func testEachBrokenPluginIsRefusedWithAClearReason() {
+        XCTAssertTrue(refusal("bad-magic.so").contains("bad magic"), refusal("bad-magic.so"))
+        XCTAssertTrue(refusal("abi-major.so").contains("host has ABI 1.0, plugin was built for ABI 99"), refusal("abi-major.so"))
+        XCTAssertTrue(refusal("abi-minor-newer.so").contains("only has 1.0"), refusal("abi-minor-newer.so"))
+        XCTAssertTrue(refusal("no-entry.so").contains("reel_plugin_entry"), refusal("no-entry.so"))
+        XCTAssertTrue(refusal("no-magic.so").contains("reel_plugin_magic"), refusal("no-magic.so"))
+        XCTAssertTrue(refusal("bad-name.so").contains("name 'Bad Name!'"), refusal("bad-name.so"))
+        XCTAssertTrue(refusal("not-elf.so").contains("dlopen failed"), refusal("not-elf.so"))
+        XCTAssertTrue(refusal("missing.so").contains("cannot read"), refusal("missing.so"))
+    }
+
+    func testAValidPluginIsCopiedToAContentAddressedPath() throws {
+        let plugins = try XCTUnwrap(ProcessInfo.processInfo.environment["REEL_TEST_PLUGINS"])
+        let library = try LoadedLibrary(file: "\(plugins)/hello-c.so", cacheDir: cache)
+        XCTAssertEqual(library.name, "hello-c")
+        XCTAssertEqual(library.sha256.count, 64)
+        XCTAssertTrue(library.loadedPath.hasSuffix("hello-c-\(library.sha256.prefix(16)).so"))
+        XCTAssertTrue(library.unloadable)
+        XCTAssertEqual(library.methods.map(\.name), ["reel.helloc.v1.EchoService/Echo", "reel.helloc.v1.EchoService/Stats"])
+        XCTAssertEqual(library.routes.map { "\($0.httpMethod) \($0.pattern)" }, ["POST /api/v1/echo", "GET /api/v1/echo/stats"])
+    }
+
+    func testFailingInitIsRefusedByTheManager() throws {
+        let dir = NSTemporaryDirectory() + "reel-plugins-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: "\(fixtures!)/failing-init.so", toPath: "\(dir)/failing-init.so")
+        let config = HostConfig(environment: ["REEL_DATA_DIR": cache, "REEL_PLUGINS_DIR": dir])
+        let registry = PluginRegistry()
+        let manager = PluginManager(config: config, registry: registry, bus: Bus(registry: registry, callTimeoutSeconds: 5))
+        let outcomes = manager.scan()
+        XCTAssertEqual(outcomes.count, 1)
+        guard case .refused(let file, let reason) = outcomes[0] else { return XCTFail("\(outcomes)") }
+        XCTAssertEqual(file, "failing-init.so")
+        XCTAssertTrue(reason.contains("init() refused"), reason)
+        XCTAssertTrue(registry.all.isEmpty)
+    }
+}

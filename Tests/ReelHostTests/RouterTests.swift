@@ -1,0 +1,67 @@
+import XCTest
+@testable import ReelHost
+
+final class RouterTests: XCTestCase {
+    private func router() -> Router<String> {
+        var router = Router<String>()
+        router.add("GET", RoutePattern("/api/v1/videos/{id}")!, "video")
+        router.add("GET", RoutePattern("/api/v1/videos/mine")!, "mine")
+        router.add("PATCH", RoutePattern("/api/v1/videos/{id}")!, "edit")
+        router.add("GET", RoutePattern("/api/v1/videos")!, "list")
+        return router
+    }
+
+    func testLiteralSegmentsWinOverParameters() {
+        guard case .found(let target, let parameters) = router().match(method: "GET", path: "/api/v1/videos/mine") else {
+            return XCTFail("no match")
+        }
+        XCTAssertEqual(target, "mine")
+        XCTAssertEqual(parameters, [:])
+    }
+
+    func testParametersArePercentDecodedPerSegment() {
+        guard case .found(let target, let parameters) = router().match(method: "GET", path: "/api/v1/videos/a%20b") else {
+            return XCTFail("no match")
+        }
+        XCTAssertEqual(target, "video")
+        XCTAssertEqual(parameters, ["id": "a b"])
+    }
+
+    func testEncodedSlashAndDotSegmentsNeverMatch() {
+        for path in ["/api/v1/videos/a%2Fb", "/api/v1/videos/..", "/api/v1/videos/%2e%2e", "/api/v1/videos/%00", "/api/v1/videos/%zz"] {
+            guard case .badPath = router().match(method: "GET", path: path) else { return XCTFail("\(path) was not refused") }
+        }
+    }
+
+    func testWrongMethodListsAllowedMethods() {
+        guard case .methodNotAllowed(let allowed) = router().match(method: "DELETE", path: "/api/v1/videos/7") else {
+            return XCTFail("expected 405")
+        }
+        XCTAssertEqual(allowed, ["GET", "PATCH"])
+    }
+
+    func testHeadMatchesGetAndUnknownPathIsNotFound() {
+        guard case .found(let target, _) = router().match(method: "HEAD", path: "/api/v1/videos") else { return XCTFail("HEAD") }
+        XCTAssertEqual(target, "list")
+        guard case .notFound = router().match(method: "GET", path: "/api/v2/nothing") else { return XCTFail("expected 404") }
+    }
+
+    func testDuplicateRouteIsRefused() {
+        var router = router()
+        XCTAssertFalse(router.add("GET", RoutePattern("/api/v1/videos/{other}")!, "dup"))
+        XCTAssertTrue(router.add("DELETE", RoutePattern("/api/v1/videos/{id}")!, "delete"))
+    }
+
+    func testMalformedPatternsAreRejected() {
+        XCTAssertNil(RoutePattern("no/leading/slash"))
+        XCTAssertNil(RoutePattern("/api/{broken"))
+        XCTAssertNil(RoutePattern("/api/x{id}"))
+    }
+
+    func testQueryParsing() {
+        let parsed = PercentDecoding.parseQuery("a=1&b=x%20y+z&flag&c=%E2%82%AC")
+        XCTAssertEqual(parsed?.map(\.name), ["a", "b", "flag", "c"])
+        XCTAssertEqual(parsed?.map(\.value), ["1", "x y z", "", "€"])
+        XCTAssertNil(PercentDecoding.parseQuery("a=%ff%fe"), "invalid UTF-8 is refused")
+    }
+}

@@ -1,0 +1,80 @@
+"""Graceful shutdown: SIGTERM stops new connections, answers every request
+already in flight, shuts the plugins down, and exits 0."""
+import socket
+import threading
+
+import requests
+
+from reelhost import msg, read_response
+
+IN_FLIGHT = 4
+
+
+def open_request(port: int, text: str) -> tuple[socket.socket, bytes]:
+    """Sends the head of a POST with `Expect: 100-continue` and waits for the
+    host's "100 Continue": from then on the host counts the request as in
+    flight. Returns the socket and the body still to send."""
+    body = ('{"text": "%s"}' % text).encode()
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sock.sendall((f"POST /api/v1/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n").encode())
+    interim = b""
+    while b"\r\n\r\n" not in interim:
+        chunk = sock.recv(1024)
+        assert chunk, "connection closed before 100 Continue"
+        interim += chunk
+    assert interim.startswith(b"HTTP/1.1 100"), interim
+    return sock, body
+
+
+def test_sigterm_answers_in_flight_requests_and_exits_0(start_host):
+    host = start_host()
+
+    # Background load on keep-alive connections until the host goes away.
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def load():
+        with requests.Session() as session:
+            while not stop.is_set():
+                try:
+                    statuses.append(session.post(host.url("/api/v1/hello"), json={"name": "shutdown-load"}, timeout=30).status_code)
+                except requests.ConnectionError:
+                    return  # the host stopped accepting: expected once SIGTERM is in
+
+    workers = [threading.Thread(target=load) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+
+    # Requests the host has started (headers read) but not answered: the body is still to come.
+    pending = [open_request(host.port, f"in flight {i}") for i in range(IN_FLIGHT)]
+
+    host.terminate()
+    stopping = host.wait_for_log(lambda e: msg(e) == "stopping", what="the host to begin stopping")
+    assert int(stopping["inFlight"]) >= IN_FLIGHT
+
+    # The host waits for them: finish sending, every one gets its 200.
+    for i, (sock, body) in enumerate(pending):
+        with sock:
+            sock.sendall(body)
+            response = read_response(sock)
+        assert response.status == 200, response.body
+        assert response.json()["text"] == f"hello-c 1.0.0: in flight {i}"
+        assert response.headers.get("connection", "").lower() == "close"
+
+    stop.set()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert statuses and all(s == 200 for s in statuses), statuses
+
+    assert host.wait_exit() == 0
+    host.wait_for_log(lambda e: msg(e) == "stopped" and e.get("logger") == "reel.host")
+    assert not host.find_logs(lambda e: "still in flight" in msg(e) or "did not finish" in msg(e))
+
+
+def test_sigterm_on_an_idle_host_exits_0(start_host):
+    host = start_host()
+    host.terminate()
+    assert host.wait_exit() == 0
+    logged = [msg(e) for e in host.logs()]
+    assert "stopping" in logged and "stopped" in logged
