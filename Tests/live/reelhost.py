@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 import requests
@@ -76,7 +76,8 @@ def _database_url(base: str, name: str) -> str:
         return f"{base} dbname={name}"
     parts = urlsplit(base)
     query = [(k, name if k == "dbname" else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, urlencode(query, safe="/"), parts.fragment))
+    url = f"{parts.scheme}://{parts.netloc}/{name}"  # (urlunsplit drops "//" before an empty host)
+    return url + (f"?{urlencode(query, safe='/')}" if query else "")
 
 
 @dataclass
@@ -160,6 +161,7 @@ class Host:
         self.http = requests.Session()
         self.starts = 0
         self._log_offset = 0
+        self.terminated = False
         self._parsed: list[dict] = []
         self._parsed_bytes = 0
         self.port = 0
@@ -179,7 +181,6 @@ class Host:
                 "REEL_PLUGINS_DIR": str(self.plugins_dir),
                 "REEL_DATABASE_URL": self.database_url,
                 "REEL_PLUGIN_WATCH_SECONDS": WATCH_SECONDS,
-                "REEL_HTTP_THREADS": "4",
             })
             environment.update(self.extra_env)
             self.starts += 1
@@ -188,6 +189,7 @@ class Host:
                 self.process = subprocess.Popen([str(self.reel.bin), "serve"], env=environment, cwd=self.root,
                                                 stdin=subprocess.DEVNULL, stdout=log, stderr=log)
             self.exit_code = None
+            self.terminated = False
             if self._wait_healthy():
                 return self
             if "cannot listen" not in self.log_text(since_start=True):
@@ -212,6 +214,7 @@ class Host:
     def terminate(self) -> None:
         """Sends SIGTERM (graceful stop) without waiting."""
         assert self.process is not None
+        self.terminated = True
         self.process.send_signal(signal.SIGTERM)
 
     def wait_exit(self, timeout: float = STOP_TIMEOUT) -> int:
@@ -228,11 +231,12 @@ class Host:
         """SIGTERM; asserts a clean exit (code 0) within 20 s."""
         if self.process is None or self.exit_code is not None:
             return
-        if self.process.poll() is not None:
+        if self.process.poll() is not None and not self.terminated:
             self.exit_code = self.process.returncode
             raise AssertionError(f"the host died before the end of the test (exit code {self.exit_code}); "
                                  f"log tail:\n{self.log_text()[-3000:]}")
-        self.terminate()
+        if not self.terminated:
+            self.terminate()
         code = self.wait_exit()
         self.http.close()
         assert code == 0, f"the host exited with {code} after SIGTERM; log tail:\n{self.log_text()[-3000:]}"

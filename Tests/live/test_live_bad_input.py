@@ -103,9 +103,12 @@ def test_too_large_chunked(host):
 
 
 def test_too_large_on_rpc(host):
-    response = host.post(ECHO_RPC, data=b"\n" + b"\x80\x40" + b"x" * 8192, headers={"Content-Type": "application/proto"})
+    response = host.post(ECHO_RPC, data=b"\x0a\x80\x40" + b"x" * 8192, headers={"Content-Type": "application/proto"})
     assert response.status_code == 413
-    assert response.json()["error"]["code"] == "resource_exhausted"
+    body = response.json()
+    # The HTTP layer refuses before routing, so /rpc gets the web error shape
+    # today; Connect's own shape would be {"code", "message"}. Either is clear.
+    assert body.get("code", body.get("error", {}).get("code")) == "resource_exhausted", body
 
 
 # -- routing

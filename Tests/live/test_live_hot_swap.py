@@ -44,6 +44,7 @@ def finish_wrk(process: subprocess.Popen) -> dict:
     assert "Non-2xx or 3xx responses" not in output, output
     assert "Socket errors" not in output, output
     assert result["requests"] > 0, output
+    print(output)
     return result
 
 
@@ -103,6 +104,7 @@ def test_hot_swap_c_plugin_under_load(start_host, tmp_path):
 
     # Both generations answered wrk, every answer a 200.
     counts = served_by(host, "/api/v1/echo", at_least=result["requests"] + 1)
+    print(counts)
     assert counts.get(f"hello-c/1.0.0#{old['generation']}", 0) > 0, counts
     assert counts.get(f"hello-c/2.0.0#{new['generation']}", 0) > 0, counts
 
@@ -144,6 +146,7 @@ def test_hot_swap_swift_plugin_under_load(start_host, tmp_path):
     assert greeting.status_code == 200
     assert greeting.headers["Reel-Plugin"] == f"hello/1.0.0#{new['generation']}"
     counts = served_by(host, "/api/v1/hello", at_least=result["requests"] + 1)
+    print(counts, greeting.json())
     assert counts.get(f"hello/1.0.0#{old['generation']}", 0) > 0, counts
     assert counts.get(f"hello/1.0.0#{new['generation']}", 0) > 0, counts
     # Every greeting wrk saw answered was counted, whichever generation served it.

@@ -20,7 +20,7 @@ final class HelloService: Sendable {
         guard let url = host.config("REEL_DATABASE_URL") else {
             throw PluginError.failedPrecondition("the hello plugin needs REEL_DATABASE_URL")
         }
-        let database = PostgresClient(url: url, poolSize: 2)
+        let database = PostgresClient(configuration: PostgresConfiguration(url: url, applicationName: "reel-hello"), poolSize: 2)
         let applied = try await HelloSchema.migrator.migrate(database)
         host.log(.info, "hello \(version) ready (migrations applied: \(applied))")
         return HelloService(host: host, database: database)

@@ -1,0 +1,42 @@
+import Foundation
+
+/// The package's one `@unchecked Sendable` wrapper. `value` is only reachable
+/// through `condition`'s lock (every method takes it), which is what makes
+/// sharing the box between threads safe. Worker threads also sleep on the
+/// condition (`wait(for:)`) until a job arrives.
+final class LockedBox<Value: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    /// Runs `body` with exclusive access to the value.
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        condition.lock()
+        defer { condition.unlock() }
+        return try body(&value)
+    }
+
+    /// Like `withLock`, then wakes every thread waiting in `wait(for:)`.
+    func withLockWakingWaiters<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        condition.lock()
+        defer {
+            condition.broadcast()
+            condition.unlock()
+        }
+        return try body(&value)
+    }
+
+    /// Blocks the calling thread until `body` returns a value (it runs under
+    /// the lock each time the box is changed through `withLockWakingWaiters`).
+    func wait<Result>(for body: (inout Value) -> Result?) -> Result {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let result = body(&value) { return result }
+            condition.wait()
+        }
+    }
+}
