@@ -14,11 +14,13 @@ let package = Package(
     products: [
         .executable(name: "reel", targets: ["reel"]),
         .library(name: "ReelPluginHello", type: .dynamic, targets: ["HelloPlugin"]),
+        .library(name: "ReelPluginAuth", type: .dynamic, targets: ["AuthPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.10.0"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -28,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c",
                        providers: [.apt(["libprotobuf-c-dev"])]),
         .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "CArgon2", path: "Plugins/auth/CArgon2", pkgConfig: "libargon2",
+                       providers: [.apt(["libargon2-dev"])]),
 
         // The plugin ABI: one C header, the contract of the whole system.
         .target(name: "CReelABI"),
@@ -45,9 +49,10 @@ let package = Package(
 
         // The host: HTTP on libmicrohttpd, router, auth guard, plugin loader, bus.
         .target(name: "ReelHost", dependencies: [
-            "CMicroHTTPD", "CReelABI", "CReelSupport", "CProtobufC", "ReelPostgres",
+            "CMicroHTTPD", "CReelABI", "CReelSupport", "CProtobufC", "CReelProto", "ReelPostgres",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "JWTKit", package: "jwt-kit"),
         ]),
         .executableTarget(name: "reel", dependencies: [
             "ReelHost",
@@ -59,10 +64,22 @@ let package = Package(
                 dependencies: ["ReelPluginKit", "CReelProto"],
                 path: "Plugins/hello/Sources",
                 linkerSettings: swiftPluginLinkerSettings),
+        // auth: the logic (AuthCore, unit-tested) and the exports (AuthPlugin);
+        // tests never link AuthPlugin's @_cdecl entry points.
+        .target(name: "AuthCore",
+                dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "CArgon2",
+                               .product(name: "JWTKit", package: "jwt-kit")],
+                path: "Plugins/auth/Core"),
+        .target(name: "AuthPlugin",
+                dependencies: ["AuthCore", "ReelPluginKit", "CReelProto", "ReelPostgres", "CArgon2",
+                               .product(name: "JWTKit", package: "jwt-kit")],
+                path: "Plugins/auth/Sources",
+                linkerSettings: swiftPluginLinkerSettings),
 
         // Tests.
         .testTarget(name: "ReelHostTests",
                     dependencies: ["ReelHost", "CReelProto", "CReelSupport"]),
         .testTarget(name: "ReelPostgresTests", dependencies: ["ReelPostgres"]),
+        .testTarget(name: "AuthPluginTests", dependencies: ["AuthCore"], path: "Plugins/auth/Tests"),
     ]
 )

@@ -11,12 +11,16 @@ public final class ReelHostApp: Sendable {
     let server: HTTPServer
     private let logger = Logger(label: "reel.host")
 
-    public init(config: HostConfig, authGuard: AuthGuard = AnonymousGuard(),
-                databasePing: (@Sendable () async -> Bool)? = nil) {
+    public init(config: HostConfig, databasePing: (@Sendable () async -> Bool)? = nil) {
         self.config = config
         registry = PluginRegistry()
         bus = Bus(registry: registry, callTimeoutSeconds: Double(config.environment["REEL_CALL_TIMEOUT_SECONDS"] ?? "") ?? 30)
         plugins = PluginManager(config: config, registry: registry, bus: bus)
+        // The guard verifies tokens with the keys of whichever auth plugin is loaded.
+        let authGuard = JWTGuard()
+        let keyLoader = SigningKeyLoader(bus: bus, guardian: authGuard)
+        authGuard.refreshKeys = { keyLoader.load() }
+        plugins.onInstalled = { keyLoader.generationInstalled($0) }
         let gateway = Gateway(
             registry: registry, bus: bus, authGuard: authGuard,
             health: HealthHandler(registry: registry, databasePing: databasePing),

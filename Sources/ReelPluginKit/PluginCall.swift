@@ -7,6 +7,8 @@ public struct PluginCall: Sendable {
     public let callerUserId: String
     /// "", "viewer", "creator", "admin" or "internal".
     public let callerRole: String
+    /// The outside client's IP address ("" over the bus or from an ABI 1.0 host).
+    public let clientAddress: String
 
     public var isAdmin: Bool { callerRole == "admin" }
     public var isInternal: Bool { callerRole == "internal" }

@@ -134,7 +134,9 @@ let pluginHandle: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<reel_r
         payload: r.payload.map { Array(UnsafeBufferPointer(start: $0, count: r.payload_len)) } ?? [],
         requestId: r.request_id.map { String(cString: $0) } ?? "",
         callerUserId: r.caller_user_id.map { String(cString: $0) } ?? "",
-        callerRole: r.caller_role.map { String(cString: $0) } ?? "")
+        callerRole: r.caller_role.map { String(cString: $0) } ?? "",
+        clientAddress: r.struct_size >= UInt32(MemoryLayout<reel_request>.size)
+            ? r.client_address.map { String(cString: $0) } ?? "" : "")
     runtime.handle(index: Int(r.method_index), call: call) { result in host.reply(token: replyToken, result) }
 }
 

@@ -29,8 +29,8 @@ final class PluginLoaderTests: XCTestCase {
 
     func testEachBrokenPluginIsRefusedWithAClearReason() {
         XCTAssertTrue(refusal("bad-magic.so").contains("bad magic"), refusal("bad-magic.so"))
-        XCTAssertTrue(refusal("abi-major.so").contains("host has ABI 1.0, plugin was built for ABI 99"), refusal("abi-major.so"))
-        XCTAssertTrue(refusal("abi-minor-newer.so").contains("only has 1.0"), refusal("abi-minor-newer.so"))
+        XCTAssertTrue(refusal("abi-major.so").contains("host has ABI 1.1, plugin was built for ABI 99"), refusal("abi-major.so"))
+        XCTAssertTrue(refusal("abi-minor-newer.so").contains("only has 1.1"), refusal("abi-minor-newer.so"))
         XCTAssertTrue(refusal("no-entry.so").contains("reel_plugin_entry"), refusal("no-entry.so"))
         XCTAssertTrue(refusal("no-magic.so").contains("reel_plugin_magic"), refusal("no-magic.so"))
         XCTAssertTrue(refusal("bad-name.so").contains("name 'Bad Name!'"), refusal("bad-name.so"))

@@ -73,7 +73,7 @@ final class NotificationTests: XCTestCase {
         for _ in 0..<3 {
             do {
                 _ = try listener.waitForNotification(timeout: .milliseconds(200))
-            } catch let error as PostgresError {
+            } catch {
                 XCTAssertEqual(error.kind, .connection)
                 sawError = true
                 break

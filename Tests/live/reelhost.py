@@ -233,8 +233,8 @@ class Host:
             return
         if self.process.poll() is not None and not self.terminated:
             self.exit_code = self.process.returncode
-            raise AssertionError(f"the host died before the end of the test (exit code {self.exit_code}); "
-                                 f"log tail:\n{self.log_text()[-3000:]}")
+            raise AssertionError(f"the host died before the end of the test (exit code {self.exit_code}):\n"
+                                 f"{self.crash_report()}")
         if not self.terminated:
             self.terminate()
         code = self.wait_exit()
@@ -273,7 +273,7 @@ class Host:
         return {p["name"]: p for p in self.readyz()[1]["plugins"]}
 
     def assert_healthy(self) -> None:
-        assert self.alive, f"the host died; log tail:\n{self.log_text()[-3000:]}"
+        assert self.alive, f"the host died:\n{self.crash_report()}"
         assert self.get("/healthz").status_code == 200
 
     def greet(self, name: str) -> dict:
@@ -292,6 +292,23 @@ class Host:
         return target
 
     # -- logs
+
+    def crash_report(self) -> str:
+        """What the log says about the host's end: from a crash backtrace (the
+        Swift runtime prints one) the headline and the threads that crashed or
+        run host code, else the log's tail."""
+        text = self.log_text()
+        start = text.find("*** Signal")
+        if start < 0:
+            return text[-3000:]
+        report = text[start:]
+        for section in ("\nRegisters:", "\nImages"):
+            cut = report.find(section)
+            if cut >= 0:
+                report = report[:cut]
+        head, *threads = report.split("\nThread ")
+        kept = [t for t in threads if "crashed" in t.splitlines()[0] or ".swift:" in t]
+        return "\n".join([head.strip()] + ["Thread " + t.strip() for t in kept])[:8000]
 
     def log_text(self, since_start: bool = False) -> str:
         if not self.log_path.exists():

@@ -34,9 +34,19 @@ def start_wrk(host, path: str, script: Path, seconds: int = WRK_SECONDS) -> subp
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def finish_wrk(process: subprocess.Popen) -> dict:
-    """Waits for wrk; returns its counts after checking it saw no failure."""
-    output, _ = process.communicate(timeout=WRK_SECONDS + 60)
+def finish_wrk(process: subprocess.Popen, host) -> dict:
+    """Waits for wrk; returns its counts after checking it saw no failure.
+    If the host dies meanwhile, wrk is stopped at once (reconnecting in a
+    loop it would exhaust the loopback's ephemeral ports)."""
+    deadline = time.monotonic() + WRK_SECONDS + 60
+    while process.poll() is None:
+        if not host.alive:
+            process.kill()
+            process.communicate()
+            raise AssertionError(f"the host died under load:\n{host.crash_report()}")
+        assert time.monotonic() < deadline, "wrk did not finish"
+        time.sleep(0.1)
+    output, _ = process.communicate()
     assert process.returncode == 0, output
     requests = re.search(r"(\d+) requests in ", output)
     assert requests, output
@@ -44,7 +54,6 @@ def finish_wrk(process: subprocess.Popen) -> dict:
     assert "Non-2xx or 3xx responses" not in output, output
     assert "Socket errors" not in output, output
     assert result["requests"] > 0, output
-    print(output)
     return result
 
 
@@ -80,7 +89,7 @@ def test_hot_swap_c_plugin_under_load(start_host, tmp_path):
         assert reload.status_code == 200, reload.text
         assert all(o["outcome"] != "refused" for o in reload.json()["outcomes"]), reload.text
     finally:
-        result = finish_wrk(wrk)
+        result = finish_wrk(wrk, host)
 
     new = host.plugins()["hello-c"]
     assert new["version"] == "2.0.0"
@@ -104,7 +113,6 @@ def test_hot_swap_c_plugin_under_load(start_host, tmp_path):
 
     # Both generations answered wrk, every answer a 200.
     counts = served_by(host, "/api/v1/echo", at_least=result["requests"] + 1)
-    print(counts)
     assert counts.get(f"hello-c/1.0.0#{old['generation']}", 0) > 0, counts
     assert counts.get(f"hello-c/2.0.0#{new['generation']}", 0) > 0, counts
 
@@ -128,7 +136,7 @@ def test_hot_swap_swift_plugin_under_load(start_host, tmp_path):
         wait_until(lambda: host.plugins()["hello"]["generation"] > old["generation"], timeout=30,
                    what="a new hello generation")
     finally:
-        result = finish_wrk(wrk)
+        result = finish_wrk(wrk, host)
 
     new = host.plugins()["hello"]
     assert new["generation"] > old["generation"]
@@ -146,7 +154,6 @@ def test_hot_swap_swift_plugin_under_load(start_host, tmp_path):
     assert greeting.status_code == 200
     assert greeting.headers["Reel-Plugin"] == f"hello/1.0.0#{new['generation']}"
     counts = served_by(host, "/api/v1/hello", at_least=result["requests"] + 1)
-    print(counts, greeting.json())
     assert counts.get(f"hello/1.0.0#{old['generation']}", 0) > 0, counts
     assert counts.get(f"hello/1.0.0#{new['generation']}", 0) > 0, counts
     # Every greeting wrk saw answered was counted, whichever generation served it.

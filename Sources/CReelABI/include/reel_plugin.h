@@ -61,7 +61,7 @@ extern "C" {
 #endif
 
 #define REEL_ABI_MAJOR 1
-#define REEL_ABI_MINOR 0
+#define REEL_ABI_MINOR 1
 #define REEL_MAGIC 0x5245454Cu /* "REEL" */
 
 #define REEL_PLUGIN_MAGIC_SYMBOL "reel_plugin_magic"
@@ -157,6 +157,10 @@ typedef struct reel_request {
     const char *caller_user_id;   /* "" when anonymous; never NULL */
     const char *caller_role;      /* "", "viewer", "creator", "admin" or
                                      "internal" (another plugin) */
+
+    /* -- since 1.1 (check struct_size before reading) -- */
+    const char *client_address;   /* the outside client's IP address as the
+                                     host saw it ("" over the bus); never NULL */
 } reel_request;
 
 /* Result of api->bus_call(). Called exactly once, on a host thread, possibly

@@ -27,13 +27,13 @@ public final class Bus: @unchecked Sendable {
     /// Hands a call to an already entered generation. The generation leaves
     /// when the plugin replies.
     func invoke(_ generation: PluginGeneration, _ method: MethodInfo, payload: [UInt8], caller: Caller,
-                requestId: String, completion: @escaping @Sendable (BusResult) -> Void) {
+                requestId: String, clientAddress: String = "", completion: @escaping @Sendable (BusResult) -> Void) {
         guard let handle = generation.descriptor.pointee.handle else {
             generation.leave()
             completion(.error(.unimplemented, "\(generation.name) has no handler"))
             return
         }
-        let strings: [UnsafeMutablePointer<CChar>?] = [method.name, requestId, caller.userId, caller.role].map { (s: String) in strdup(s) }
+        let strings: [UnsafeMutablePointer<CChar>?] = [method.name, requestId, caller.userId, caller.role, clientAddress].map { (s: String) in strdup(s) }
         let body: UnsafeMutablePointer<UInt8>? = payload.isEmpty ? nil : {
             let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: payload.count)
             buffer.initialize(from: payload, count: payload.count)
@@ -43,7 +43,8 @@ public final class Bus: @unchecked Sendable {
         request.initialize(to: reel_request(
             struct_size: UInt32(MemoryLayout<reel_request>.size), method_index: method.index,
             method: strings[0], payload: body, payload_len: payload.count,
-            request_id: strings[1], caller_user_id: strings[2], caller_role: strings[3]))
+            request_id: strings[1], caller_user_id: strings[2], caller_role: strings[3],
+            client_address: strings[4]))
         let call = PendingCalls.Call(generation: generation, request: request,
                                      allocations: strings.map { UnsafeMutableRawPointer($0) } + [UnsafeMutableRawPointer(body)],
                                      completion: completion)

@@ -26,16 +26,14 @@ struct ConnectHandler {
             if let (generation, _) = gateway.registry.acquire(method: methodName) { generation.leave() }
             return fail(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
         }
-        let caller: Caller
         let payload: [UInt8]
         do {
-            caller = try gateway.authorize(request, for: method)
             payload = try Self.decodeInput(request.body, contentType: contentType, method: method)
         } catch {
             generation.leave()
             return fail(error)
         }
-        gateway.bus.invoke(generation, method, payload: payload, caller: caller, requestId: request.requestId) { result in
+        gateway.authorizeAndInvoke(request, generation: generation, method: method, payload: payload, fail: fail) { result in
             var response: HTTPResponse
             if result.status != .ok {
                 response = Self.errorResponse(APIError(result.status, result.message))

@@ -19,6 +19,35 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
         self.admin = admin
     }
 
+    /// Checks the caller, then hands the call to the plugin. The generation is
+    /// already entered; it leaves here on refusal, or when the plugin replies.
+    func authorizeAndInvoke(_ request: HTTPRequest, generation: PluginGeneration, method: MethodInfo, payload: [UInt8],
+                            fail: @escaping @Sendable (APIError) -> Void,
+                            completion: @escaping @Sendable (BusResult) -> Void) {
+        // Fast path, no task hop: no credentials, so the caller is anonymous.
+        if request.header("authorization") == nil {
+            do throws(APIError) {
+                try authGuard.authorize(.anonymous, for: method.access)
+            } catch {
+                generation.leave()
+                return fail(error)
+            }
+            return bus.invoke(generation, method, payload: payload, caller: .anonymous, requestId: request.requestId,
+                              clientAddress: request.remoteAddress, completion: completion)
+        }
+        Task {
+            let caller: Caller
+            do throws(APIError) {
+                caller = try await authorize(request, for: method)
+            } catch {
+                generation.leave()
+                return fail(error)
+            }
+            bus.invoke(generation, method, payload: payload, caller: caller, requestId: request.requestId,
+                       clientAddress: request.remoteAddress, completion: completion)
+        }
+    }
+
     public func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let path = request.path
         if path == "/healthz" || path == "/readyz" {
@@ -33,8 +62,8 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
     }
 
     /// Authenticates the caller and checks `method`'s access requirement.
-    func authorize(_ request: HTTPRequest, for method: MethodInfo) throws(APIError) -> Caller {
-        let caller = try authGuard.authenticate(request)
+    func authorize(_ request: HTTPRequest, for method: MethodInfo) async throws(APIError) -> Caller {
+        let caller = try await authGuard.authenticate(request)
         try authGuard.authorize(caller, for: method.access)
         return caller
     }

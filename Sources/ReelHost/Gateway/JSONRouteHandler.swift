@@ -13,9 +13,7 @@ struct JSONRouteHandler {
         case .found(let target, let parameters):
             let generation = target.generation
             let payload: [UInt8]
-            let caller: Caller
             do {
-                caller = try gateway.authorize(request, for: target.method)
                 payload = try Self.inputPayload(request, target: target, parameters: parameters)
             } catch {
                 generation.leave()
@@ -23,7 +21,8 @@ struct JSONRouteHandler {
             }
             let route = target.route
             let output = target.method.output
-            gateway.bus.invoke(generation, target.method, payload: payload, caller: caller, requestId: requestId) { result in
+            gateway.authorizeAndInvoke(request, generation: generation, method: target.method, payload: payload,
+                                       fail: fail) { result in
                 var response: HTTPResponse
                 if result.status != .ok {
                     response = .error(APIError(result.status, result.message.isEmpty ? result.status.codeName : result.message),

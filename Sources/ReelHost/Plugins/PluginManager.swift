@@ -44,6 +44,8 @@ public final class PluginManager: @unchecked Sendable {
     private var loadedStamps: [String: FileStamp] = [:]
     private var seenStamps: [String: FileStamp] = [:]
     private var watchTimer: DispatchSourceTimer?
+    /// Told about every generation that became current (after its init).
+    var onInstalled: (@Sendable (PluginGeneration) -> Void)?
 
     struct FileStamp: Equatable {
         let size: Int
@@ -165,6 +167,7 @@ public final class PluginManager: @unchecked Sendable {
                     ])
                 }
             }
+            onInstalled?(generation)
             return .loaded(name: generation.name, version: generation.version, generation: number, replaced: previous?.number)
         } catch let error as PluginLoadError {
             if case .filteredOut = error {

@@ -36,7 +36,7 @@ final class PluginRegistry: @unchecked Sendable {
             }
             for route in generation.routes {
                 for (_, other) in plugins where other.name != generation.name {
-                    if other.routes.contains(where: { $0.httpMethod == route.httpMethod && $0.pattern.segments == route.pattern.segments }) {
+                    if other.routes.contains(where: { $0.httpMethod == route.httpMethod && $0.pattern.hasSameShape(as: route.pattern) }) {
                         throw .conflict("route \(route.httpMethod) \(route.pattern) is already served by \(other.name)")
                     }
                 }

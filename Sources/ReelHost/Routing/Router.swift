@@ -25,6 +25,17 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
         self.description = pattern
     }
 
+    /// Whether both patterns match the same paths ("/v/{id}" and "/v/{name}" do).
+    public func hasSameShape(as other: RoutePattern) -> Bool {
+        segments.count == other.segments.count && zip(segments, other.segments).allSatisfy { a, b in
+            switch (a, b) {
+            case (.literal(let x), .literal(let y)): x == y
+            case (.parameter, .parameter): true
+            default: false
+            }
+        }
+    }
+
     /// Matches decoded path segments; returns the parameters or nil.
     func match(_ path: [String]) -> [String: String]? {
         guard path.count == segments.count else { return nil }
@@ -58,7 +69,7 @@ public struct Router<Target: Sendable>: Sendable {
     /// Adds a route; false if the same method and pattern is already taken.
     @discardableResult
     public mutating func add(_ method: String, _ pattern: RoutePattern, _ target: Target) -> Bool {
-        if routes.contains(where: { $0.method == method && $0.pattern.segments == pattern.segments }) { return false }
+        if routes.contains(where: { $0.method == method && $0.pattern.hasSameShape(as: pattern) }) { return false }
         routes.append((method, pattern, target))
         // More literal segments first: the most specific pattern wins.
         routes.sort { Self.specificity($0.pattern) > Self.specificity($1.pattern) }

@@ -1,8 +1,9 @@
 /// Decides who is calling and whether they may call a method. The gateway
 /// asks it before every plugin call; plugins never see tokens.
 public protocol AuthGuard: Sendable {
-    /// The caller of an outside request; throws 401 for a bad credential.
-    func authenticate(_ request: HTTPRequest) throws(APIError) -> Caller
+    /// The caller of an outside request (anonymous without credentials);
+    /// throws 401 for a credential that does not verify.
+    func authenticate(_ request: HTTPRequest) async throws(APIError) -> Caller
 }
 
 extension AuthGuard {
@@ -33,7 +34,7 @@ extension AuthGuard {
 public struct AnonymousGuard: AuthGuard {
     public init() {}
 
-    public func authenticate(_ request: HTTPRequest) throws(APIError) -> Caller {
+    public func authenticate(_ request: HTTPRequest) async throws(APIError) -> Caller {
         if request.header("authorization") != nil {
             throw APIError(.unauthenticated, "this host cannot verify tokens (no auth plugin is configured)")
         }

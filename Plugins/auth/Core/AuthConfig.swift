@@ -1,0 +1,51 @@
+import Foundation
+import ReelPluginKit
+
+/// The auth plugin's settings, read once at start through `host.config`
+/// (the host's environment).
+public struct AuthConfig: Sendable, Equatable {
+    /// Lifetime of an access token (JWT `exp - iat`): `REEL_AUTH_ACCESS_TTL_SECONDS`.
+    public var accessTokenSeconds: Int = 15 * 60
+    /// Lifetime of a refresh token, renewed by each rotation: `REEL_AUTH_REFRESH_TTL_SECONDS`.
+    public var refreshTokenSeconds: Int = 30 * 24 * 3600
+    /// Login throttling; see `Backoff`.
+    public var backoff = Backoff()
+
+    public init() {}
+
+    /// Reads every key; a value that is not a positive number is refused
+    /// (a typo must not silently disable the lockout).
+    public init(_ lookup: (String) -> String?) throws(PluginError) {
+        func seconds(_ key: String, _ fallback: Int) throws(PluginError) -> Int {
+            guard let text = lookup(key) else { return fallback }
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
+                throw .failedPrecondition("\(key) must be a positive number of seconds, not \(text.debugDescription)")
+            }
+            return value
+        }
+        accessTokenSeconds = try seconds("REEL_AUTH_ACCESS_TTL_SECONDS", accessTokenSeconds)
+        refreshTokenSeconds = try seconds("REEL_AUTH_REFRESH_TTL_SECONDS", refreshTokenSeconds)
+        backoff.baseSeconds = try seconds("REEL_AUTH_LOCKOUT_BASE_SECONDS", backoff.baseSeconds)
+        backoff.maxSeconds = try seconds("REEL_AUTH_LOCKOUT_MAX_SECONDS", backoff.maxSeconds)
+        backoff.threshold = try seconds("REEL_AUTH_LOCKOUT_THRESHOLD", backoff.threshold)
+    }
+}
+
+/// Exponential lockout after repeated login failures: once a key (an account
+/// or a client address) has `threshold` consecutive failures, each further
+/// failure locks it for `base * 2^(failures - threshold)` seconds, at most `max`.
+public struct Backoff: Sendable, Equatable {
+    public var threshold = 5
+    public var baseSeconds = 1
+    public var maxSeconds = 15 * 60
+
+    public init() {}
+
+    /// Seconds to lock a key after its `failures`-th consecutive failure (0: not locked).
+    public func lockSeconds(afterFailures failures: Int) -> Int {
+        guard failures >= threshold else { return 0 }
+        let exponent = min(failures - threshold, 30)  // 2^30 s already exceeds any sane cap
+        let (seconds, overflow) = baseSeconds.multipliedReportingOverflow(by: 1 << exponent)
+        return overflow ? maxSeconds : min(seconds, maxSeconds)
+    }
+}

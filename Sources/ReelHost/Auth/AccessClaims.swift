@@ -1,0 +1,27 @@
+import Foundation
+import JWTKit
+
+/// The claims of a Reel access token, as the auth plugin signs them
+/// (proto/reel/auth/v1/auth.proto). Verified by the host, never by plugins.
+struct AccessClaims: JWTPayload {
+    static let issuer = "reel"
+    static let audience = "reel"
+
+    let sub: SubjectClaim
+    let role: String
+    let iss: IssuerClaim
+    let aud: AudienceClaim
+    let exp: ExpirationClaim
+    let nbf: NotBeforeClaim?
+    let iat: IssuedAtClaim?
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+        try nbf?.verifyNotBefore()
+        try aud.verifyIntendedAudience(includes: Self.audience)
+        guard iss.value == Self.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "unknown issuer") }
+        guard ["viewer", "creator", "admin"].contains(role) else {
+            throw JWTError.generic(identifier: "role", reason: "unknown role")
+        }
+    }
+}
