@@ -68,7 +68,8 @@ let package = Package(
         // tests never link AuthPlugin's @_cdecl entry points.
         .target(name: "AuthCore",
                 dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "CArgon2",
-                               .product(name: "JWTKit", package: "jwt-kit")],
+                               .product(name: "JWTKit", package: "jwt-kit"),
+                               .product(name: "Crypto", package: "swift-crypto")],
                 path: "Plugins/auth/Core"),
         .target(name: "AuthPlugin",
                 dependencies: ["AuthCore", "ReelPluginKit", "CReelProto", "ReelPostgres", "CArgon2",

@@ -36,12 +36,9 @@ public final class PostgresClient: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
         let id = pool.makeID()
+        defer { pool.forget(id: id) }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                if Task.isCancelled {
-                    continuation.resume(throwing: CancellationError())
-                    return
-                }
                 let job = PostgresWorkerPool.Job(
                     id: id,
                     run: { worker in
@@ -50,7 +47,12 @@ public final class PostgresClient: Sendable {
                         continuation.resume(with: result)
                     },
                     cancel: { continuation.resume(throwing: CancellationError()) })
-                if !pool.submit(job) {
+                switch pool.submit(job) {
+                case .queued:
+                    break
+                case .cancelled:
+                    continuation.resume(throwing: CancellationError())
+                case .closed:
                     continuation.resume(throwing: PostgresError(kind: .clientClosed, message: "the client is closed"))
                 }
             }
@@ -89,6 +91,7 @@ public final class PostgresClient: Sendable {
         configuration.connectTimeout = seconds
         return await withCheckedContinuation { [configuration] continuation in
             let thread = Thread {
+                Thread.current.name = "reel-pg-ping"
                 let ok: Bool
                 do {
                     let connection = try PostgresConnection(configuration: configuration)
@@ -98,7 +101,6 @@ public final class PostgresClient: Sendable {
                 }
                 continuation.resume(returning: ok)
             }
-            thread.name = "reel-postgres-ping"
             thread.start()
         }
     }

@@ -20,13 +20,9 @@ public final class PostgresConnection {
 
     public init(configuration: PostgresConfiguration) throws(PostgresError) {
         self.configuration = configuration
+        // Fully set up before `self.handle` is assigned: once every stored
+        // property is set, a throwing init runs deinit (PQfinish) too.
         handle = try Self.connect(configuration)
-        do {
-            try configureSession()
-        } catch {
-            PQfinish(handle)
-            throw error
-        }
     }
 
     deinit {
@@ -101,7 +97,7 @@ public final class PostgresConnection {
         guard PQstatus(handle) == CONNECTION_OK else {
             throw PostgresError(kind: .connection, message: "reconnect failed: " + Self.errorMessage(handle))
         }
-        try configureSession()
+        try Self.configureSession(handle)
         for channel in listeningChannels {
             try execute("LISTEN " + quoteSQLIdentifier(channel))
         }
@@ -109,8 +105,15 @@ public final class PostgresConnection {
 
     /// ISO dates (parsed by `PostgresRow.date`); NOTICEs are not printed,
     /// WARNINGs still go to stderr (libpq's default notice processor).
-    private func configureSession() throws(PostgresError) {
-        try takeResult(PQexec(handle, "SET DateStyle TO ISO; SET client_min_messages TO warning"))
+    private static func configureSession(_ handle: OpaquePointer) throws(PostgresError) {
+        guard let result = PQexec(handle, "SET DateStyle TO ISO; SET client_min_messages TO warning") else {
+            throw PostgresError(kind: .connection, message: errorMessage(handle))
+        }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else {
+            throw PostgresError(result: result, connectionBroken: PQstatus(handle) != CONNECTION_OK,
+                                fallbackMessage: errorMessage(handle))
+        }
     }
 
     /// Turns a result into rows or a typed error, and always clears it.
@@ -145,10 +148,14 @@ public final class PostgresConnection {
         guard let handle = PQconnectdbParams(keywordList, valueList, 1) else {
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
         }
-        guard PQstatus(handle) == CONNECTION_OK else {
-            let message = errorMessage(handle)
+        do throws(PostgresError) {
+            guard PQstatus(handle) == CONNECTION_OK else {
+                throw PostgresError(kind: .connection, message: errorMessage(handle))
+            }
+            try configureSession(handle)
+        } catch {
             PQfinish(handle)
-            throw PostgresError(kind: .connection, message: message)
+            throw error
         }
         return handle
     }

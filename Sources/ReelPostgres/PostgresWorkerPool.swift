@@ -1,4 +1,3 @@
-import CLibPQ
 import Foundation
 
 /// `size` threads, each owning one connection (opened on first use), taking
@@ -14,10 +13,17 @@ final class PostgresWorkerPool: Sendable {
         let cancel: @Sendable () -> Void
     }
 
+    enum Submission {
+        case queued, closed, cancelled
+    }
+
     private struct State: Sendable {
         var queue: [Job] = []
         var nextID: UInt64 = 0
         var isClosed = false
+        /// Cancelled before they were submitted (the cancel handler can run
+        /// first); cleared by `forget(id:)`.
+        var cancelledEarly: Set<UInt64> = []
     }
 
     private let state = LockedBox(State())
@@ -25,6 +31,9 @@ final class PostgresWorkerPool: Sendable {
     init(configuration: PostgresConfiguration, size: Int) {
         for index in 0..<max(size, 1) {
             let thread = Thread { [state] in
+                // For debuggers, best effort: on Linux a name set before start()
+                // is not applied, and the kernel keeps only 15 bytes.
+                Thread.current.name = "reel-pg-\(index)"
                 let connection = PostgresWorkerConnection(configuration: configuration)
                 // Drains the queue after close, then exits.
                 while let job = state.wait(for: { state -> Job?? in
@@ -35,7 +44,6 @@ final class PostgresWorkerPool: Sendable {
                 }
                 connection.close()
             }
-            thread.name = "reel-postgres-\(index)"
             thread.start()
         }
     }
@@ -48,22 +56,32 @@ final class PostgresWorkerPool: Sendable {
         }
     }
 
-    /// Queues `job`; false if the pool is closed.
-    func submit(_ job: Job) -> Bool {
+    /// Queues `job` unless the pool is closed or the job was already cancelled.
+    func submit(_ job: Job) -> Submission {
         state.withLockWakingWaiters { state in
-            guard !state.isClosed else { return false }
+            if state.isClosed { return .closed }
+            if state.cancelledEarly.contains(job.id) { return .cancelled }
             state.queue.append(job)
-            return true
+            return .queued
         }
     }
 
-    /// Removes a job that has not started yet and calls its `cancel`.
+    /// Removes a job that has not started yet and calls its `cancel`; a job
+    /// not submitted yet will be refused by `submit`.
     func cancel(id: UInt64) {
         let job: Job? = state.withLock { state in
-            guard let index = state.queue.firstIndex(where: { $0.id == id }) else { return nil }
+            guard let index = state.queue.firstIndex(where: { $0.id == id }) else {
+                state.cancelledEarly.insert(id)
+                return nil
+            }
             return state.queue.remove(at: index)
         }
         job?.cancel()
+    }
+
+    /// Drops what `cancel` remembered about a finished call.
+    func forget(id: UInt64) {
+        state.withLock { _ = $0.cancelledEarly.remove(id) }
     }
 
     /// Queued jobs still run; then the threads close their connections and exit.

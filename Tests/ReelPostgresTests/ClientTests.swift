@@ -33,11 +33,28 @@ final class ClientTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(backends.count, 2, "the pool should use more than one connection")
     }
 
-    func testWorkRunsOnThePoolsOwnThreads() async throws {
-        let client = try client(poolSize: 2)
+    func testBlockingCallsStayOffTheCooperativePool() async throws {
+        // More sleeping queries than the cooperative pool has threads (one per core):
+        // if libpq blocked those threads, nothing else could run until a query ended.
+        let sleepers = ProcessInfo.processInfo.activeProcessorCount + 2
+        let client = try client(poolSize: sleepers)
         defer { client.close() }
-        let name = try await client.withConnection { _ in Thread.current.name ?? "" }
-        XCTAssertTrue(name.hasPrefix("reel-postgres-"), name)
+        let order = CompletionOrder()
+        async let queries: Void = withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<sleepers {
+                group.addTask {
+                    try await client.query("SELECT pg_sleep(1.5)")
+                    await order.record("query")
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        await order.record("other work")
+        try await queries
+        let recorded = await order.names
+        XCTAssertEqual(recorded.first, "other work", "\(recorded)")
+        XCTAssertEqual(recorded.count, sleepers + 1)
     }
 
     func testTransactionRollsBackWhenTheBodyThrows() async throws {
@@ -110,6 +127,19 @@ final class ClientTests: XCTestCase {
             XCTAssertTrue(error is CancellationError, "\(error)")
         }
         _ = try await blocker.value
+
+        let alreadyCancelled = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await client.query("SELECT 1")
+        }
+        do {
+            _ = try await alreadyCancelled.value
+            XCTFail("a cancelled task's query should not run")
+        } catch {
+            XCTAssertTrue(error is CancellationError, "\(error)")
+        }
+        let rows = try await client.query("SELECT 2 AS n")  // the pool still works
+        XCTAssertEqual(try rows.first?.int("n"), 2)
     }
 
     func testPing() async throws {
@@ -145,4 +175,10 @@ final class ClientTests: XCTestCase {
             XCTAssertTrue(error.isUniqueViolation)
         }
     }
+}
+
+/// Records the order in which concurrent work finished.
+private actor CompletionOrder {
+    private(set) var names: [String] = []
+    func record(_ name: String) { names.append(name) }
 }

@@ -447,13 +447,16 @@ def parse_response(data: bytes) -> RawResponse:
     return RawResponse(status, headers, body)
 
 
-def read_response(sock: socket.socket) -> RawResponse:
-    """Reads one final (non-1xx) response; the connection must carry no other."""
+def read_response(sock: socket.socket, interim: list[int] | None = None) -> RawResponse:
+    """Reads one final (non-1xx) response; the connection must carry no other.
+    Interim (1xx) responses are skipped, their statuses added to `interim`."""
     data = b""
     while True:
         head_end = data.find(b"\r\n\r\n")
         if head_end >= 0:
-            if data.startswith(b"HTTP/1.1 1"):  # an interim response: skip it
+            if data.startswith(b"HTTP/1.1 1"):
+                if interim is not None:
+                    interim.append(int(data.split(b" ", 2)[1]))
                 data = data[head_end + 4:]
                 continue
             response = parse_response(data)

@@ -1,17 +1,27 @@
 """The loader's compatibility checks: each deliberately broken fixture plugin
 (Tests/Fixtures/plugins) is refused with one clear log line, before any of
 its code runs beyond the magic check, and the host goes on serving."""
+import re
 import time
 
 import pytest
 
-from reelhost import msg
+from reelhost import REPO, msg
+
+
+def header_abi() -> tuple[int, int]:
+    """REEL_ABI_MAJOR and REEL_ABI_MINOR of the header the host and the fixtures are built from."""
+    text = (REPO / "Sources/CReelABI/include/reel_plugin.h").read_text()
+    return tuple(int(re.search(rf"#define REEL_ABI_{part}\s+(\d+)", text).group(1)) for part in ("MAJOR", "MINOR"))
+
+
+MAJOR, MINOR = header_abi()
 
 # fixture -> words its refusal line must contain
 REFUSALS = {
     "bad-magic": ["bad magic 0x4241444d", "expected 0x5245454c"],
-    "abi-major": ["ABI major mismatch", "host has ABI 1.0", "plugin was built for ABI 99.0"],
-    "abi-minor-newer": ["needs ABI 1.1", "only has 1.0"],
+    "abi-major": ["ABI major mismatch", f"host has ABI {MAJOR}.{MINOR},", f"plugin was built for ABI 99.{MINOR}"],
+    "abi-minor-newer": [f"needs ABI {MAJOR}.{MINOR + 1}", f"only has {MAJOR}.{MINOR}"],
     "no-entry": ["does not export reel_plugin_entry()"],
     "no-magic": ["does not export reel_plugin_magic()"],
     "failing-init": ["init() refused to start", "returned 1"],

@@ -43,6 +43,10 @@ def test_startup_logs_each_plugin_with_version_and_hash(shared_host):
         assert entry["file"] == f"{entry['name']}.so"
     listening = shared_host.wait_for_log(lambda e: msg(e) == "listening")
     assert listening["address"] == f"127.0.0.1:{shared_host.port}"
+    # Every line on stderr is one JSON object with the common fields.
+    for entry in shared_host.logs():
+        assert "raw" not in entry, entry
+        assert {"ts", "level", "logger", "msg"} <= set(entry), entry
 
 
 def test_readyz_503_when_database_unreachable_but_host_keeps_serving(start_host):

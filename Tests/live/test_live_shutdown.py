@@ -5,7 +5,7 @@ import threading
 
 import requests
 
-from reelhost import msg, read_response
+from reelhost import msg, read_response, wait_until
 
 IN_FLIGHT = 4
 
@@ -45,6 +45,7 @@ def test_sigterm_answers_in_flight_requests_and_exits_0(start_host):
     workers = [threading.Thread(target=load) for _ in range(2)]
     for worker in workers:
         worker.start()
+    wait_until(lambda: len(statuses) >= 2, timeout=30, what="the background load to start")
 
     # Requests the host has started (headers read) but not answered: the body is still to come.
     pending = [open_request(host.port, f"in flight {i}") for i in range(IN_FLIGHT)]

@@ -36,6 +36,9 @@ public struct HTTPResponse: Sendable {
         var response = json(error.effectiveHTTPStatus, [
             "error": ["code": error.status.codeName, "message": error.message, "requestId": requestId],
         ])
+        if error.effectiveHTTPStatus == 401 {
+            response.headers.append(("WWW-Authenticate", "Bearer realm=\"reel\""))
+        }
         if error.effectiveHTTPStatus == 405, let allow = error.message.components(separatedBy: "allowed: ").last {
             response.headers.append(("Allow", allow))
         }

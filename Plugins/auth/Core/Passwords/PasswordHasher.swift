@@ -40,10 +40,11 @@ public final class PasswordHasher: Sendable {
 
     private func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         await gate.acquire()
-        defer { Task { await gate.release() } }
-        return try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: Result { try work() }) }
         }
+        await gate.release()
+        return try result.get()
     }
 
     /// Passwords are hashed as NFC UTF-8, so the same text typed on any

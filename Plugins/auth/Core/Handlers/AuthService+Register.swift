@@ -1,0 +1,27 @@
+import CReelProto
+import ReelPluginKit
+import ReelPostgres
+
+extension AuthService {
+    /// RegisterUser: validates, hashes, then creates the account (the first
+    /// one on an empty instance becomes admin).
+    func register(_ call: PluginCall) async throws -> [UInt8] {
+        let request = try Proto.unpack(call.payload, as: Reel__Auth__V1__RegisterRequest.self, "reel.auth.v1.RegisterRequest")
+        let email = try Validation.email(Proto.string(request.message.email))
+        let displayName = try Validation.displayName(Proto.string(request.message.display_name))
+        let password = Proto.string(request.message.password)
+        try Validation.password(password, email: email)
+        // Hash before looking the email up: a taken email answers no faster.
+        let hash = try await passwords.hash(password)
+        let user: User
+        do {
+            user = try await database.withTransaction { c in
+                try UserStore.create(c, email: email, displayName: displayName, passwordHash: hash)
+            }
+        } catch let error as PostgresError where error.isUniqueViolation {
+            throw PluginError.alreadyExists("an account with this email already exists")
+        }
+        host.log(.info, "registered user \(user.id) as \(user.role.rawValue)")
+        return Messages.registerResponse(user)
+    }
+}
