@@ -51,7 +51,12 @@ public final class Bus: @unchecked Sendable {
         let token = PendingCalls.shared.register(call)
         let timeout = callTimeoutSeconds
         timers.asyncAfter(deadline: .now() + timeout) { PendingCalls.shared.expire(token: token, after: timeout) }
+        // Hold the generation while its handle() runs: the plugin may reply
+        // (releasing the call's own hold) before handle() returns, and the
+        // library must stay mapped until it has.
+        let held = generation.enter()
         handle(generation.state, request, OpaquePointer(bitPattern: token))
+        if held { generation.leave() }
     }
 
     /// Queues an event for every subscriber; returns how many.

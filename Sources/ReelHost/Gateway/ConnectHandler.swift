@@ -22,8 +22,11 @@ struct ConnectHandler {
         guard contentType == Self.protoType || contentType == Self.jsonType else {
             return fail(.unsupportedMediaType(contentType, expected: "\(Self.protoType) or \(Self.jsonType)"))
         }
-        guard let (generation, method) = gateway.registry.acquire(method: methodName), method.access != .internal else {
-            if let (generation, _) = gateway.registry.acquire(method: methodName) { generation.leave() }
+        guard let (generation, method) = gateway.registry.acquire(method: methodName) else {
+            return fail(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
+        }
+        guard method.access != .internal else {
+            generation.leave()
             return fail(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
         }
         let payload: [UInt8]

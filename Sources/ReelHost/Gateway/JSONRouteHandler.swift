@@ -53,6 +53,9 @@ struct JSONRouteHandler {
             guard type == "application/json" else { throw .unsupportedMediaType(type, expected: "application/json") }
         }
         // Query first, then path parameters, so the path wins.
+        guard !request.query.contains(where: { $0.name.contains("\0") || $0.value.contains("\0") }) else {
+            throw .badRequest("query parameters must not contain NUL characters")
+        }
         var overrides = request.query.map { (name: $0.name, value: $0.value) }
         overrides += parameters.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
         return try ProtoJSON.proto(fromJSON: request.body, overrides: overrides, as: input)

@@ -20,8 +20,7 @@ extension HTTPServer {
             requestStarted()
             if let length = headers["content-length"].flatMap(Int.init), length > limits.maxBodyBytes {
                 // Refuse before reading (and before "100 Continue"): nothing is buffered.
-                return queue(.error(.bodyTooLarge(limit: limits.maxBodyBytes), requestId: context.requestId),
-                             context: context)
+                return queue(Self.refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context), context: context)
             }
             return MHD_Result.YES
         }
@@ -33,7 +32,7 @@ extension HTTPServer {
             if context.hasResponse { return MHD_Result.YES } // already refused: discard the rest
             if context.bodyCount + size > limits.maxBodyBytes {
                 _ = context.takeBody()
-                context.setResponse(.error(.bodyTooLarge(limit: limits.maxBodyBytes), requestId: context.requestId))
+                context.setResponse(Self.refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context))
                 return MHD_Result.YES
             }
             if let uploadData {
@@ -50,6 +49,12 @@ extension HTTPServer {
         }
         guard let response = context.responseOrSuspend() else { return MHD_Result.YES }
         return queue(response, context: context)
+    }
+
+    /// An error answered before routing, in the error shape of the path's
+    /// protocol (Connect's for /rpc, the web API's elsewhere).
+    static func refusal(_ error: APIError, context: RequestContext) -> HTTPResponse {
+        context.path.hasPrefix("/rpc/") ? ConnectHandler.errorResponse(error) : .error(error, requestId: context.requestId)
     }
 
     /// Builds the handler's view of a complete request.

@@ -82,14 +82,16 @@ public final class HTTPServer: @unchecked Sendable {
     public func stop(grace: Double) {
         guard let daemon else { return }
         stopping.set()
+        // Close the listening socket at once: new clients are refused
+        // instead of waiting for a daemon that no longer accepts them.
         let listenFD = MHD_quiesce_daemon(daemon)
+        if listenFD >= 0 { close(listenFD) }
         let deadline = Date().addingTimeInterval(grace)
         while inFlight.value > 0 && Date() < deadline { usleep(10_000) }
         if inFlight.value > 0 {
             logger.warning("stopping with requests still in flight", metadata: ["inFlight": "\(inFlight.value)"])
         }
         MHD_stop_daemon(daemon)
-        if listenFD >= 0 { close(listenFD) }
         self.daemon = nil
         logger.info("stopped")
     }

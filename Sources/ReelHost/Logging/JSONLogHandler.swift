@@ -20,15 +20,15 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var fields: [String: Any] = [
             "ts": LogClock.timestamp(),
-            "level": level.rawValue,
+            "level": event.level.rawValue,
             "logger": label,
-            "msg": message.description,
+            "msg": event.message.description,
         ]
-        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) {
+        if let error = event.error { fields["error"] = "\(error)" }
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             fields[key] = Self.plain(value)
         }
         LogSink.write(fields)

@@ -63,7 +63,7 @@ public final class PasswordHasher: Sendable {
         let status = argon2id_hash_encoded(p.iterations, p.memoryKiB, p.parallelism, pwd, pwd.count,
                                            salt, salt.count, p.hashLength, &encoded, length)
         guard status == ARGON2_OK.rawValue else { throw PasswordHashError(code: status) }
-        return String(cString: encoded)
+        return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func verifyNow(_ password: String, encoded: String) -> Bool {
