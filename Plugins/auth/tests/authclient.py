@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PASSWORD = "correct horse battery"
+# Short lockouts, so the throttling tests can wait one out.
+FAST_LOCKOUT = {"REEL_AUTH_LOCKOUT_MAX_SECONDS": "2"}
 
 
 def unique_email(prefix: str = "user") -> str:

@@ -8,48 +8,10 @@ import time
 
 import pytest
 
-from authclient import PASSWORD, Account, AuthAPI, ed25519_verifies, jwt_parts, unique_email
+from authclient import FAST_LOCKOUT, PASSWORD, Account, AuthAPI, ed25519_verifies, jwt_parts, unique_email
 from reelhost import HostStarter, install_file, msg, wait_until
 
 AUTH = "reel.auth.v1.AuthService"
-# Short lockouts, so the throttling tests can wait one out.
-FAST_LOCKOUT = {"REEL_AUTH_LOCKOUT_MAX_SECONDS": "2"}
-
-
-@pytest.fixture(scope="module")
-def auth(reel_env, tmp_path_factory):
-    """One host with the auth plugin on a database of its own, whose first
-    account (registered here, before any test) is the admin."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("auth-host"))
-    try:
-        api = AuthAPI(starter(plugins=("auth",), database_url=url, env=FAST_LOCKOUT), reel_env, url)
-        api.admin = api.account(unique_email("admin"), display_name="The Admin")
-        assert api.admin.user["role"] == "admin"
-        yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
-
-
-@pytest.fixture
-def fresh(reel_env, start_host):
-    """`fresh(env={...})` -> an AuthAPI on a new host with a new, empty database."""
-    created = []
-
-    def make(env=None, **kwargs) -> AuthAPI:
-        name, url = reel_env.create_database()
-        created.append(name)
-        host = start_host(plugins=("auth",), database_url=url, env={**FAST_LOCKOUT, **(env or {})}, **kwargs)
-        return AuthAPI(host, reel_env, url)
-
-    yield make
-    for host in start_host.hosts:
-        host.stop()
-    for name in created:
-        reel_env.drop_database(name)
-
-
 def error_of(response) -> tuple[str, str]:
     error = response.json()["error"]
     return error["code"], error["message"]
