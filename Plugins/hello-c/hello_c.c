@@ -31,16 +31,7 @@
 /* ---- Magic: the ABI check the host runs before any other code ---------- */
 REEL_PLUGIN_MAGIC_DEFINE
 
-/* ---- State ------------------------------------------------------------- */
-
-typedef struct hello_c_state {
-    reel_host *host;
-    const reel_host_api *api;
-
-    pthread_mutex_t lock; /* guards the two fields below */
-    int64_t greetings_seen;
-    char *last_name; /* owned; NULL until the first event */
-} hello_c_state;
+#include "hello_c.h"
 
 /* The methods, in the order of `methods` below (request->method_index). */
 enum { METHOD_ECHO, METHOD_STATS, METHOD_COUNT };
@@ -163,6 +154,7 @@ static int32_t hello_c_init(reel_host *host, const reel_host_api *api, void **st
     }
     s->host = host;
     s->api = api;
+    hello_c_http_prepare(s);
 
     log_line(s, REEL_LOG_INFO, HELLO_C_NAME " " HELLO_C_VERSION " ready");
     *state = s;
@@ -254,6 +246,11 @@ static const reel_plugin_descriptor descriptor = {
     .route_count = sizeof routes / sizeof routes[0],
     .subscriptions = subscriptions,
     .subscription_count = sizeof subscriptions / sizeof subscriptions[0],
+    .http_routes = hello_c_http_routes,
+    .http_route_count = HELLO_C_HTTP_ROUTE_COUNT,
+    .http_begin = hello_c_http_begin,
+    .http_body = hello_c_http_body,
+    .http_end = hello_c_http_end,
 };
 
 __attribute__((visibility("default"))) const reel_plugin_descriptor *

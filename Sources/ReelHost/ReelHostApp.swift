@@ -24,7 +24,8 @@ public final class ReelHostApp: Sendable {
         let gateway = Gateway(
             registry: registry, bus: bus, authGuard: authGuard,
             health: HealthHandler(registry: registry, databasePing: databasePing),
-            admin: AdminHandler(manager: plugins, pluginsDir: config.pluginsDir))
+            admin: AdminHandler(manager: plugins, pluginsDir: config.pluginsDir),
+            maxBodyBytes: config.maxBodyBytes)
         server = HTTPServer(handler: gateway, limits: .init(
             maxBodyBytes: config.maxBodyBytes, threads: config.httpThreads,
             connectionLimit: config.connectionLimit, connectionTimeoutSeconds: config.connectionTimeoutSeconds,

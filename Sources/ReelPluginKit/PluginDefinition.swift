@@ -52,13 +52,14 @@ public struct PluginDefinition<Service: Sendable>: Sendable {
     public var summary: String
     public var methods: [Method<Service>]
     public var routes: [Route]
+    public var httpRoutes: [HTTPRoute<Service>]
     public var subscriptions: [String]
     public var onEvent: (@Sendable (Service, String, [UInt8]) async -> Void)?
     public var start: @Sendable (PluginHost) async throws -> Service
     public var stop: (@Sendable (Service) async -> Void)?
 
     public init(name: String, version: String, summary: String, methods: [Method<Service>], routes: [Route] = [],
-                subscriptions: [String] = [], onEvent: (@Sendable (Service, String, [UInt8]) async -> Void)? = nil,
+                httpRoutes: [HTTPRoute<Service>] = [], subscriptions: [String] = [], onEvent: (@Sendable (Service, String, [UInt8]) async -> Void)? = nil,
                 start: @escaping @Sendable (PluginHost) async throws -> Service,
                 stop: (@Sendable (Service) async -> Void)? = nil) {
         self.name = name
@@ -66,6 +67,7 @@ public struct PluginDefinition<Service: Sendable>: Sendable {
         self.summary = summary
         self.methods = methods
         self.routes = routes
+        self.httpRoutes = httpRoutes
         self.subscriptions = subscriptions
         self.onEvent = onEvent
         self.start = start

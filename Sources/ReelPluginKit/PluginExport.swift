@@ -53,6 +53,12 @@ enum DescriptorBuilder {
         let topics = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: max(1, d.subscriptions.count))
         for (i, t) in d.subscriptions.enumerated() { topics[i] = UnsafePointer(strdup(t)) }
 
+        let httpRoutes = UnsafeMutablePointer<reel_http_route_def>.allocate(capacity: max(1, d.httpRoutes.count))
+        for (i, r) in d.httpRoutes.enumerated() {
+            httpRoutes[i] = reel_http_route_def(http_method: UnsafePointer(strdup(r.httpMethod)), path: UnsafePointer(strdup(r.path)),
+                                                access: r.access.rawValue, flags: 0, max_body_bytes: r.maxBodyBytes)
+        }
+
         var descriptor = reel_plugin_descriptor()
         descriptor.struct_size = UInt32(MemoryLayout<reel_plugin_descriptor>.size)
         descriptor.flags = 0 // Swift images are never unmapped.
@@ -69,6 +75,13 @@ enum DescriptorBuilder {
         descriptor.route_count = UInt32(d.routes.count)
         descriptor.subscriptions = UnsafePointer(topics)
         descriptor.subscription_count = UInt32(d.subscriptions.count)
+        descriptor.http_routes = UnsafePointer(httpRoutes)
+        descriptor.http_route_count = d.httpRoutes.count
+        if !d.httpRoutes.isEmpty {
+            descriptor.http_begin = pluginHTTPBegin
+            descriptor.http_body = pluginHTTPBody
+            descriptor.http_end = pluginHTTPEnd
+        }
         let pointer = UnsafeMutablePointer<reel_plugin_descriptor>.allocate(capacity: 1)
         pointer.initialize(to: descriptor)
         return UnsafePointer(pointer)

@@ -11,6 +11,7 @@ final class PluginRuntime: @unchecked Sendable {
     let name: String
     private let start: @Sendable (PluginHost) async throws -> any Sendable
     private let handlers: [@Sendable (any Sendable, PluginCall) async -> Result<[UInt8], PluginError>]
+    private let httpBegins: [@Sendable (any Sendable, HTTPRequestHead, HTTPResponder) -> HTTPBodyReceiver?]
     private let onEvent: (@Sendable (any Sendable, String, [UInt8]) async -> Void)?
     private let stop: (@Sendable (any Sendable) async -> Void)?
     private let lock = NSLock()
@@ -32,6 +33,16 @@ final class PluginRuntime: @unchecked Sendable {
                 } catch {
                     return .failure(.internal("\(pluginName) failed: \(error)"))
                 }
+            }
+        }
+        httpBegins = d.httpRoutes.map { route in
+            let begin = route.begin
+            return { (service: any Sendable, head: HTTPRequestHead, responder: HTTPResponder) -> HTTPBodyReceiver? in
+                guard let service = service as? Service else {
+                    responder.replyError(status: 500, code: "internal", message: "plugin state has the wrong type")
+                    return nil
+                }
+                return begin(service, head, responder)
             }
         }
         if let handler = d.onEvent {
@@ -71,6 +82,22 @@ final class PluginRuntime: @unchecked Sendable {
         }
         let handler = handlers[index]
         Task { reply(await handler(service, call)) }
+    }
+
+    /// A raw HTTP request: the route's begin, with a responder for its exchange.
+    func httpBegin(index: Int, head: HTTPRequestHead, token: UInt) -> HTTPBodyReceiver? {
+        guard let host, let service = lock.withLock({ service }), httpBegins.indices.contains(index) else {
+            if let host {
+                HTTPResponder(host: host, token: token).replyError(status: 503, code: "unavailable", message: "\(name) is not running")
+            }
+            return nil
+        }
+        let responder = HTTPResponder(host: host, token: token)
+        let receiver = httpBegins[index](service, head, responder)
+        if receiver == nil && !responder.hasAnswered {
+            responder.replyError(status: 500, code: "internal", message: "the route neither answered nor took the body")
+        }
+        return receiver
     }
 
     func event(topic: String, payload: [UInt8]) {
@@ -145,4 +172,27 @@ let pluginOnEvent: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar
     guard let runtime = PluginRuntime.shared, let topic else { return }
     runtime.event(topic: String(cString: topic),
                   payload: payload.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? [])
+}
+
+let pluginHTTPBegin: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<reel_http_request>?, OpaquePointer?,
+                                     UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Int32 = {
+    _, request, exchange, exchangeState in
+    guard let runtime = PluginRuntime.shared, let request else { return 1 }
+    let receiver = runtime.httpBegin(index: Int(request.pointee.route_index), head: HTTPRequestHead(request.pointee),
+                                     token: UInt(bitPattern: exchange))
+    guard let receiver else { return 1 }
+    exchangeState?.pointee = Unmanaged.passRetained(HTTPExchangeBox(receiver)).toOpaque()
+    return 0
+}
+
+let pluginHTTPBody: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, Int) -> Int32 = { state, data, length in
+    guard let state else { return 1 }
+    let box = Unmanaged<HTTPExchangeBox>.fromOpaque(state).takeUnretainedValue()
+    return box.receiver.receive(UnsafeRawBufferPointer(start: data, count: length)) ? 0 : 1
+}
+
+let pluginHTTPEnd: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Void = { state, aborted in
+    guard let state else { return }
+    let box = Unmanaged<HTTPExchangeBox>.fromOpaque(state).takeRetainedValue()
+    box.receiver.finish(aborted: aborted != 0)
 }

@@ -1,3 +1,4 @@
+import CReelABI
 import XCTest
 @testable import ReelHost
 
@@ -29,8 +30,9 @@ final class PluginLoaderTests: XCTestCase {
 
     func testEachBrokenPluginIsRefusedWithAClearReason() {
         XCTAssertTrue(refusal("bad-magic.so").contains("bad magic"), refusal("bad-magic.so"))
-        XCTAssertTrue(refusal("abi-major.so").contains("host has ABI 1.1, plugin was built for ABI 99"), refusal("abi-major.so"))
-        XCTAssertTrue(refusal("abi-minor-newer.so").contains("only has 1.1"), refusal("abi-minor-newer.so"))
+        let host = "\(REEL_ABI_MAJOR).\(REEL_ABI_MINOR)"
+        XCTAssertTrue(refusal("abi-major.so").contains("host has ABI \(host), plugin was built for ABI 99"), refusal("abi-major.so"))
+        XCTAssertTrue(refusal("abi-minor-newer.so").contains("only has \(host)"), refusal("abi-minor-newer.so"))
         XCTAssertTrue(refusal("no-entry.so").contains("reel_plugin_entry"), refusal("no-entry.so"))
         XCTAssertTrue(refusal("no-magic.so").contains("reel_plugin_magic"), refusal("no-magic.so"))
         XCTAssertTrue(refusal("bad-name.so").contains("name 'Bad Name!'"), refusal("bad-name.so"))

@@ -61,7 +61,7 @@ extern "C" {
 #endif
 
 #define REEL_ABI_MAJOR 1
-#define REEL_ABI_MINOR 1
+#define REEL_ABI_MINOR 2
 #define REEL_MAGIC 0x5245454Cu /* "REEL" */
 
 #define REEL_PLUGIN_MAGIC_SYMBOL "reel_plugin_magic"
@@ -163,6 +163,50 @@ typedef struct reel_request {
                                      host saw it ("" over the bus); never NULL */
 } reel_request;
 
+/* ---- HTTP routes (since 1.2) --------------------------------------------
+ * For what does not fit protobuf-in/protobuf-out: large or streamed request
+ * bodies (uploads), custom statuses and headers (tus), files answered with
+ * sendfile (media segments). The host still routes and checks access; the
+ * plugin sees the raw request and streams the body in chunks. */
+
+/* One per HTTP route request; answered by exactly one api->http_reply or
+ * api->http_reply_fd, from any thread, at any time after http_begin starts. */
+typedef struct reel_http_exchange reel_http_exchange;
+
+typedef struct reel_http_header {
+    const char *name;   /* lower-case in requests */
+    const char *value;
+} reel_http_header;
+
+/* Owned by the host; valid until http_end() returns (or, when http_begin
+ * returns non-zero, until http_begin returns). */
+typedef struct reel_http_request {
+    uint32_t struct_size;
+    uint32_t route_index;            /* index into descriptor->http_routes */
+    const char *method;              /* "PATCH" */
+    const char *path;                /* raw, percent-encoded, no query */
+    const char *query;               /* raw query string without '?', "" if none */
+    const reel_http_header *headers; /* header names lower-case */
+    size_t header_count;
+    const reel_http_header *params;  /* decoded {name} path parameters */
+    size_t param_count;
+    int64_t content_length;          /* -1 when unknown (chunked) */
+    const char *request_id;
+    const char *caller_user_id;      /* "" when anonymous */
+    const char *caller_role;
+    const char *client_address;
+} reel_http_request;
+
+typedef struct reel_http_route_def {
+    const char *http_method;  /* "GET", "HEAD", "POST", "PUT", "PATCH",
+                                 "DELETE" or "OPTIONS"; GET also answers HEAD */
+    const char *path;         /* pattern, e.g. "/api/v1/uploads/{id}" */
+    int32_t access;           /* REEL_ACCESS_* (not INTERNAL) */
+    uint32_t flags;           /* 0 */
+    uint64_t max_body_bytes;  /* larger bodies get 413 before any byte is
+                                 read; 0 = the host's REEL_MAX_BODY_BYTES */
+} reel_http_route_def;
+
 /* Result of api->bus_call(). Called exactly once, on a host thread, possibly
  * before bus_call returns. `message` and `payload` are valid only during the
  * callback. `payload` is the protobuf output message when status is REEL_OK. */
@@ -208,8 +252,23 @@ typedef struct reel_host_api {
     int32_t (*publish)(reel_host *host, const char *topic,
                        const uint8_t *payload, size_t payload_len);
 
+    /* -- since 1.2 (check abi_minor >= 2) -- */
+
+    /* Answers an HTTP route request: status, headers (copied), body (copied).
+     * Exactly once per exchange; after an aborted exchange it is discarded. */
+    void (*http_reply)(reel_http_exchange *exchange, int32_t status,
+                       const reel_http_header *headers, size_t header_count,
+                       const uint8_t *body, size_t body_len);
+
+    /* Answers with `length` bytes of the open regular file `fd` starting at
+     * `offset`, sent by the kernel (sendfile). The host owns `fd` from this
+     * call on and closes it, whatever happens. */
+    void (*http_reply_fd)(reel_http_exchange *exchange, int32_t status,
+                          const reel_http_header *headers, size_t header_count,
+                          int32_t fd, uint64_t offset, uint64_t length);
+
     /* Spare slots: NULL until a later minor version gives them a meaning. */
-    void *spare[8];
+    void *spare[6];
 } reel_host_api;
 
 /* ---- What a plugin offers ---------------------------------------------- */
@@ -274,7 +333,31 @@ typedef struct reel_plugin_descriptor {
     const char *const *subscriptions;
     uint32_t subscription_count;
 
-    void *reserved[8]; /* NULL */
+    /* -- since 1.2 (were reserved, NULL, before) -- */
+
+    const reel_http_route_def *http_routes;
+    size_t http_route_count;
+
+    /* An HTTP route request whose caller passed the route's access check,
+     * before any body byte. Return 0 to receive the body (http_body, then
+     * http_end); return non-zero after replying to refuse it (the body is
+     * discarded and http_end is not called). `*exchange_state` is the
+     * plugin's, handed back to http_body and http_end. Runs on a host I/O
+     * thread: be quick. */
+    int32_t (*http_begin)(void *state, const reel_http_request *request,
+                          reel_http_exchange *exchange, void **exchange_state);
+
+    /* The next chunk of the body, in order, on a host I/O thread: store it
+     * and return (a chunk is valid during the call only). Return non-zero to
+     * stop receiving: the rest is discarded and http_end follows. */
+    int32_t (*http_body)(void *exchange_state, const uint8_t *data, size_t len);
+
+    /* The body is complete (aborted == 0), or the client went away first
+     * (aborted != 0). The plugin replies if it has not (a reply after an
+     * abort is discarded but still required) and frees exchange_state. */
+    void (*http_end)(void *exchange_state, int32_t aborted);
+
+    void *reserved[3]; /* NULL */
 } reel_plugin_descriptor;
 
 /* The two exported functions. */

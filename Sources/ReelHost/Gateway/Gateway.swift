@@ -10,8 +10,11 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
     let authGuard: AuthGuard
     let health: HealthHandler
     let admin: AdminHandler
+    let maxBodyBytes: Int
 
-    init(registry: PluginRegistry, bus: Bus, authGuard: AuthGuard, health: HealthHandler, admin: AdminHandler) {
+    init(registry: PluginRegistry, bus: Bus, authGuard: AuthGuard, health: HealthHandler, admin: AdminHandler,
+         maxBodyBytes: Int) {
+        self.maxBodyBytes = maxBodyBytes
         self.registry = registry
         self.bus = bus
         self.authGuard = authGuard
@@ -61,10 +64,51 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
         }
     }
 
+    /// A plugin's raw HTTP route takes the request (and its body as a stream).
+    public func begin(_ head: HTTPRequest) -> StreamingExchange? {
+        guard case .found(let target, let parameters) = registry.acquireHTTPRoute(method: head.method, path: head.path) else {
+            return nil
+        }
+        return PluginHTTPExchange(gateway: self, target: target, head: head, parameters: parameters,
+                                  defaultMaxBodyBytes: maxBodyBytes)
+    }
+
+    /// The access check on an I/O thread, for raw HTTP routes: token
+    /// verification is async, so this waits for it (it is CPU work, no I/O).
+    func authorizeBlocking(_ request: HTTPRequest, for access: Access) throws(APIError) -> Caller {
+        if request.header("authorization") == nil {
+            try authGuard.authorize(.anonymous, for: access)
+            return .anonymous
+        }
+        let done = DispatchSemaphore(value: 0)
+        let outcome = ResultBox()
+        let authGuard = self.authGuard
+        Task {
+            do throws(APIError) {
+                let caller = try await authGuard.authenticate(request)
+                try authGuard.authorize(caller, for: access)
+                outcome.set(.success(caller))
+            } catch {
+                outcome.set(.failure(error))
+            }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.get()
+    }
+
     /// Authenticates the caller and checks `method`'s access requirement.
     func authorize(_ request: HTTPRequest, for method: MethodInfo) async throws(APIError) -> Caller {
         let caller = try await authGuard.authenticate(request)
         try authGuard.authorize(caller, for: method.access)
         return caller
     }
+}
+
+/// Carries an access check's outcome from a task to a waiting I/O thread.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<Caller, APIError> = .failure(APIError(.internal, "no outcome"))
+    func set(_ value: Result<Caller, APIError>) { lock.withLock { result = value } }
+    func get() throws(APIError) -> Caller { try lock.withLock { result }.get() }
 }

@@ -10,10 +10,12 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     public var requestId: String
     public var remoteAddress: String
+    /// The query string as sent (still escaped), without '?'.
+    public var rawQuery: String
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
                 headers: [String: String] = [:], body: [UInt8] = [], requestId: String = "test",
-                remoteAddress: String = "127.0.0.1") {
+                remoteAddress: String = "127.0.0.1", rawQuery: String = "") {
         self.method = method
         self.path = path
         self.query = query
@@ -21,6 +23,7 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.requestId = requestId
         self.remoteAddress = remoteAddress
+        self.rawQuery = rawQuery
     }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }

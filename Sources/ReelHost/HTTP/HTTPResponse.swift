@@ -5,11 +5,26 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Send these bytes of an open regular file instead of `body` (sendfile).
+    /// The response owns the descriptor: it is closed once sent or dropped.
+    public var file: FileBody?
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public struct FileBody: Sendable {
+        public let fd: Int32
+        public let offset: UInt64
+        public let length: UInt64
+    }
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], file: FileBody? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.file = file
+    }
+
+    /// Closes the file of a response that will never be sent.
+    func discard() {
+        if let file { close(file.fd) }
     }
 
     public func header(_ name: String) -> String? {

@@ -18,7 +18,12 @@ extension HTTPServer {
                 remoteAddress: Self.peerAddress(connection))
             conCls.pointee = Unmanaged.passRetained(context).toOpaque()
             requestStarted()
-            if let length = headers["content-length"].flatMap(Int.init), length > limits.maxBodyBytes {
+            let length = headers["content-length"].flatMap(Int.init)
+            let head = makeRequest(connection: connection, context: context, headers: headers, body: [])
+            if let exchange = handler.begin(head) {
+                return startExchange(exchange, context: context, contentLength: length)
+            }
+            if let length, length > limits.maxBodyBytes {
                 // Refuse before reading (and before "100 Continue"): nothing is buffered.
                 return queue(Self.refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context), context: context)
             }
@@ -29,26 +34,59 @@ extension HTTPServer {
         if uploadDataSize.pointee > 0 {
             let size = uploadDataSize.pointee
             uploadDataSize.pointee = 0
-            if context.hasResponse { return MHD_Result.YES } // already refused: discard the rest
-            if context.bodyCount + size > limits.maxBodyBytes {
-                _ = context.takeBody()
-                context.setResponse(Self.refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context))
-                return MHD_Result.YES
+            guard let uploadData else { return MHD_Result.YES }
+            return uploadData.withMemoryRebound(to: UInt8.self, capacity: size) {
+                receive(UnsafeBufferPointer(start: $0, count: size), context: context)
             }
-            if let uploadData {
-                uploadData.withMemoryRebound(to: UInt8.self, capacity: size) {
-                    context.append(UnsafeBufferPointer(start: $0, count: size))
-                }
-            }
-            return MHD_Result.YES
         }
 
-        if context.markDispatched() && !context.hasResponse {
-            let request = makeRequest(connection: connection, context: context)
+        if let exchange = context.exchange {
+            if context.endExchange() { exchange.end(aborted: false) }
+        } else if context.markDispatched() && !context.hasResponse {
+            let request = makeRequest(connection: connection, context: context,
+                                      headers: Self.values(connection, kind: MHD_ValueKind.HEADER_KIND),
+                                      body: context.takeBody())
             handler.handle(request) { [context] response in context.complete(response) }
         }
         guard let response = context.responseOrSuspend() else { return MHD_Result.YES }
         return queue(response, context: context)
+    }
+
+    /// A body chunk: to the plugin of a streaming exchange, or into the buffer.
+    private func receive(_ chunk: UnsafeBufferPointer<UInt8>, context: RequestContext) -> MHD_Result {
+        if let exchange = context.exchange {
+            guard context.exchangeState == .streaming else { return MHD_Result.YES } // stopped: discard
+            if context.addReceived(chunk.count) > exchange.maxBodyBytes {
+                context.exchangeState = .stopped
+                context.setResponse(Self.refusal(.bodyTooLarge(limit: exchange.maxBodyBytes), context: context))
+                return MHD_Result.YES
+            }
+            if !exchange.body(chunk) { context.exchangeState = .stopped }
+            return MHD_Result.YES
+        }
+        if context.hasResponse { return MHD_Result.YES } // already refused: discard the rest
+        if context.bodyCount + chunk.count > limits.maxBodyBytes {
+            _ = context.takeBody()
+            context.setResponse(Self.refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context))
+            return MHD_Result.YES
+        }
+        context.append(chunk)
+        return MHD_Result.YES
+    }
+
+    /// Hands a request's body to a plugin as it arrives.
+    private func startExchange(_ exchange: StreamingExchange, context: RequestContext, contentLength: Int?) -> MHD_Result {
+        context.exchange = exchange
+        if let contentLength, contentLength > exchange.maxBodyBytes {
+            exchange.end(aborted: true)
+            return queue(Self.refusal(.bodyTooLarge(limit: exchange.maxBodyBytes), context: context), context: context)
+        }
+        context.exchangeState = .streaming
+        if exchange.start(respond: { [context] in context.complete($0) }) { return MHD_Result.YES }
+        // Refused at the start: the plugin has answered; the body is not read.
+        context.exchangeState = .ended
+        let response = context.responseOrSuspend()
+        return response.map { queue($0, context: context) } ?? MHD_Result.YES
     }
 
     /// An error answered before routing, in the error shape of the path's
@@ -58,8 +96,8 @@ extension HTTPServer {
     }
 
     /// Builds the handler's view of a complete request.
-    private func makeRequest(connection: OpaquePointer, context: RequestContext) -> HTTPRequest {
-        let headers = Self.values(connection, kind: MHD_ValueKind.HEADER_KIND)
+    private func makeRequest(connection: OpaquePointer, context: RequestContext, headers: [String: String],
+                             body: [UInt8]) -> HTTPRequest {
         var query: [(name: String, value: String)] = []
         Self.forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
             let name = PercentDecoding.decode(Substring(key), plusIsSpace: true) ?? key
@@ -67,27 +105,38 @@ extension HTTPServer {
             query.append((name, decoded))
         }
         return HTTPRequest(method: context.method, path: context.path, query: query, headers: headers,
-                           body: context.takeBody(), requestId: context.requestId,
-                           remoteAddress: context.remoteAddress)
+                           body: body, requestId: context.requestId, remoteAddress: context.remoteAddress,
+                           rawQuery: Self.rawQuery(connection))
     }
 
     /// Hands a response to libmicrohttpd, adding the headers every response carries.
     private func queue(_ response: HTTPResponse, context: RequestContext) -> MHD_Result {
+        context.markQueued()
         var body = response.body
-        let mhdResponse = body.withUnsafeMutableBytes { raw in
-            MHD_create_response_from_buffer(raw.count, raw.baseAddress, MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
+        let mhdResponse: OpaquePointer?
+        if let file = response.file {
+            // libmicrohttpd owns the descriptor from here (sendfile, then close).
+            mhdResponse = MHD_create_response_from_fd_at_offset64(file.length, file.fd, file.offset)
+            if mhdResponse == nil { close(file.fd) }
+        } else {
+            mhdResponse = body.withUnsafeMutableBytes { raw in
+                MHD_create_response_from_buffer(raw.count, raw.baseAddress, MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
+            }
         }
         guard let mhdResponse else { return MHD_Result.NO }
         defer { MHD_destroy_response(mhdResponse) }
         for (name, value) in response.headers { _ = MHD_add_response_header(mhdResponse, name, value) }
         _ = MHD_add_response_header(mhdResponse, "X-Request-Id", context.requestId)
         if stopping.isSet { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
-        context.recordSent(status: response.status, bytes: body.count, servedBy: response.header("Reel-Plugin"))
+        context.recordSent(status: response.status, bytes: response.file.map { Int($0.length) } ?? body.count,
+                           servedBy: response.header("Reel-Plugin"))
         return MHD_queue_response(context.connection, UInt32(response.status), mhdResponse)
     }
 
     /// Called when libmicrohttpd is done with a request (sent, or the client left).
     func finished(_ context: RequestContext) {
+        if let exchange = context.exchange, context.endExchange() { exchange.end(aborted: true) }
+        context.finish()
         requestEnded()
         AccessLog.write(context)
     }
@@ -110,6 +159,15 @@ extension HTTPServer {
                 return MHD_Result.YES
             }, unmanaged.toOpaque())
         }
+    }
+
+    /// The query string as the client sent it (arguments are kept escaped).
+    static func rawQuery(_ connection: OpaquePointer) -> String {
+        var parts: [String] = []
+        forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
+            parts.append(value.map { "\(key)=\($0)" } ?? key)
+        }
+        return parts.joined(separator: "&")
     }
 
     static func peerAddress(_ connection: OpaquePointer) -> String {

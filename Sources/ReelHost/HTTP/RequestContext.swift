@@ -17,6 +17,12 @@ final class RequestContext: @unchecked Sendable {
     private var _response: HTTPResponse?
     private var _suspended = false
     private var _dispatched = false
+    private var _queued = false
+    private var _finished = false
+    /// Set when the body goes to a plugin chunk by chunk.
+    var exchange: StreamingExchange?
+    private var _exchangeState = ExchangeState.none
+    enum ExchangeState { case none, streaming, stopped, ended }
     private(set) var sentStatus = 0
     private(set) var sentBytes = 0
     private(set) var servedBy: String?
@@ -31,6 +37,9 @@ final class RequestContext: @unchecked Sendable {
     }
 
     var bodyCount: Int { lock.withLock { _body.count } }
+    private var _received = 0
+    /// Counts streamed body bytes; returns the total so far.
+    func addReceived(_ count: Int) -> Int { lock.withLock { _received += count; return _received } }
     var hasResponse: Bool { lock.withLock { _response != nil } }
 
     func append(_ bytes: UnsafeBufferPointer<UInt8>) { lock.withLock { _body.append(contentsOf: bytes) } }
@@ -48,19 +57,53 @@ final class RequestContext: @unchecked Sendable {
 
     /// Sets the response unless one is already set (the first answer wins).
     func setResponse(_ response: HTTPResponse) {
-        lock.withLock { if _response == nil { _response = response } }
+        let dropped: HTTPResponse? = lock.withLock {
+            if _response == nil { _response = response; return nil }
+            return response
+        }
+        dropped?.discard()
+    }
+
+    var exchangeState: ExchangeState {
+        get { lock.withLock { _exchangeState } }
+        set { lock.withLock { _exchangeState = newValue } }
+    }
+
+    /// Marks the exchange ended; true only the first time.
+    func endExchange() -> Bool {
+        lock.withLock {
+            if _exchangeState == .ended || _exchangeState == .none { return false }
+            _exchangeState = .ended
+            return true
+        }
+    }
+
+    /// Marks the response handed to libmicrohttpd (which then owns its file).
+    func markQueued() { lock.withLock { _queued = true } }
+
+    /// The request is over (sent, or the client left): closes the file of a
+    /// response that was never queued; later answers are dropped.
+    func finish() {
+        let unsent: HTTPResponse? = lock.withLock {
+            _finished = true
+            return _queued ? nil : _response
+        }
+        unsent?.discard()
     }
 
     /// Called from the answering thread: stores the response and wakes the
     /// connection if the polling thread already suspended it.
     func complete(_ response: HTTPResponse) {
-        lock.withLock {
-            if _response == nil { _response = response }
+        let dropped: HTTPResponse? = lock.withLock {
+            var dropped: HTTPResponse?
+            if _response == nil && !_finished { _response = response } else { dropped = response }
             if _suspended {
                 _suspended = false
                 MHD_resume_connection(connection)
             }
+            return dropped
         }
+        dropped?.discard()
     }
 
     /// Called on the polling thread: returns the response if there is one,

@@ -11,9 +11,12 @@ enum DescriptorReader {
         var methods: [MethodInfo]
         var routes: [RouteInfo]
         var subscriptions: [String]
+        var httpRoutes: [HTTPRouteInfo]
     }
 
-    static func read(_ descriptor: UnsafePointer<reel_plugin_descriptor>) throws(PluginLoadError) -> Parsed {
+    /// `pluginMinor` is the ABI minor the plugin was built with: fields newer
+    /// than it are not read.
+    static func read(_ descriptor: UnsafePointer<reel_plugin_descriptor>, pluginMinor: UInt32) throws(PluginLoadError) -> Parsed {
         let d = descriptor.pointee
         let minimum = MemoryLayout<reel_plugin_descriptor>.size
         guard Int(d.struct_size) >= minimum else { throw .descriptorTooSmall(host: minimum, plugin: Int(d.struct_size)) }
@@ -69,10 +72,38 @@ enum DescriptorReader {
         }
         if !subscriptions.isEmpty && d.on_event == nil { throw .invalidDescriptor("\(name) subscribes to topics but has no on_event()") }
 
+        let httpRoutes = pluginMinor >= 2 ? try readHTTPRoutes(d, jsonRoutes: routes) : []
+        if !httpRoutes.isEmpty && (d.http_begin == nil || d.http_body == nil || d.http_end == nil) {
+            throw .invalidDescriptor("\(name) has HTTP routes but not all of http_begin/http_body/http_end")
+        }
+
         return Parsed(name: name, version: d.version.map { String(cString: $0) } ?? "0",
                       summary: d.description.map { String(cString: $0) } ?? "",
                       unloadable: d.flags & UInt32(REEL_PLUGIN_UNLOADABLE) != 0,
-                      methods: methods, routes: routes, subscriptions: subscriptions)
+                      methods: methods, routes: routes, subscriptions: subscriptions, httpRoutes: httpRoutes)
+    }
+
+    private static func readHTTPRoutes(_ d: reel_plugin_descriptor, jsonRoutes: [RouteInfo]) throws(PluginLoadError) -> [HTTPRouteInfo] {
+        var result: [HTTPRouteInfo] = []
+        for index in 0..<Int(d.http_route_count) {
+            guard let table = d.http_routes, let verb = table[index].http_method.map({ String(cString: $0) }),
+                  let path = table[index].path.map({ String(cString: $0) }) else {
+                throw .invalidDescriptor("HTTP route #\(index) has a NULL field")
+            }
+            guard ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(verb) else {
+                throw .invalidDescriptor("HTTP route \(path): unknown HTTP method \(verb)")
+            }
+            guard let pattern = RoutePattern(path) else { throw .invalidDescriptor("HTTP route path '\(path)' is not a valid pattern") }
+            guard let access = Access(rawValue: table[index].access), access != .internal else {
+                throw .invalidDescriptor("HTTP route \(verb) \(path) has access \(table[index].access)")
+            }
+            let clashes = result.contains { $0.httpMethod == verb && $0.pattern.hasSameShape(as: pattern) }
+                || jsonRoutes.contains { $0.httpMethod == verb && $0.pattern.hasSameShape(as: pattern) }
+            guard !clashes else { throw .invalidDescriptor("route \(verb) \(path) is declared twice") }
+            result.append(HTTPRouteInfo(index: UInt32(index), httpMethod: verb, pattern: pattern, access: access,
+                                        maxBodyBytes: table[index].max_body_bytes))
+        }
+        return result
     }
 
     static func isPluginName(_ name: String) -> Bool {

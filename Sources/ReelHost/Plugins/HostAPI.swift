@@ -15,6 +15,8 @@ enum HostAPI {
         table.pointee.reply = hostReply
         table.pointee.bus_call = hostBusCall
         table.pointee.publish = hostPublish
+        table.pointee.http_reply = hostHTTPReply
+        table.pointee.http_reply_fd = hostHTTPReplyFD
         return UnsafePointer(table)
     }()
 }
@@ -78,4 +80,37 @@ private let hostPublish: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, 
     guard let context = HostContext.from(host), let topic else { return 0 }
     let bytes = payload.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []
     return Int32(context.bus.publish(topic: String(cString: topic), payload: bytes))
+}
+
+private func copyHeaders(_ headers: UnsafePointer<reel_http_header>?, _ count: Int) -> [(name: String, value: String)] {
+    guard let headers else { return [] }
+    return (0..<count).compactMap { i in
+        guard let name = headers[i].name, let value = headers[i].value else { return nil }
+        return (String(cString: name), String(cString: value))
+    }
+}
+
+private let hostHTTPReply: @convention(c) (OpaquePointer?, Int32, UnsafePointer<reel_http_header>?, Int,
+                                           UnsafePointer<UInt8>?, Int) -> Void = {
+    exchange, status, headers, headerCount, body, length in
+    let response = HTTPResponse(status: Int(status), headers: copyHeaders(headers, headerCount),
+                                body: body.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? [])
+    HTTPExchanges.shared.find(UInt(bitPattern: exchange))?.reply(response)
+}
+
+private let hostHTTPReplyFD: @convention(c) (OpaquePointer?, Int32, UnsafePointer<reel_http_header>?, Int,
+                                             Int32, UInt64, UInt64) -> Void = {
+    exchange, status, headers, headerCount, fd, offset, length in
+    var info = stat()
+    // Only regular files go out with sendfile; anything else is refused here.
+    guard fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+          offset <= UInt64(info.st_size), length <= UInt64(info.st_size) - offset,
+          let found = HTTPExchanges.shared.find(UInt(bitPattern: exchange)) else {
+        if fd >= 0 { close(fd) }
+        HTTPExchanges.shared.find(UInt(bitPattern: exchange))?.reply(
+            .error(APIError(.internal, "the service answered with an unusable file"), requestId: ""))
+        return
+    }
+    found.reply(HTTPResponse(status: Int(status), headers: copyHeaders(headers, headerCount),
+                             file: HTTPResponse.FileBody(fd: fd, offset: offset, length: length)))
 }

@@ -17,6 +17,7 @@ final class LoadedLibrary: @unchecked Sendable {
     let methods: [MethodInfo]
     let routes: [RouteInfo]
     let subscriptions: [String]
+    let httpRoutes: [HTTPRouteInfo]
     let descriptor: UnsafePointer<reel_plugin_descriptor>
     private var handle: UnsafeMutableRawPointer?
     private let lock = NSLock()
@@ -52,7 +53,7 @@ final class LoadedLibrary: @unchecked Sendable {
         guard let entrySymbol = dlsym(handle, REEL_PLUGIN_ENTRY_SYMBOL) else { throw .missingSymbol(REEL_PLUGIN_ENTRY_SYMBOL) }
         let entry = unsafeBitCast(entrySymbol, to: reel_plugin_entry_fn.self)
         guard let descriptor = entry() else { throw .invalidDescriptor("reel_plugin_entry() returned NULL") }
-        let parsed = try DescriptorReader.read(descriptor)
+        let parsed = try DescriptorReader.read(descriptor, pluginMinor: magic.pointee.abi_minor)
 
         self.sourceFile = file
         self.loadedPath = loadedPath
@@ -66,6 +67,7 @@ final class LoadedLibrary: @unchecked Sendable {
         self.methods = parsed.methods
         self.routes = parsed.routes
         self.subscriptions = parsed.subscriptions
+        self.httpRoutes = parsed.httpRoutes
     }
 
     /// Unmaps the library (only for plugins that declared REEL_PLUGIN_UNLOADABLE).

@@ -15,6 +15,7 @@ public final class PluginGeneration: @unchecked Sendable {
     public let methods: [MethodInfo]
     public let routes: [RouteInfo]
     public let subscriptions: [String]
+    public let httpRoutes: [HTTPRouteInfo]
     public let unloadable: Bool
     public var label: String { "\(name)/\(version)#\(number)" }
 
@@ -40,6 +41,7 @@ public final class PluginGeneration: @unchecked Sendable {
         self.methods = library.methods
         self.routes = library.routes
         self.subscriptions = library.subscriptions
+        self.httpRoutes = library.httpRoutes
         self.unloadable = library.unloadable
         self.context = context
         self.eventQueue = DispatchQueue(label: "reel.plugin.\(library.name).\(number).events")

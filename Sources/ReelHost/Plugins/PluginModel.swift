@@ -74,3 +74,13 @@ public struct BusResult: Sendable {
         BusResult(status: status, message: message)
     }
 }
+
+/// One raw HTTP route of a plugin (ABI 1.2), copied out of its descriptor.
+public struct HTTPRouteInfo: Sendable {
+    public let index: UInt32
+    public let httpMethod: String
+    public let pattern: RoutePattern
+    public let access: Access
+    /// 0 means the host's default limit.
+    public let maxBodyBytes: UInt64
+}

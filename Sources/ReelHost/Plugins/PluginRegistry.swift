@@ -23,6 +23,17 @@ final class PluginRegistry: @unchecked Sendable {
     private var methods: [String: (PluginGeneration, MethodInfo)] = [:]
     private var router = Router<RouteTarget>()
     private var topics: [String: [PluginGeneration]] = [:]
+    private var httpRouter = Router<HTTPRouteTarget>()
+
+    struct HTTPRouteTarget: Sendable {
+        let generation: PluginGeneration
+        let route: HTTPRouteInfo
+    }
+
+    enum HTTPRouteLookup {
+        case found(HTTPRouteTarget, parameters: [String: String])
+        case notFound
+    }
 
     /// Makes `generation` the current one of its plugin; returns the one it replaces.
     func install(_ generation: PluginGeneration) throws(PluginLoadError) -> PluginGeneration? {
@@ -34,10 +45,12 @@ final class PluginRegistry: @unchecked Sendable {
                     throw .conflict("method \(method.name) is already served by \(owner.name)")
                 }
             }
-            for route in generation.routes {
+            let claimed = generation.routes.map { ($0.httpMethod, $0.pattern) } + generation.httpRoutes.map { ($0.httpMethod, $0.pattern) }
+            for (verb, pattern) in claimed {
                 for (_, other) in plugins where other.name != generation.name {
-                    if other.routes.contains(where: { $0.httpMethod == route.httpMethod && $0.pattern.hasSameShape(as: route.pattern) }) {
-                        throw .conflict("route \(route.httpMethod) \(route.pattern) is already served by \(other.name)")
+                    let taken = other.routes.map { ($0.httpMethod, $0.pattern) } + other.httpRoutes.map { ($0.httpMethod, $0.pattern) }
+                    if taken.contains(where: { $0.0 == verb && $0.1.hasSameShape(as: pattern) }) {
+                        throw .conflict("route \(verb) \(pattern) is already served by \(other.name)")
                     }
                 }
             }
@@ -52,6 +65,7 @@ final class PluginRegistry: @unchecked Sendable {
         var methods: [String: (PluginGeneration, MethodInfo)] = [:]
         var router = Router<RouteTarget>()
         var topics: [String: [PluginGeneration]] = [:]
+        var httpRouter = Router<HTTPRouteTarget>()
         for generation in plugins.values.sorted(by: { $0.name < $1.name }) {
             for method in generation.methods { methods[method.name] = (generation, method) }
             for route in generation.routes {
@@ -60,7 +74,11 @@ final class PluginRegistry: @unchecked Sendable {
                 }
             }
             for topic in generation.subscriptions { topics[topic, default: []].append(generation) }
+            for route in generation.httpRoutes {
+                httpRouter.add(route.httpMethod, route.pattern, HTTPRouteTarget(generation: generation, route: route))
+            }
         }
+        self.httpRouter = httpRouter
         self.methods = methods
         self.router = router
         self.topics = topics
@@ -84,6 +102,16 @@ final class PluginRegistry: @unchecked Sendable {
             case .notFound: return .notFound
             case .badPath: return .badPath
             }
+        }
+    }
+
+    /// The raw HTTP route for a request; when found, its generation is entered.
+    /// (Method mismatches fall through to the JSON routes, which answer 405.)
+    func acquireHTTPRoute(method: String, path: String) -> HTTPRouteLookup {
+        lock.withLock {
+            guard case .found(let target, let parameters) = httpRouter.match(method: method, path: path),
+                  target.generation.enter() else { return .notFound }
+            return .found(target, parameters: parameters)
         }
     }
 

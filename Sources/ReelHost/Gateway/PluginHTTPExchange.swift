@@ -1,0 +1,187 @@
+import CReelABI
+import Foundation
+
+/// One request on a plugin's raw HTTP route (ABI 1.2): the access check, then
+/// http_begin, the body chunk by chunk (http_body), http_end, and the
+/// plugin's reply (http_reply / http_reply_fd, any thread). The generation
+/// stays in flight until the plugin has both replied and seen http_end.
+final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
+    let maxBodyBytes: Int
+    private let gateway: Gateway
+    private let generation: PluginGeneration
+    private let route: HTTPRouteInfo
+    private let head: HTTPRequest
+    private let parameters: [String: String]
+
+    private let lock = NSLock()
+    private enum Phase { case created, streaming, refused, ended }
+    private var phase = Phase.created
+    private var replied = false
+    private var released = false
+    private var respond: (@Sendable (HTTPResponse) -> Void)?
+    private var pluginState: UnsafeMutableRawPointer?
+    private var token: UInt = 0
+    private var request: CHTTPRequest?
+
+    init(gateway: Gateway, target: PluginRegistry.HTTPRouteTarget, head: HTTPRequest, parameters: [String: String],
+         defaultMaxBodyBytes: Int) {
+        self.gateway = gateway
+        self.generation = target.generation
+        self.route = target.route
+        self.head = head
+        self.parameters = parameters
+        let limit = target.route.maxBodyBytes
+        self.maxBodyBytes = limit == 0 ? defaultMaxBodyBytes : Int(clamping: limit)
+    }
+
+    func start(respond: @escaping @Sendable (HTTPResponse) -> Void) -> Bool {
+        lock.withLock { self.respond = respond }
+        let caller: Caller
+        do {
+            caller = try gateway.authorizeBlocking(head, for: route.access)
+        } catch {
+            finishRefused(with: .error(error, requestId: head.requestId))
+            return false
+        }
+        guard let begin = generation.descriptor.pointee.http_begin else {
+            finishRefused(with: .error(APIError(.unimplemented, "the plugin has no http_begin"), requestId: head.requestId))
+            return false
+        }
+        let request = CHTTPRequest(head, routeIndex: route.index, parameters: parameters, caller: caller)
+        let token = HTTPExchanges.shared.register(self)
+        lock.withLock {
+            self.request = request
+            self.token = token
+            phase = .streaming
+        }
+        var state: UnsafeMutableRawPointer?
+        let result = begin(generation.state, request.pointer, OpaquePointer(bitPattern: token), &state)
+        let proceed: Bool = lock.withLock {
+            pluginState = state
+            if result != 0 { phase = .refused }
+            return result == 0
+        }
+        if !proceed { releaseIfDone() }
+        return proceed
+    }
+
+    func body(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let httpBody = generation.descriptor.pointee.http_body else { return false }
+        let state = lock.withLock { pluginState }
+        return httpBody(state, chunk.baseAddress, chunk.count) == 0
+    }
+
+    func end(aborted: Bool) {
+        let (state, wasStreaming): (UnsafeMutableRawPointer?, Bool) = lock.withLock {
+            let streaming = phase == .streaming
+            if phase == .created { phase = .ended; replied = true } // refused before start: nothing to wait for
+            else if streaming { phase = .ended }
+            return (pluginState, streaming)
+        }
+        if wasStreaming, let httpEnd = generation.descriptor.pointee.http_end { httpEnd(state, aborted ? 1 : 0) }
+        releaseIfDone()
+    }
+
+    /// The plugin's answer (from HostAPI.http_reply / http_reply_fd).
+    func reply(_ response: HTTPResponse) {
+        let respond: (@Sendable (HTTPResponse) -> Void)? = lock.withLock {
+            if replied { return nil }
+            replied = true
+            return self.respond
+        }
+        guard let respond else {
+            response.discard()
+            return
+        }
+        var tagged = response
+        tagged.headers.append(("Reel-Plugin", generation.label))
+        respond(tagged)
+        releaseIfDone()
+    }
+
+    private func finishRefused(with response: HTTPResponse) {
+        lock.withLock {
+            phase = .refused
+            replied = true
+        }
+        respond?(response)
+        releaseIfDone()
+    }
+
+    /// Frees the request and lets the generation go once the plugin has
+    /// replied and is past http_end (or refused at http_begin).
+    private func releaseIfDone() {
+        let release: Bool = lock.withLock {
+            guard !released, replied, phase == .ended || phase == .refused else { return false }
+            released = true
+            return true
+        }
+        guard release else { return }
+        let token = lock.withLock { self.token }
+        if token != 0 { HTTPExchanges.shared.remove(token) }
+        lock.withLock { request = nil }
+        generation.leave()
+    }
+}
+
+/// Exchanges handed to plugins, by token (a `reel_http_exchange *` is a
+/// token, not a pointer, so a stray reply cannot crash the host).
+final class HTTPExchanges: @unchecked Sendable {
+    static let shared = HTTPExchanges()
+    private let lock = NSLock()
+    private var exchanges: [UInt: PluginHTTPExchange] = [:]
+    private var next: UInt = 1
+
+    func register(_ exchange: PluginHTTPExchange) -> UInt {
+        lock.withLock {
+            let token = next
+            next += 1
+            exchanges[token] = exchange
+            return token
+        }
+    }
+
+    func find(_ token: UInt) -> PluginHTTPExchange? { lock.withLock { exchanges[token] } }
+    func remove(_ token: UInt) { lock.withLock { _ = exchanges.removeValue(forKey: token) } }
+}
+
+/// A reel_http_request and the C strings it points to, freed together.
+final class CHTTPRequest {
+    let pointer: UnsafeMutablePointer<reel_http_request>
+    private let strings: [UnsafeMutablePointer<CChar>?]
+    private let headers: UnsafeMutablePointer<reel_http_header>
+    private let params: UnsafeMutablePointer<reel_http_header>
+
+    init(_ head: HTTPRequest, routeIndex: UInt32, parameters: [String: String], caller: Caller) {
+        var owned: [UnsafeMutablePointer<CChar>?] = []
+        func c(_ s: String) -> UnsafePointer<CChar>? {
+            let copy = strdup(s)
+            owned.append(copy)
+            return UnsafePointer(copy)
+        }
+        let headerList = head.headers.sorted { $0.key < $1.key }
+        headers = .allocate(capacity: max(1, headerList.count))
+        for (i, (name, value)) in headerList.enumerated() { headers[i] = reel_http_header(name: c(name), value: c(value)) }
+        let paramList = parameters.sorted { $0.key < $1.key }
+        params = .allocate(capacity: max(1, paramList.count))
+        for (i, (name, value)) in paramList.enumerated() { params[i] = reel_http_header(name: c(name), value: c(value)) }
+        let contentLength = head.header("content-length").flatMap { Int64($0) } ?? (head.header("transfer-encoding") == nil ? 0 : -1)
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: reel_http_request(
+            struct_size: UInt32(MemoryLayout<reel_http_request>.size), route_index: routeIndex,
+            method: c(head.method), path: c(head.path), query: c(head.rawQuery),
+            headers: UnsafePointer(headers), header_count: headerList.count,
+            params: UnsafePointer(params), param_count: paramList.count, content_length: contentLength,
+            request_id: c(head.requestId), caller_user_id: c(caller.userId), caller_role: c(caller.role),
+            client_address: c(head.remoteAddress)))
+        strings = owned
+    }
+
+    deinit {
+        strings.forEach { free($0) }
+        headers.deallocate()
+        params.deallocate()
+        pointer.deinitialize(count: 1)
+        pointer.deallocate()
+    }
+}

@@ -1,0 +1,137 @@
+import CReelABI
+import Foundation
+
+/// A raw HTTP route of a Swift plugin (ABI 1.2): for uploads streamed chunk
+/// by chunk, custom statuses and headers, and files sent with sendfile.
+public struct HTTPRoute<Service: Sendable>: Sendable {
+    /// Called before any body byte. Reply through the responder and return
+    /// nil to refuse the body, or return a receiver to get it.
+    public typealias Begin = @Sendable (Service, HTTPRequestHead, HTTPResponder) -> HTTPBodyReceiver?
+    let httpMethod: String
+    let path: String
+    let access: Access
+    let maxBodyBytes: UInt64
+    let begin: Begin
+
+    public init(_ httpMethod: String, _ path: String, access: Access, maxBodyBytes: UInt64 = 0, _ begin: @escaping Begin) {
+        self.httpMethod = httpMethod
+        self.path = path
+        self.access = access
+        self.maxBodyBytes = maxBodyBytes
+        self.begin = begin
+    }
+}
+
+/// The head of a raw HTTP request, copied out of the host's reel_http_request.
+public struct HTTPRequestHead: Sendable {
+    public let method: String
+    /// Raw (percent-encoded) path and query.
+    public let path: String
+    public let query: String
+    /// Header names are lower-case.
+    public let headers: [String: String]
+    /// Decoded `{name}` path parameters.
+    public let parameters: [String: String]
+    /// nil when the body is chunked.
+    public let contentLength: Int64?
+    public let requestId: String
+    public let callerUserId: String
+    public let callerRole: String
+    public let clientAddress: String
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+}
+
+/// Receives a request body chunk by chunk, on a host I/O thread: store each
+/// chunk and return quickly. `finish` comes once, after the last chunk or
+/// when the client went away (aborted); reply by then if not done already.
+public protocol HTTPBodyReceiver: AnyObject, Sendable {
+    /// False stops the body (the rest is discarded; `finish` follows).
+    func receive(_ chunk: UnsafeRawBufferPointer) -> Bool
+    func finish(aborted: Bool)
+}
+
+/// Answers one raw HTTP request, exactly once, from any thread.
+public final class HTTPResponder: @unchecked Sendable {
+    private let host: PluginHost
+    private let token: UInt
+    private let lock = NSLock()
+    private var answered = false
+
+    init(host: PluginHost, token: UInt) {
+        self.host = host
+        self.token = token
+    }
+
+    private func claim() -> Bool {
+        lock.withLock {
+            if answered { return false }
+            answered = true
+            return true
+        }
+    }
+
+    public var hasAnswered: Bool { lock.withLock { answered } }
+
+    public func reply(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        guard claim(), let reply = host.api.pointee.http_reply else { return }
+        withCHeaders(headers) { pointer, count in
+            body.withUnsafeBufferPointer {
+                reply(OpaquePointer(bitPattern: token), Int32(status), pointer, count, $0.baseAddress, $0.count)
+            }
+        }
+    }
+
+    /// A JSON error in the web API's shape {"error": {"code", "message"}}.
+    public func replyError(status: Int, code: String, message: String, headers: [(String, String)] = []) {
+        let object: [String: Any] = ["error": ["code": code, "message": message]]
+        let body = (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) } ?? []
+        reply(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
+    }
+
+    /// Sends `length` bytes of `fd` from `offset` (sendfile); the host closes `fd`.
+    public func replyFile(status: Int, headers: [(String, String)] = [], fd: Int32, offset: UInt64, length: UInt64) {
+        guard claim(), let reply = host.api.pointee.http_reply_fd else {
+            close(fd)
+            return
+        }
+        withCHeaders(headers) { pointer, count in
+            reply(OpaquePointer(bitPattern: token), Int32(status), pointer, count, fd, offset, length)
+        }
+    }
+
+    private func withCHeaders(_ headers: [(String, String)], _ body: (UnsafePointer<reel_http_header>?, Int) -> Void) {
+        let strings = headers.map { (strdup($0.0), strdup($0.1)) }
+        defer { strings.forEach { free($0.0); free($0.1) } }
+        let array = strings.map { reel_http_header(name: UnsafePointer($0.0), value: UnsafePointer($0.1)) }
+        array.withUnsafeBufferPointer { body($0.baseAddress, $0.count) }
+    }
+}
+
+/// What the kit keeps per streaming exchange (the C side's exchange_state).
+final class HTTPExchangeBox {
+    let receiver: HTTPBodyReceiver
+    init(_ receiver: HTTPBodyReceiver) { self.receiver = receiver }
+}
+
+extension HTTPRequestHead {
+    init(_ r: reel_http_request) {
+        func string(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
+        func pairs(_ list: UnsafePointer<reel_http_header>?, _ count: Int) -> [String: String] {
+            guard let list else { return [:] }
+            var result: [String: String] = [:]
+            for i in 0..<count { result[string(list[i].name)] = string(list[i].value) }
+            return result
+        }
+        method = string(r.method)
+        path = string(r.path)
+        query = string(r.query)
+        headers = pairs(r.headers, r.header_count)
+        parameters = pairs(r.params, r.param_count)
+        contentLength = r.content_length >= 0 ? r.content_length : nil
+        requestId = string(r.request_id)
+        callerUserId = string(r.caller_user_id)
+        callerRole = string(r.caller_role)
+        clientAddress = string(r.client_address)
+    }
+}

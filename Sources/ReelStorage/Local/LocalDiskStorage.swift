@@ -1,0 +1,284 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Objects as files under a root folder (default `$REEL_DATA_DIR/media`).
+///
+/// - Writes go to a temporary file in `<root>/.tmp` (same file system), are
+///   fsynced, then renamed into place, and the folder is fsynced: readers see
+///   the old object or the new one, never half of one.
+/// - Symbolic links under the root are refused: every path is walked with
+///   `openat(O_NOFOLLOW)` (`LocalFileSystem`). The root itself may be a link.
+/// - Listing skips names starting with `.` (temporary files), symbolic links
+///   and names that are not valid keys.
+public final class LocalDiskStorage: ObjectStorage {
+    public let root: URL
+    let rootPath: String
+    let threads: BlockingThreads
+    static let temporaryFolder = ".tmp"
+
+    /// Creates `root` (and its parents) if needed, and removes temporary
+    /// files older than a day left behind by a crash.
+    public init(root: URL, threads: Int = 4) throws {
+        self.root = root.standardizedFileURL
+        rootPath = self.root.path
+        self.threads = BlockingThreads(name: "reel-disk", limit: threads)
+        do {
+            try FileManager.default.createDirectory(
+                atPath: rootPath + "/" + Self.temporaryFolder, withIntermediateDirectories: true)
+        } catch {
+            throw StorageError.io(operation: "create storage root", key: rootPath, errno: EACCES)
+        }
+        removeStaleTemporaryFiles(olderThan: 86_400)
+    }
+
+    // MARK: ObjectStorage
+
+    public func put(key: String, from fileURL: URL) async throws {
+        try StorageKey.validate(key)
+        let source = fileURL.path
+        try await threads.run { [self] in
+            let input = open(source, O_RDONLY | O_CLOEXEC)
+            guard input >= 0 else { throw StorageError.io(operation: "open source file for", key: key, errno: errno) }
+            defer { close(input) }
+            try writeAtomically(key: key) { output in
+                let chunk = 1 << 20
+                var offset: Int64 = 0
+                while true {
+                    let bytes = try LocalFileSystem.readFully(input, offset: offset, count: chunk, key: key)
+                    if bytes.isEmpty { break }
+                    try bytes.withUnsafeBytes { try LocalFileSystem.writeAll(output, $0, key: key) }
+                    offset += Int64(bytes.count)
+                }
+            }
+        }
+    }
+
+    public func put(key: String, data: Data) async throws {
+        try StorageKey.validate(key)
+        try await threads.run { [self] in
+            try writeAtomically(key: key) { output in
+                try data.withUnsafeBytes { try LocalFileSystem.writeAll(output, $0, key: key) }
+            }
+        }
+    }
+
+    public func makeWriter(key: String) throws -> any ObjectWriter {
+        try StorageKey.validate(key)
+        let (fd, name) = try createTemporaryFile(key: key)
+        return LocalDiskWriter(storage: self, key: key, fd: fd, temporaryName: name)
+    }
+
+    public func get(key: String) async throws -> Data {
+        try await read(key: key, range: nil)
+    }
+
+    public func read(key: String, range: Range<Int64>?) async throws -> Data {
+        try StorageKey.validate(key)
+        return try await threads.run { [self] in
+            let fd = try openForReading(key: key)
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw StorageError.io(operation: "stat", key: key, errno: errno) }
+            let size = Int64(info.st_size)
+            let bounds = try ByteRange.clamp(range, size: size, key: key)
+            return try LocalFileSystem.readFully(fd, offset: bounds.lowerBound, count: Int(bounds.count), key: key)
+        }
+    }
+
+    public func size(key: String) async throws -> Int64? {
+        try StorageKey.validate(key)
+        return try await threads.run { [self] () throws -> Int64? in
+            let rootFD = try openRoot(key: key)
+            defer { close(rootFD) }
+            guard let (parent, name) = try LocalFileSystem.openParent(root: rootFD, key: key, create: false) else {
+                return nil
+            }
+            defer { close(parent) }
+            var info = stat()
+            guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+                if errno == ENOENT { return nil }
+                throw StorageError.io(operation: "stat", key: key, errno: errno)
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: return Int64(info.st_size)
+            case S_IFLNK: throw StorageError.symlinkRejected(key: key)
+            default: return nil
+            }
+        }
+    }
+
+    public func delete(key: String) async throws {
+        try StorageKey.validate(key)
+        try await threads.run { [self] in
+            let rootFD = try openRoot(key: key)
+            defer { close(rootFD) }
+            guard let (parent, name) = try LocalFileSystem.openParent(root: rootFD, key: key, create: false) else {
+                return
+            }
+            defer { close(parent) }
+            // A folder at this name is not an object: nothing to delete.
+            if unlinkat(parent, name, 0) != 0 && errno != ENOENT && errno != EISDIR {
+                throw StorageError.io(operation: "delete", key: key, errno: errno)
+            }
+        }
+    }
+
+    /// Moves the folder into `.tmp` first (one rename: it disappears at
+    /// once for readers and listings), then removes it there.
+    public func delete(prefix: String) async throws {
+        try StorageKey.validateFolderPrefix(prefix)
+        try await threads.run { [self] in
+            let folderKey = String(prefix.dropLast())
+            let rootFD = try openRoot(key: prefix)
+            defer { close(rootFD) }
+            guard let (parent, name) = try LocalFileSystem.openParent(root: rootFD, key: folderKey, create: false) else {
+                return
+            }
+            defer { close(parent) }
+            let temporary = try openTemporaryFolder(rootFD, key: prefix)
+            defer { close(temporary) }
+            let trash = LocalFileSystem.randomName("trash-")
+            guard renameat(parent, name, temporary, trash) == 0 else {
+                if errno == ENOENT { return }
+                throw StorageError.io(operation: "delete folder", key: prefix, errno: errno)
+            }
+            try LocalFileSystem.removeTree(temporary, trash, key: prefix)
+        }
+    }
+
+    public func list(prefix: String) async throws -> [String] {
+        try StorageKey.validatePrefix(prefix)
+        return try await threads.run { [self] in try listSynchronously(prefix: prefix) }
+    }
+
+    public func localPath(for key: String) -> String? {
+        guard (try? StorageKey.validate(key)) != nil else { return nil }
+        return rootPath + "/" + key
+    }
+
+    public func presignedURL(for key: String, expires: Duration) throws -> URL? {
+        try StorageKey.validate(key)
+        return nil
+    }
+
+    // MARK: Local disk only
+
+    /// Opens the object for reading (for `sendfile`): refuses symbolic links
+    /// anywhere under the root and anything but a regular file. Blocking (a
+    /// few system calls); the caller closes the descriptor.
+    public func openForReading(key: String) throws -> Int32 {
+        try StorageKey.validate(key)
+        let rootFD = try openRoot(key: key)
+        defer { close(rootFD) }
+        guard let (parent, name) = try LocalFileSystem.openParent(root: rootFD, key: key, create: false) else {
+            throw StorageError.notFound(key: key)
+        }
+        defer { close(parent) }
+        let fd = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP || LocalFileSystem.entryKind(parent, name) == .symlink {
+                throw StorageError.symlinkRejected(key: key)
+            }
+            if code == ENOENT || code == ENOTDIR { throw StorageError.notFound(key: key) }
+            throw StorageError.io(operation: "open", key: key, errno: code)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw StorageError.notFound(key: key)
+        }
+        // O_NONBLOCK only kept open() from blocking on a FIFO; regular files ignore it.
+        return fd
+    }
+
+    // MARK: Internals shared with LocalDiskWriter
+
+    func openRoot(key: String) throws(StorageError) -> Int32 {
+        let fd = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(operation: "open storage root for", key: key, errno: errno) }
+        return fd
+    }
+
+    func openTemporaryFolder(_ rootFD: Int32, key: String) throws(StorageError) -> Int32 {
+        guard let fd = try LocalFileSystem.openDirectory(
+            root: rootFD, components: [Substring(Self.temporaryFolder)], create: true, key: key)
+        else { throw .io(operation: "open temporary folder for", key: key, errno: ENOENT) }
+        return fd
+    }
+
+    /// A new, empty file in `.tmp`, open for writing.
+    func createTemporaryFile(key: String) throws(StorageError) -> (fd: Int32, name: String) {
+        let rootFD = try openRoot(key: key)
+        defer { close(rootFD) }
+        let temporary = try openTemporaryFolder(rootFD, key: key)
+        defer { close(temporary) }
+        let name = LocalFileSystem.randomName("object-")
+        let fd = openat(temporary, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(operation: "create temporary file for", key: key, errno: errno) }
+        return (fd, name)
+    }
+
+    /// Fsyncs and closes `fd`, then renames the temporary file to `key`
+    /// (creating its folders) and fsyncs the folder. Removes the temporary
+    /// file if anything fails.
+    func publish(key: String, fd: Int32, temporaryName: String) throws(StorageError) {
+        var closed = false
+        do {
+            guard fsync(fd) == 0 else { throw StorageError.io(operation: "fsync", key: key, errno: errno) }
+            closed = true
+            guard close(fd) == 0 else { throw StorageError.io(operation: "close", key: key, errno: errno) }
+            let rootFD = try openRoot(key: key)
+            defer { close(rootFD) }
+            let temporary = try openTemporaryFolder(rootFD, key: key)
+            defer { close(temporary) }
+            guard let (parent, name) = try LocalFileSystem.openParent(root: rootFD, key: key, create: true) else {
+                throw StorageError.io(operation: "create folder for", key: key, errno: ENOENT)
+            }
+            defer { close(parent) }
+            guard renameat(temporary, temporaryName, parent, name) == 0 else {
+                throw StorageError.io(operation: "rename into place", key: key, errno: errno)
+            }
+            // Makes the new name durable; a failure here does not undo the rename.
+            _ = fsync(parent)
+        } catch {
+            if !closed { close(fd) }
+            discardTemporaryFile(temporaryName)
+            throw error
+        }
+    }
+
+    func discardTemporaryFile(_ name: String) {
+        guard let rootFD = try? openRoot(key: name) else { return }
+        defer { close(rootFD) }
+        guard let temporary = try? openTemporaryFolder(rootFD, key: name) else { return }
+        defer { close(temporary) }
+        unlinkat(temporary, name, 0)
+    }
+
+    private func writeAtomically(key: String, _ body: (Int32) throws -> Void) throws {
+        let (fd, name) = try createTemporaryFile(key: key)
+        do {
+            try body(fd)
+        } catch {
+            close(fd)
+            discardTemporaryFile(name)
+            throw error
+        }
+        try publish(key: key, fd: fd, temporaryName: name)
+    }
+
+    private func removeStaleTemporaryFiles(olderThan seconds: Int) {
+        guard let rootFD = try? openRoot(key: ""), let temporary = try? openTemporaryFolder(rootFD, key: "") else { return }
+        defer { close(rootFD); close(temporary) }
+        let now = time(nil)
+        for name in LocalFileSystem.entries(ofDirectory: dup(temporary)) {
+            var info = stat()
+            guard fstatat(temporary, name, &info, AT_SYMLINK_NOFOLLOW) == 0,
+                  now - info.st_mtim.tv_sec > seconds else { continue }
+            try? LocalFileSystem.removeTree(temporary, name, key: name)
+        }
+    }
+}
