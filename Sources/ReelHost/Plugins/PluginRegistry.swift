@@ -115,6 +115,14 @@ final class PluginRegistry: @unchecked Sendable {
         }
     }
 
+    /// The methods raw HTTP routes answer at `path` (for 405 answers).
+    func httpMethodsAllowed(path: String) -> [String] {
+        lock.withLock {
+            if case .methodNotAllowed(let allowed) = httpRouter.match(method: "\u{0}", path: path) { return allowed }
+            return []
+        }
+    }
+
     /// Current subscribers of a topic, each entered once.
     func acquireSubscribers(topic: String) -> [PluginGeneration] {
         lock.withLock { (topics[topic] ?? []).filter { $0.enter() } }
