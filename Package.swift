@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "reel", targets: ["reel"]),
         .library(name: "ReelPluginHello", type: .dynamic, targets: ["HelloPlugin"]),
         .library(name: "ReelPluginAuth", type: .dynamic, targets: ["AuthPlugin"]),
+        .library(name: "ReelPluginVideo", type: .dynamic, targets: ["VideoPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,13 @@ let package = Package(
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c",
                        providers: [.apt(["libprotobuf-c-dev"])]),
         .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
+        // FFmpeg 5.1: libavformat, libavcodec, libavutil, libswscale, libswresample
+        // as one module (the module map links all five).
+        .systemLibrary(name: "CLibAV", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev",
+                                         "libswscale-dev", "libswresample-dev"])]),
+        // libcurl (OpenSSL flavour, >= 7.75 for CURLOPT_AWS_SIGV4) for S3 storage.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CArgon2", path: "Plugins/auth/CArgon2", pkgConfig: "libargon2",
                        providers: [.apt(["libargon2-dev"])]),
 
@@ -41,7 +49,18 @@ let package = Package(
         .target(name: "CReelSupport", dependencies: ["CProtobufC", "CJansson"]),
 
         // libpq on its own threads, and the versioned migration runner.
-        .target(name: "ReelPostgres", dependencies: ["CLibPQ"]),
+        // Locks and dedicated threads for blocking C calls, shared by the modules below.
+        .target(name: "ReelConcurrency"),
+        .target(name: "ReelPostgres", dependencies: ["CLibPQ", "ReelConcurrency"]),
+
+        // Object storage (local disk or S3 through libcurl) for media files.
+        .target(name: "ReelStorage", dependencies: [
+            "ReelConcurrency",
+            "CCurl", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // Media probing (and later transcoding) on libav, on its own threads.
+        .target(name: "ReelMedia", dependencies: ["CLibAV", "ReelConcurrency"]),
 
         // Shared Swift helpers for plugins (never linked by the host).
         .target(name: "ReelPluginKit",
@@ -76,11 +95,24 @@ let package = Package(
                                .product(name: "JWTKit", package: "jwt-kit")],
                 path: "Plugins/auth/Sources",
                 linkerSettings: swiftPluginLinkerSettings),
+        // video: tus uploads, metadata and catalog (VideoCore, unit-tested) and
+        // the exports (VideoPlugin).
+        .target(name: "VideoCore",
+                dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "ReelStorage", "ReelMedia", "ReelConcurrency"],
+                path: "Plugins/video/Core"),
+        .target(name: "VideoPlugin",
+                dependencies: ["VideoCore", "ReelPluginKit", "CReelABI"],
+                path: "Plugins/video/Sources",
+                linkerSettings: swiftPluginLinkerSettings),
 
         // Tests.
         .testTarget(name: "ReelHostTests",
                     dependencies: ["ReelHost", "CReelProto", "CReelSupport"]),
+        .testTarget(name: "ReelConcurrencyTests", dependencies: ["ReelConcurrency"]),
         .testTarget(name: "ReelPostgresTests", dependencies: ["ReelPostgres"]),
+        .testTarget(name: "ReelStorageTests", dependencies: ["ReelStorage"]),
+        .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia", "CLibAV"]),
         .testTarget(name: "AuthPluginTests", dependencies: ["AuthCore"], path: "Plugins/auth/Tests"),
+        .testTarget(name: "VideoPluginTests", dependencies: ["VideoCore"], path: "Plugins/video/Tests"),
     ]
 )

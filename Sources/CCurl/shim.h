@@ -8,6 +8,11 @@
 
 #include <curl/curl.h>
 
+/* CURL_GLOBAL_DEFAULT is a macro expression; call once before any handle. */
+static inline CURLcode reel_curl_global_init(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 static inline CURLcode reel_curl_set_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
 }
@@ -44,10 +49,6 @@ static inline CURLcode reel_curl_set_header_callback(CURL *handle, curl_write_ca
 
 static inline CURLcode reel_curl_response_code(CURL *handle, long *code) {
     return curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, code);
-}
-
-static inline CURLcode reel_curl_content_length(CURL *handle, curl_off_t *length) {
-    return curl_easy_getinfo(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, length);
 }
 
 #endif

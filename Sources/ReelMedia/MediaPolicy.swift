@@ -12,9 +12,12 @@
 ///   size limits, if any, belong to the upload rules, not to "can we read it".
 /// - Formats are detected from the bytes, never from the file name; still
 ///   images and formats that make libav open other files or URLs are refused.
-/// - A file is **truncated** when reading its packets stops with an error
-///   other than end-of-file, or its last packet ends more than
-///   `truncationTolerance` before the duration its header declares.
+/// - A file is **truncated** when its last packet ends more than
+///   `truncationTolerance` before the duration its header declares, or when
+///   reading its packets stops with an error other than end-of-file before
+///   that point (an error after all the declared media was read, e.g. junk
+///   appended to a whole file, is ignored). A cut MP4 whose index survived
+///   reads as end-of-file at the cut, so the duration rule is what catches it.
 public enum MediaPolicy {
     public static let acceptsAudioOnly = true
 

@@ -12,7 +12,7 @@ public enum MediaProbe {
         let interrupt = Interrupt(timeout: limits.timeout)
         let result: Result<MediaInfo, MediaProbeError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                BlockingThreads.media.submit {
+                MediaThreads.probes.submit {
                     continuation.resume(returning: Result { () throws(MediaProbeError) in
                         try ProbeJob(path: path, limits: limits, interrupt: interrupt).run()
                     })

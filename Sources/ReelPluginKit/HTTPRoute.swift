@@ -55,12 +55,15 @@ public protocol HTTPBodyReceiver: AnyObject, Sendable {
 public final class HTTPResponder: @unchecked Sendable {
     private let host: PluginHost
     private let token: UInt
+    /// The request's id, carried in error bodies.
+    public let requestId: String
     private let lock = NSLock()
     private var answered = false
 
-    init(host: PluginHost, token: UInt) {
+    init(host: PluginHost, token: UInt, requestId: String = "") {
         self.host = host
         self.token = token
+        self.requestId = requestId
     }
 
     private func claim() -> Bool {
@@ -82,9 +85,9 @@ public final class HTTPResponder: @unchecked Sendable {
         }
     }
 
-    /// A JSON error in the web API's shape {"error": {"code", "message"}}.
+    /// A JSON error in the web API's shape {"error": {"code", "message", "requestId"}}.
     public func replyError(status: Int, code: String, message: String, headers: [(String, String)] = []) {
-        let object: [String: Any] = ["error": ["code": code, "message": message]]
+        let object: [String: Any] = ["error": ["code": code, "message": message, "requestId": requestId]]
         let body = (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) } ?? []
         reply(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
     }

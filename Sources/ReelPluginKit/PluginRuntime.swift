@@ -92,7 +92,7 @@ final class PluginRuntime: @unchecked Sendable {
             }
             return nil
         }
-        let responder = HTTPResponder(host: host, token: token)
+        let responder = HTTPResponder(host: host, token: token, requestId: head.requestId)
         let receiver = httpBegins[index](service, head, responder)
         if receiver == nil && !responder.hasAnswered {
             responder.replyError(status: 500, code: "internal", message: "the route neither answered nor took the body")

@@ -1,3 +1,4 @@
+import ReelConcurrency
 import Foundation
 
 /// `size` threads, each owning one connection (opened on first use), taking

@@ -34,6 +34,23 @@ static const ProtobufCMessageDescriptor *const all[] = {
   &reel__test__v1__inner__descriptor,
   &reel__test__v1__presence__nested__descriptor,
   &reel__test__v1__presence__presence__descriptor,
+  &reel__transcoder__v1__enqueue_job_request__descriptor,
+  &reel__transcoder__v1__enqueue_job_response__descriptor,
+  &reel__video__v1__delete_video_request__descriptor,
+  &reel__video__v1__delete_video_response__descriptor,
+  &reel__video__v1__get_video_request__descriptor,
+  &reel__video__v1__list_my_videos_request__descriptor,
+  &reel__video__v1__list_videos_request__descriptor,
+  &reel__video__v1__mark_failed_request__descriptor,
+  &reel__video__v1__mark_progress_request__descriptor,
+  &reel__video__v1__mark_ready_request__descriptor,
+  &reel__video__v1__update_video_request__descriptor,
+  &reel__video__v1__video__descriptor,
+  &reel__video__v1__video_deleted__descriptor,
+  &reel__video__v1__video_failed__descriptor,
+  &reel__video__v1__video_page__descriptor,
+  &reel__video__v1__video_ready__descriptor,
+  &reel__video__v1__video_uploaded__descriptor,
 };
 const ProtobufCMessageDescriptor *reel_proto_message_descriptor(const char *full_name) {
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

@@ -60,7 +60,8 @@ struct JSONRouteHandler {
         guard !request.query.contains(where: { $0.name.contains("\0") || $0.value.contains("\0") }) else {
             throw .badRequest("query parameters must not contain NUL characters")
         }
-        var overrides = request.query.map { (name: $0.name, value: $0.value) }
+        // An empty query value ("?limit=") means the field is not set.
+        var overrides = request.query.filter { !$0.value.isEmpty }.map { (name: $0.name, value: $0.value) }
         overrides += parameters.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
         return try ProtoJSON.proto(fromJSON: request.body, overrides: overrides, as: input)
     }

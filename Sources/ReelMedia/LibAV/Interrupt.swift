@@ -1,3 +1,4 @@
+import ReelConcurrency
 import CLibAV
 
 /// Why a probe stopped early: its deadline passed or its task was cancelled.
@@ -8,10 +9,12 @@ enum StopReason: Sendable, Equatable {
 /// A deadline and a cancellation flag, checked by libav between I/O calls
 /// (through `callback`) and by ReelMedia's own loops (through `stopReason`).
 final class Interrupt: Sendable {
+    let timeout: Duration
     private let deadline: ContinuousClock.Instant
-    private let isCancelled = LockedState(false)
+    private let isCancelled = LockedBox(false)
 
     init(timeout: Duration) {
+        self.timeout = timeout
         deadline = .now + timeout
     }
 

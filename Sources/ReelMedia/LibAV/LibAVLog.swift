@@ -1,3 +1,4 @@
+import ReelConcurrency
 import CLibAV
 
 /// libav's own logging (to stderr by default). ReelMedia silences it: every
@@ -20,7 +21,7 @@ public enum LibAVLog {
         }
     }
 
-    private static let configured = LockedState(false)
+    private static let configured = LockedBox(false)
 
     /// Sets libav's log level for the whole process (av_log_set_level; no
     /// callback is installed, so nothing points into this image).

@@ -1,3 +1,4 @@
+import ReelConcurrency
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -24,11 +25,12 @@ public final class LocalDiskStorage: ObjectStorage {
         self.root = root.standardizedFileURL
         rootPath = self.root.path
         self.threads = BlockingThreads(name: "reel-disk", limit: threads)
-        do {
-            try FileManager.default.createDirectory(
-                atPath: rootPath + "/" + Self.temporaryFolder, withIntermediateDirectories: true)
-        } catch {
-            throw StorageError.io(operation: "create storage root", key: rootPath, errno: EACCES)
+        var path = ""
+        for component in (rootPath + "/" + Self.temporaryFolder).split(separator: "/") {
+            path += "/" + component
+            if mkdir(path, 0o755) != 0 && errno != EEXIST {
+                throw StorageError.io(operation: "create storage folder", key: path, errno: errno)
+            }
         }
         removeStaleTemporaryFiles(olderThan: 86_400)
     }
@@ -137,6 +139,8 @@ public final class LocalDiskStorage: ObjectStorage {
                 return
             }
             defer { close(parent) }
+            // A file at the folder's name is not under the prefix (S3 would delete nothing).
+            guard LocalFileSystem.entryKind(parent, name) != .file else { return }
             let temporary = try openTemporaryFolder(rootFD, key: prefix)
             defer { close(temporary) }
             let trash = LocalFileSystem.randomName("trash-")
@@ -192,93 +196,5 @@ public final class LocalDiskStorage: ObjectStorage {
         }
         // O_NONBLOCK only kept open() from blocking on a FIFO; regular files ignore it.
         return fd
-    }
-
-    // MARK: Internals shared with LocalDiskWriter
-
-    func openRoot(key: String) throws(StorageError) -> Int32 {
-        let fd = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(operation: "open storage root for", key: key, errno: errno) }
-        return fd
-    }
-
-    func openTemporaryFolder(_ rootFD: Int32, key: String) throws(StorageError) -> Int32 {
-        guard let fd = try LocalFileSystem.openDirectory(
-            root: rootFD, components: [Substring(Self.temporaryFolder)], create: true, key: key)
-        else { throw .io(operation: "open temporary folder for", key: key, errno: ENOENT) }
-        return fd
-    }
-
-    /// A new, empty file in `.tmp`, open for writing.
-    func createTemporaryFile(key: String) throws(StorageError) -> (fd: Int32, name: String) {
-        let rootFD = try openRoot(key: key)
-        defer { close(rootFD) }
-        let temporary = try openTemporaryFolder(rootFD, key: key)
-        defer { close(temporary) }
-        let name = LocalFileSystem.randomName("object-")
-        let fd = openat(temporary, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(operation: "create temporary file for", key: key, errno: errno) }
-        return (fd, name)
-    }
-
-    /// Fsyncs and closes `fd`, then renames the temporary file to `key`
-    /// (creating its folders) and fsyncs the folder. Removes the temporary
-    /// file if anything fails.
-    func publish(key: String, fd: Int32, temporaryName: String) throws(StorageError) {
-        var closed = false
-        do {
-            guard fsync(fd) == 0 else { throw StorageError.io(operation: "fsync", key: key, errno: errno) }
-            closed = true
-            guard close(fd) == 0 else { throw StorageError.io(operation: "close", key: key, errno: errno) }
-            let rootFD = try openRoot(key: key)
-            defer { close(rootFD) }
-            let temporary = try openTemporaryFolder(rootFD, key: key)
-            defer { close(temporary) }
-            guard let (parent, name) = try LocalFileSystem.openParent(root: rootFD, key: key, create: true) else {
-                throw StorageError.io(operation: "create folder for", key: key, errno: ENOENT)
-            }
-            defer { close(parent) }
-            guard renameat(temporary, temporaryName, parent, name) == 0 else {
-                throw StorageError.io(operation: "rename into place", key: key, errno: errno)
-            }
-            // Makes the new name durable; a failure here does not undo the rename.
-            _ = fsync(parent)
-        } catch {
-            if !closed { close(fd) }
-            discardTemporaryFile(temporaryName)
-            throw error
-        }
-    }
-
-    func discardTemporaryFile(_ name: String) {
-        guard let rootFD = try? openRoot(key: name) else { return }
-        defer { close(rootFD) }
-        guard let temporary = try? openTemporaryFolder(rootFD, key: name) else { return }
-        defer { close(temporary) }
-        unlinkat(temporary, name, 0)
-    }
-
-    private func writeAtomically(key: String, _ body: (Int32) throws -> Void) throws {
-        let (fd, name) = try createTemporaryFile(key: key)
-        do {
-            try body(fd)
-        } catch {
-            close(fd)
-            discardTemporaryFile(name)
-            throw error
-        }
-        try publish(key: key, fd: fd, temporaryName: name)
-    }
-
-    private func removeStaleTemporaryFiles(olderThan seconds: Int) {
-        guard let rootFD = try? openRoot(key: ""), let temporary = try? openTemporaryFolder(rootFD, key: "") else { return }
-        defer { close(rootFD); close(temporary) }
-        let now = time(nil)
-        for name in LocalFileSystem.entries(ofDirectory: dup(temporary)) {
-            var info = stat()
-            guard fstatat(temporary, name, &info, AT_SYMLINK_NOFOLLOW) == 0,
-                  now - info.st_mtim.tv_sec > seconds else { continue }
-            try? LocalFileSystem.removeTree(temporary, name, key: name)
-        }
     }
 }

@@ -1,3 +1,4 @@
+import ReelConcurrency
 import Foundation
 #if canImport(Glibc)
 import Glibc

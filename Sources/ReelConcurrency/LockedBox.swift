@@ -1,26 +1,27 @@
 import Foundation
 
-/// ReelStorage's one `@unchecked Sendable` wrapper. `value` is only reachable
+/// Reel's shared `@unchecked Sendable` wrapper (ReelPostgres, ReelStorage,
+/// ReelMedia). `value` is only reachable
 /// through `condition`'s lock (every method takes it), which is what makes
 /// sharing the box between threads safe. Worker threads also sleep on the
 /// condition (`wait(for:timeout:)`) until work arrives.
-final class LockedBox<Value: Sendable>: @unchecked Sendable {
+public final class LockedBox<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var value: Value
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
     }
 
     /// Runs `body` with exclusive access to the value.
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         condition.lock()
         defer { condition.unlock() }
         return try body(&value)
     }
 
     /// Like `withLock`, then wakes every thread waiting in `wait(for:timeout:)`.
-    func withLockWakingWaiters<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    public func withLockWakingWaiters<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         condition.lock()
         defer {
             condition.broadcast()
@@ -30,9 +31,20 @@ final class LockedBox<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Blocks the calling thread until `body` returns a value (it runs under
+    /// the lock each time the box is changed through `withLockWakingWaiters`).
+    public func wait<Result>(for body: (inout Value) -> Result?) -> Result {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let result = body(&value) { return result }
+            condition.wait()
+        }
+    }
+
+    /// Blocks the calling thread until `body` returns a value (it runs under
     /// the lock each time the box is changed through `withLockWakingWaiters`)
     /// or until `timeout` passes, when `onTimeout` decides under the lock.
-    func wait<Result>(
+    public func wait<Result>(
         for body: (inout Value) -> Result?,
         timeout: TimeInterval,
         onTimeout: (inout Value) -> Result

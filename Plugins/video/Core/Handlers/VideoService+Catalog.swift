@@ -1,0 +1,69 @@
+import CReelProto
+import ReelPluginKit
+
+extension VideoService {
+    static let defaultPageSize = 20
+    static let maxPageSize = 100
+
+    /// ListVideos (public): public, ready videos, keyset-paginated.
+    func listVideos(_ call: PluginCall) async throws -> [UInt8] {
+        let request = try Proto.unpack(call.payload, as: Reel__Video__V1__ListVideosRequest.self, "reel.video.v1.ListVideosRequest")
+        let m = request.message
+        let limit = try Self.pageSize(has: m.has_limit != 0, m.limit)
+        let order: CatalogCursor.Order
+        switch Proto.string(m.sort).trimmingCharacters(in: .whitespaces).lowercased() {
+        case "", "newest": order = .newest
+        case "views": order = .views
+        case let other: throw PluginError.invalidArgument("sort must be newest or views, not \(other.debugDescription)")
+        }
+        let cursorText = Proto.string(m.cursor)
+        let tag = VideoValidation.normalizedTag(Proto.string(m.tag))
+        let search = Proto.string(m.q).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard search.count <= 200 else { throw PluginError.invalidArgument("q must be at most 200 characters") }
+        guard !search.unicodeScalars.contains("\0"), !tag.unicodeScalars.contains("\0") else {
+            throw PluginError.invalidArgument("q and tag must not contain NUL characters")
+        }
+        let query = VideoStore.CatalogQuery(
+            order: order, after: cursorText.isEmpty ? nil : try CatalogCursor(decoding: cursorText, order: order),
+            tag: tag.isEmpty ? nil : tag, search: search.isEmpty ? nil : search, limit: limit + 1)
+        let rows = try await database.withConnection { c in try VideoStore.catalog(c, query) }
+        return page(rows, limit: limit, order: order)
+    }
+
+    /// ListMyVideos (signed in): the caller's videos in every state.
+    func listMyVideos(_ call: PluginCall) async throws -> [UInt8] {
+        let request = try Proto.unpack(call.payload, as: Reel__Video__V1__ListMyVideosRequest.self,
+                                       "reel.video.v1.ListMyVideosRequest")
+        let limit = try Self.pageSize(has: request.message.has_limit != 0, request.message.limit)
+        guard let owner = UUIDs.canonical(call.callerUserId) else { throw PluginError.unauthenticated("sign in first") }
+        let cursorText = Proto.string(request.message.cursor)
+        let after = cursorText.isEmpty ? nil : try CatalogCursor(decoding: cursorText, order: .created)
+        let rows = try await database.withConnection { c in
+            try VideoStore.byOwner(c, ownerId: owner, after: after, limit: limit + 1)
+        }
+        return page(rows, limit: limit, order: .created)
+    }
+
+    /// GetVideo (public): private and unfinished videos only for their owner and admins.
+    func getVideo(_ call: PluginCall) async throws -> [UInt8] {
+        let request = try Proto.unpack(call.payload, as: Reel__Video__V1__GetVideoRequest.self, "reel.video.v1.GetVideoRequest")
+        let id = try VideoValidation.videoID(Proto.string(request.message.id))
+        let video = try await database.withConnection { c in try VideoStore.byID(c, id) }
+        guard let video, video.isVisible(to: call.caller) else { throw PluginError.notFound("no video with id \(id)") }
+        return VideoMessages.video(video, config)
+    }
+
+    private func page(_ rows: [Video], limit: Int, order: CatalogCursor.Order) -> [UInt8] {
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map { CatalogCursor(after: $0, order: order).encoded } : nil
+        return VideoMessages.page(items, nextCursor: next, config)
+    }
+
+    static func pageSize(has: Bool, _ value: Int32) throws(PluginError) -> Int {
+        guard has else { return defaultPageSize }
+        guard (1...Int32(maxPageSize)).contains(value) else {
+            throw .invalidArgument("limit must be between 1 and \(maxPageSize)")
+        }
+        return Int(value)
+    }
+}

@@ -1,0 +1,64 @@
+import CReelProto
+import Foundation
+import ReelPluginKit
+
+/// Packs the plugin's output messages (protobuf-c structs) into bytes.
+enum VideoMessages {
+    static func video(_ video: Video, _ config: VideoConfig) -> [UInt8] {
+        let arena = ProtoArena()
+        var message = videoMessage(video, config, arena)
+        return Proto.pack(&message)
+    }
+
+    static func page(_ videos: [Video], nextCursor: String?, _ config: VideoConfig) -> [UInt8] {
+        let arena = ProtoArena()
+        let items = arena.allocate(UnsafeMutablePointer<Reel__Video__V1__Video>?.self, count: videos.count)
+        for (index, video) in videos.enumerated() { items[index] = arena.box(videoMessage(video, config, arena)) }
+        var message = Reel__Video__V1__VideoPage()
+        reel__video__v1__video_page__init(&message)
+        message.n_items = videos.count
+        message.items = videos.isEmpty ? nil : items
+        message.next_cursor = arena.string(nextCursor)
+        return Proto.pack(&message)
+    }
+
+    /// DeleteVideoResponse: no fields, no bytes.
+    static let empty: [UInt8] = []
+
+    private static func videoMessage(_ v: Video, _ config: VideoConfig, _ arena: ProtoArena) -> Reel__Video__V1__Video {
+        var m = Reel__Video__V1__Video()
+        reel__video__v1__video__init(&m)
+        m.id = arena.string(v.id)
+        m.title = arena.string(v.title)
+        m.description = arena.string(v.description)
+        m.n_tags = v.tags.count
+        m.tags = arena.strings(v.tags)
+        m.visibility = arena.string(v.visibility.rawValue)
+        m.state = arena.string(v.state.rawValue)
+        m.has_progress = 1
+        m.progress = Int32(clamping: v.progress)
+        if let duration = v.durationSeconds {
+            m.has_duration_seconds = 1
+            m.duration_seconds = duration
+        }
+        m.owner_id = arena.string(v.ownerId)
+        m.created_at = arena.string(v.createdAt)
+        m.has_views = 1
+        m.views = Int32(clamping: v.views)
+        // URLs only once the renditions are there.
+        if v.state == .ready {
+            m.poster_url = arena.string(config.mediaURL(v.posterKey))
+            m.hls_url = arena.string(config.mediaURL(v.hlsKey))
+            m.dash_url = arena.string(config.mediaURL(v.dashKey))
+        }
+        m.failure_reason = v.state == .failed ? arena.string(v.failureReason ?? "transcoding failed") : nil
+        m.published_at = arena.string(v.publishedAt)
+        if let width = v.width, let height = v.height {
+            m.has_width = 1
+            m.width = Int32(clamping: width)
+            m.has_height = 1
+            m.height = Int32(clamping: height)
+        }
+        return m
+    }
+}

@@ -1,0 +1,94 @@
+import ReelPostgres
+
+/// The `video` schema, owned by this plugin alone. Applied migrations never
+/// change: fix mistakes with a new one.
+enum VideoSchema {
+    static let migrator = Migrator(schema: "video", migrations: [
+        Migration(version: 1, name: "videos with full-text search, tus uploads, transcode outbox", sql: """
+            -- array_to_string is only STABLE; a generated column needs IMMUTABLE.
+            CREATE FUNCTION tags_text(text[]) RETURNS text
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT array_to_string($1, ' ') $$;
+
+            CREATE TABLE videos (
+                id uuid PRIMARY KEY,
+                owner_id uuid NOT NULL,
+                title text NOT NULL CHECK (char_length(title) BETWEEN 1 AND 200),
+                description text NOT NULL DEFAULT '' CHECK (char_length(description) <= 5000),
+                tags text[] NOT NULL DEFAULT '{}' CHECK (cardinality(tags) <= 20),
+                visibility text NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'unlisted', 'private')),
+                state text NOT NULL CHECK (state IN ('uploading', 'processing', 'ready', 'failed')),
+                failure_reason text,
+                progress int NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+                duration_seconds double precision,
+                width int,
+                height int,
+                source_key text,
+                source_filename text,
+                source_size bigint,
+                source_format text,
+                poster_key text,
+                hls_key text,
+                dash_key text,
+                views bigint NOT NULL DEFAULT 0 CHECK (views >= 0),
+                created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                published_at timestamptz,
+                -- 'simple': no stemming or stop words, so search works the
+                -- same for every language uploaders write in.
+                search tsvector GENERATED ALWAYS AS (
+                    setweight(to_tsvector('simple', title), 'A')
+                    || setweight(to_tsvector('simple', tags_text(tags)), 'A')
+                    || setweight(to_tsvector('simple', description), 'B')) STORED
+            );
+            CREATE INDEX videos_search ON videos USING gin (search);
+            CREATE INDEX videos_tags ON videos USING gin (tags);
+            CREATE INDEX videos_catalog_newest ON videos (published_at DESC, id DESC)
+                WHERE state = 'ready' AND visibility = 'public';
+            CREATE INDEX videos_catalog_views ON videos (views DESC, id DESC)
+                WHERE state = 'ready' AND visibility = 'public';
+            CREATE INDEX videos_owner ON videos (owner_id, created_at DESC, id DESC);
+
+            -- published_at is the first time a video becomes ready, however
+            -- the state changed (MarkReady, or an operator's UPDATE).
+            CREATE FUNCTION set_published_at() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.state = 'ready' AND NEW.published_at IS NULL THEN
+                    NEW.published_at := clock_timestamp();
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER videos_published_at BEFORE INSERT OR UPDATE OF state ON videos
+                FOR EACH ROW EXECUTE FUNCTION set_published_at();
+
+            -- tus uploads. The bytes are in $REEL_DATA_DIR/uploads/<id> (with
+            -- <id>.info) until the upload completes; video_id is set then.
+            CREATE TABLE uploads (
+                id uuid PRIMARY KEY,
+                owner_id uuid NOT NULL,
+                length bigint NOT NULL CHECK (length >= 0),
+                metadata text NOT NULL DEFAULT '',
+                filename text NOT NULL,
+                title text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                expires_at timestamptz NOT NULL,
+                completed_at timestamptz,
+                video_id uuid
+            );
+            CREATE INDEX uploads_expires ON uploads (expires_at);
+
+            -- Transcode jobs, written in the transaction that creates the
+            -- video and delivered to reel.transcoder.v1.TranscoderService/EnqueueJob
+            -- over the bus until it answers OK (at least once).
+            CREATE TABLE transcode_outbox (
+                video_id uuid PRIMARY KEY REFERENCES videos (id) ON DELETE CASCADE,
+                source_key text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                delivered_at timestamptz,
+                attempts int NOT NULL DEFAULT 0,
+                last_error text,
+                next_attempt_at timestamptz NOT NULL DEFAULT clock_timestamp()
+            );
+            CREATE INDEX transcode_outbox_pending ON transcode_outbox (next_attempt_at) WHERE delivered_at IS NULL;
+            """),
+    ])
+}

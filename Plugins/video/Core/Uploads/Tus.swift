@@ -1,0 +1,70 @@
+import Foundation
+import ReelConcurrency
+import ReelPluginKit
+
+/// tus 1.0.0 (https://tus.io/protocols/resumable-upload): core, creation,
+/// termination and expiration.
+enum Tus {
+    static let version = "1.0.0"
+    static let extensions = "creation,termination,expiration"
+    static let offsetContentType = "application/offset+octet-stream"
+    /// Largest Upload-Metadata header accepted.
+    static let maxMetadataBytes = 4096
+
+    /// A non-negative decimal integer header (Upload-Length, Upload-Offset).
+    static func integer(_ text: String?) -> Int64? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 19,
+              text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int64(text)
+    }
+}
+
+/// Answers of the upload routes: every one carries Tus-Resumable, errors
+/// the web API's JSON shape {"error": {"code", "message"}}.
+struct TusReply: Sendable {
+    let responder: HTTPResponder
+    let requestId: String
+    /// Runs once, just before the answer goes out.
+    private var beforeAnswer: (@Sendable () -> Void)?
+
+    init(responder: HTTPResponder, requestId: String) {
+        self.responder = responder
+        self.requestId = requestId
+    }
+
+    /// The same replies, closing `fd` (and so releasing the upload's lock)
+    /// right before the answer: a client that sends its next PATCH as soon
+    /// as it reads this answer must find the upload free.
+    func closing(_ fd: Int32) -> TusReply {
+        let open = LockedBox<Int32?>(fd)
+        var copy = self
+        copy.beforeAnswer = {
+            if let fd = open.withLock({ value in defer { value = nil }; return value }) { close(fd) }
+        }
+        return copy
+    }
+
+    func send(_ status: Int, _ headers: [(String, String)] = []) {
+        beforeAnswer?()
+        responder.reply(status: status, headers: [("Tus-Resumable", Tus.version)] + headers)
+    }
+
+    /// {"error": {"code", "message", "requestId"}}, as the host's own errors.
+    func error(_ status: Int, _ code: String, _ message: String, _ headers: [(String, String)] = []) {
+        let object: [String: Any] = ["error": ["code": code, "message": message, "requestId": requestId]]
+        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { Array($0) } ?? []
+        beforeAnswer?()
+        responder.reply(status: status, headers: [("Content-Type", "application/json"), ("Tus-Resumable", Tus.version),
+                                                  ("Cache-Control", "no-store")] + headers, body: body)
+    }
+
+    func versionMismatch() {
+        error(412, "failed_precondition", "this server speaks tus \(Tus.version): send Tus-Resumable: \(Tus.version)",
+              [("Tus-Version", Tus.version)])
+    }
+
+    func notFound() { error(404, "not_found", "no such upload") }
+    func gone() { error(410, "not_found", "the upload expired") }
+    func locked() { error(423, "aborted", "another request is writing this upload; retry when it is done") }
+    func internalError() { error(500, "internal", "internal error (request \(requestId))") }
+}

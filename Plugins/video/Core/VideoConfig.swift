@@ -1,0 +1,46 @@
+import Foundation
+import ReelPluginKit
+
+/// The video plugin's settings, read once at start through `host.config`.
+public struct VideoConfig: Sendable, Equatable {
+    /// Where partial uploads live: `$REEL_DATA_DIR/uploads`.
+    public var uploadsDirectory: String
+    /// Largest upload accepted (tus `Tus-Max-Size`): `REEL_MAX_UPLOAD_BYTES`, 10 GiB.
+    public var maxUploadBytes: Int64 = 10 << 30
+    /// How long an unfinished upload may take: `REEL_UPLOAD_EXPIRY_SECONDS`, 24 h.
+    public var uploadExpirySeconds: Int = 24 * 3600
+    /// How often expired uploads are swept: `REEL_UPLOAD_SWEEP_SECONDS`, 60 s.
+    public var sweepSeconds: Int = 60
+    /// How often the transcode outbox is polled: `REEL_VIDEO_OUTBOX_POLL_SECONDS`, 5 s.
+    public var outboxPollSeconds: Int = 5
+    /// Prefix of posterUrl/hlsUrl/dashUrl, followed by the storage key:
+    /// `REEL_MEDIA_BASE_URL`, "/media/".
+    public var mediaBaseURL: String = "/media/"
+
+    public init(uploadsDirectory: String) { self.uploadsDirectory = uploadsDirectory }
+
+    /// Reads every key; a value that is not a positive number is refused.
+    public init(_ lookup: (String) -> String?) throws(PluginError) {
+        let dataDir = lookup("REEL_DATA_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? "./.reel"
+        self.init(uploadsDirectory: dataDir + "/uploads")
+        func positive(_ key: String, _ fallback: Int64) throws(PluginError) -> Int64 {
+            guard let text = lookup(key) else { return fallback }
+            guard let value = Int64(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
+                throw .failedPrecondition("\(key) must be a positive number, not \(text.debugDescription)")
+            }
+            return value
+        }
+        maxUploadBytes = try positive("REEL_MAX_UPLOAD_BYTES", maxUploadBytes)
+        uploadExpirySeconds = Int(try positive("REEL_UPLOAD_EXPIRY_SECONDS", Int64(uploadExpirySeconds)))
+        sweepSeconds = Int(try positive("REEL_UPLOAD_SWEEP_SECONDS", Int64(sweepSeconds)))
+        outboxPollSeconds = Int(try positive("REEL_VIDEO_OUTBOX_POLL_SECONDS", Int64(outboxPollSeconds)))
+        if let base = lookup("REEL_MEDIA_BASE_URL"), !base.isEmpty {
+            mediaBaseURL = base.hasSuffix("/") ? base : base + "/"
+        }
+    }
+
+    /// The public URL of a stored object (nil key: nil URL).
+    func mediaURL(_ key: String?) -> String? {
+        key.map { mediaBaseURL + $0 }
+    }
+}

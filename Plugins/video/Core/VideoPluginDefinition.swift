@@ -1,0 +1,53 @@
+import ReelPluginKit
+
+/// The video plugin: tus uploads (raw HTTP routes), video metadata, the
+/// public catalog with full-text search, and the transcoder's internal
+/// methods, in the PostgreSQL schema `video`.
+public let videoPlugin = PluginDefinition<VideoService>(
+    name: "video",
+    version: VideoService.version,
+    summary: "Resumable uploads (tus), video metadata and the catalog",
+    methods: [
+        videoMethod("ListVideos", .public, "ListVideosRequest", "VideoPage") { try await $0.listVideos($1) },
+        videoMethod("GetVideo", .public, "GetVideoRequest", "Video") { try await $0.getVideo($1) },
+        videoMethod("UpdateVideo", .ownerOrAdmin, "UpdateVideoRequest", "Video") { try await $0.updateVideo($1) },
+        videoMethod("DeleteVideo", .ownerOrAdmin, "DeleteVideoRequest", "DeleteVideoResponse") { try await $0.deleteVideo($1) },
+        videoMethod("ListMyVideos", .user, "ListMyVideosRequest", "VideoPage") { try await $0.listMyVideos($1) },
+        videoMethod("MarkProgress", .internal, "MarkProgressRequest", "Video") { try await $0.markProgress($1) },
+        videoMethod("MarkReady", .internal, "MarkReadyRequest", "Video") { try await $0.markReady($1) },
+        videoMethod("MarkFailed", .internal, "MarkFailedRequest", "Video") { try await $0.markFailed($1) },
+    ],
+    routes: [
+        Route("GET", "/api/v1/videos", method: videoService + "ListVideos"),
+        Route("GET", "/api/v1/videos/{id}", method: videoService + "GetVideo"),
+        Route("PATCH", "/api/v1/videos/{id}", method: videoService + "UpdateVideo"),
+        Route("DELETE", "/api/v1/videos/{id}", method: videoService + "DeleteVideo", status: 204),
+        Route("GET", "/api/v1/users/me/videos", method: videoService + "ListMyVideos"),
+    ],
+    httpRoutes: TusRoutes.all,
+    start: { host in try await VideoService.start(host: host) },
+    stop: { service in await service.stop() })
+
+let videoService = "reel.video.v1.VideoService/"
+
+/// A method of reel.video.v1.VideoService. Errors other than PluginError
+/// (PostgreSQL, storage) are logged with the request id and answered as a
+/// bare `internal`, so no SQL or path detail reaches a client.
+func videoMethod(_ name: String, _ access: Access, _ input: String, _ output: String,
+                 _ handler: @escaping @Sendable (VideoService, PluginCall) async throws -> [UInt8]) -> Method<VideoService> {
+    Method(videoService + name, access: access, input: "reel.video.v1." + input, output: "reel.video.v1." + output) {
+        service, call in
+        do {
+            return try await handler(service, call)
+        } catch let error as PluginError {
+            throw error
+        } catch {
+            service.host.log(.error, "\(name) failed (request \(call.requestId)): \(error)")
+            throw PluginError.internal("internal error (request \(call.requestId))")
+        }
+    }
+}
+
+extension PluginCall {
+    var caller: Caller { Caller(userId: callerUserId, role: callerRole) }
+}

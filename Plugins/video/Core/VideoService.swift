@@ -1,0 +1,70 @@
+import Foundation
+import ReelConcurrency
+import ReelPluginKit
+import ReelPostgres
+import ReelStorage
+
+/// The video plugin's state: its database, the media storage, the partial
+/// uploads folder and the background loops (upload sweeper, transcode
+/// outbox). Handlers live in `Handlers/` and `Uploads/`, one feature per file.
+public final class VideoService: Sendable {
+    static let version = "1.0.0"
+
+    let host: PluginHost
+    let database: PostgresClient
+    let storage: any ObjectStorage
+    let config: VideoConfig
+    let partials: PartialUploads
+    let outbox: OutboxDelivery
+    private let loops = LockedBox<[Task<Void, Never>]>([])
+
+    init(host: PluginHost, database: PostgresClient, storage: any ObjectStorage, config: VideoConfig) {
+        self.host = host
+        self.database = database
+        self.storage = storage
+        self.config = config
+        self.partials = PartialUploads(directory: config.uploadsDirectory)
+        self.outbox = OutboxDelivery(host: host, database: database, pollSeconds: config.outboxPollSeconds)
+    }
+
+    static func start(host: PluginHost) async throws -> VideoService {
+        guard let url = host.config("REEL_DATABASE_URL") else {
+            throw PluginError.failedPrecondition("the video plugin needs REEL_DATABASE_URL")
+        }
+        let config = try VideoConfig(host.config)
+        let storage = try StorageFactory.fromEnvironment { host.config($0) }
+        let database = PostgresClient(configuration: PostgresConfiguration(url: url, applicationName: "reel-video"), poolSize: 3)
+        do {
+            let applied = try await VideoSchema.migrator.migrate(database)
+            let service = VideoService(host: host, database: database, storage: storage, config: config)
+            try await BlockingIO.run { try service.partials.prepare() }
+            service.startLoops()
+            host.log(.info, "video \(version) ready (migrations applied: \(applied); uploads in \(config.uploadsDirectory); "
+                     + "max upload \(config.maxUploadBytes) bytes)")
+            return service
+        } catch {
+            database.close()
+            throw error
+        }
+    }
+
+    private func startLoops() {
+        let sweeper = UploadSweeper(service: self)
+        let outbox = self.outbox
+        let sweepInterval = config.sweepSeconds
+        loops.withLock {
+            $0.append(Task { await sweeper.run(everySeconds: sweepInterval) })
+            $0.append(Task { await outbox.run() })
+        }
+    }
+
+    func stop() async {
+        let tasks = loops.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        tasks.forEach { $0.cancel() }
+        for task in tasks { await task.value }
+        database.close()
+    }
+}

@@ -1,0 +1,33 @@
+# The video plugin's live tests: real hosts with the auth and video plugins,
+# using the host fixtures of Tests/live/reelhost.py and the auth client of
+# Plugins/auth/tests.
+import sys
+from pathlib import Path
+
+_repo = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(_repo / "Tests" / "live"))
+sys.path.insert(0, str(_repo / "Plugins" / "auth" / "tests"))
+
+import pytest  # noqa: E402
+
+from reelhost import HostStarter, protos, reel_env, start_host  # noqa: E402,F401 (pytest fixtures)
+from videoclient import Fixtures, VideoAPI, make_video_api  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory) -> Fixtures:
+    """Media files made with the ffmpeg CLI (tests only; the product never runs it)."""
+    return Fixtures(tmp_path_factory.mktemp("media-fixtures"))
+
+
+@pytest.fixture(scope="module")
+def video(reel_env, tmp_path_factory) -> VideoAPI:
+    """One host with auth + video on a database of its own, with an admin,
+    a creator and a viewer signed in."""
+    name, url = reel_env.create_database()
+    starter = HostStarter(reel_env, tmp_path_factory.mktemp("video-host"))
+    try:
+        yield make_video_api(starter, reel_env, url, env={"REEL_MAX_UPLOAD_BYTES": str(1 << 30)})
+    finally:
+        starter.stop_all()
+        reel_env.drop_database(name)
