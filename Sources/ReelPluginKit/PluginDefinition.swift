@@ -9,7 +9,7 @@ public enum Access: Int32, Sendable {
 /// protobuf message names, and the handler.
 public struct Method<Service: Sendable>: Sendable {
     /// Throws PluginError for answers like not_found; any other error is
-    /// answered as `internal` (and logged).
+    /// logged with the request id and answered as a bare `internal`.
     public typealias Handler = @Sendable (Service, PluginCall) async throws -> [UInt8]
     let name: String
     let access: Access

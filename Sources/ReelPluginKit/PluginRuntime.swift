@@ -21,7 +21,6 @@ final class PluginRuntime: @unchecked Sendable {
     init<Service: Sendable>(_ d: PluginDefinition<Service>) {
         name = d.name
         start = { host in try await d.start(host) }
-        let pluginName = d.name
         handlers = d.methods.map { method in
             let handler = method.handler
             return { (service: any Sendable, call: PluginCall) async -> Result<[UInt8], PluginError> in
@@ -31,7 +30,10 @@ final class PluginRuntime: @unchecked Sendable {
                 } catch let error as PluginError {
                     return .failure(error)
                 } catch {
-                    return .failure(.internal("\(pluginName) failed: \(error)"))
+                    // Anything but a PluginError (SQL, I/O, crypto) is logged in
+                    // full and answered bare: no internals reach a client.
+                    PluginRuntime.shared?.host?.log(.error, "\(method.name) failed (request \(call.requestId)): \(error)")
+                    return .failure(.internal("internal error (request \(call.requestId))"))
                 }
             }
         }

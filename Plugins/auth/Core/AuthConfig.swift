@@ -17,11 +17,7 @@ public struct AuthConfig: Sendable, Equatable {
     /// (a typo must not silently disable the lockout).
     public init(_ lookup: (String) -> String?) throws(PluginError) {
         func seconds(_ key: String, _ fallback: Int) throws(PluginError) -> Int {
-            guard let text = lookup(key) else { return fallback }
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
-                throw .failedPrecondition("\(key) must be a positive number of seconds, not \(text.debugDescription)")
-            }
-            return value
+            try PluginConfig.positive(key, default: fallback, from: lookup)
         }
         accessTokenSeconds = try seconds("REEL_AUTH_ACCESS_TTL_SECONDS", accessTokenSeconds)
         refreshTokenSeconds = try seconds("REEL_AUTH_REFRESH_TTL_SECONDS", refreshTokenSeconds)

@@ -38,20 +38,9 @@ public let authPlugin = PluginDefinition<AuthService>(
 
 let authService = "reel.auth.v1.AuthService/"
 
-/// A method of reel.auth.v1.AuthService. Errors other than PluginError
-/// (PostgreSQL, argon2, signing) are logged with the request id and answered
-/// as a bare `internal`, so no SQL or key detail reaches a client.
+/// A method of reel.auth.v1.AuthService (the kit answers any error other than
+/// PluginError as a bare `internal`, logged with the request id).
 func authMethod(_ name: String, _ access: Access, _ input: String, _ output: String,
                 _ handler: @escaping @Sendable (AuthService, PluginCall) async throws -> [UInt8]) -> Method<AuthService> {
-    Method(authService + name, access: access, input: "reel.auth.v1." + input, output: "reel.auth.v1." + output) {
-        service, call in
-        do {
-            return try await handler(service, call)
-        } catch let error as PluginError {
-            throw error
-        } catch {
-            service.host.log(.error, "\(name) failed (request \(call.requestId)): \(error)")
-            throw PluginError.internal("internal error (request \(call.requestId))")
-        }
-    }
+    Method(authService + name, access: access, input: "reel.auth.v1." + input, output: "reel.auth.v1." + output, handler)
 }

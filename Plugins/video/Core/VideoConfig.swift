@@ -24,11 +24,7 @@ public struct VideoConfig: Sendable, Equatable {
         let dataDir = lookup("REEL_DATA_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? "./.reel"
         self.init(uploadsDirectory: dataDir + "/uploads")
         func positive(_ key: String, _ fallback: Int64) throws(PluginError) -> Int64 {
-            guard let text = lookup(key) else { return fallback }
-            guard let value = Int64(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
-                throw .failedPrecondition("\(key) must be a positive number, not \(text.debugDescription)")
-            }
-            return value
+            try PluginConfig.positive(key, default: fallback, from: lookup)
         }
         maxUploadBytes = try positive("REEL_MAX_UPLOAD_BYTES", maxUploadBytes)
         uploadExpirySeconds = Int(try positive("REEL_UPLOAD_EXPIRY_SECONDS", Int64(uploadExpirySeconds)))

@@ -30,22 +30,11 @@ public let videoPlugin = PluginDefinition<VideoService>(
 
 let videoService = "reel.video.v1.VideoService/"
 
-/// A method of reel.video.v1.VideoService. Errors other than PluginError
-/// (PostgreSQL, storage) are logged with the request id and answered as a
-/// bare `internal`, so no SQL or path detail reaches a client.
+/// A method of reel.video.v1.VideoService (the kit answers any error other
+/// than PluginError as a bare `internal`, logged with the request id).
 func videoMethod(_ name: String, _ access: Access, _ input: String, _ output: String,
                  _ handler: @escaping @Sendable (VideoService, PluginCall) async throws -> [UInt8]) -> Method<VideoService> {
-    Method(videoService + name, access: access, input: "reel.video.v1." + input, output: "reel.video.v1." + output) {
-        service, call in
-        do {
-            return try await handler(service, call)
-        } catch let error as PluginError {
-            throw error
-        } catch {
-            service.host.log(.error, "\(name) failed (request \(call.requestId)): \(error)")
-            throw PluginError.internal("internal error (request \(call.requestId))")
-        }
-    }
+    Method(videoService + name, access: access, input: "reel.video.v1." + input, output: "reel.video.v1." + output, handler)
 }
 
 extension PluginCall {
