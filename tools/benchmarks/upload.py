@@ -35,7 +35,7 @@ def peak_rss_mb(pid: int) -> float:
 def make_video(path: str, megabytes: int) -> None:
     """A real H.264 video of roughly the requested size (a high bitrate
     testsrc), so the upload ends in a playable file."""
-    seconds = max(4, megabytes // 6)
+    seconds = max(4, megabytes // 6)  # ultrafast undershoots the bitrate: files come out smaller
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=1280x720:rate=30:duration={seconds}",
                     "-c:v", "libx264", "-preset", "ultrafast", "-b:v", f"{megabytes * 8 // seconds}M", "-pix_fmt", "yuv420p",
                     path], check=True)
