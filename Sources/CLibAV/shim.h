@@ -68,3 +68,15 @@ static inline const int32_t *reel_av_stream_display_matrix(const AVStream *st) {
 }
 
 #endif
+
+// MARK: Transcoding (Sources/ReelMedia/Transcode)
+#ifndef REEL_CLIBAV_SHIM_TRANSCODE_H
+#define REEL_CLIBAV_SHIM_TRANSCODE_H
+#include <string.h>
+#include <libavutil/audio_fifo.h>
+
+/// AV_CODEC_FLAG_GLOBAL_HEADER (a macro built from a shift): codec headers
+/// (SPS/PPS for x264, AudioSpecificConfig for AAC) go into extradata, as MP4 needs.
+static inline int reel_av_codec_flag_global_header(void) { return AV_CODEC_FLAG_GLOBAL_HEADER; }
+
+#endif
