@@ -13,15 +13,9 @@ import Glibc
 /// can be reported at one point (`finish`). The price is local disk space
 /// for the object while it is being written.
 final class S3Writer: ObjectWriter {
-    private enum State: Sendable {
-        case open(fd: Int32, written: Int64)
-        case finished(written: Int64)
-        case aborted(written: Int64)
-    }
-
     let key: String
     private let storage: S3Storage
-    private let state: LockedBox<State>
+    private let spool: SpoolFile
 
     init(storage: S3Storage, key: String) throws(StorageError) {
         self.storage = storage
@@ -30,51 +24,28 @@ final class S3Writer: ObjectWriter {
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .io(operation: "create spool file for", key: key, errno: errno) }
         unlink(path)
-        state = LockedBox(.open(fd: fd, written: 0))
+        spool = SpoolFile(fd: fd, key: key)
     }
 
     deinit {
         abort()
     }
 
-    var bytesWritten: Int64 {
-        state.withLock { state in
-            switch state {
-            case let .open(_, written), let .finished(written), let .aborted(written): return written
-            }
-        }
-    }
+    var bytesWritten: Int64 { spool.bytesWritten }
 
     func append(_ bytes: UnsafeRawBufferPointer) throws {
-        try state.withLock { state in
-            guard case let .open(fd, written) = state else { throw StorageError.writerClosed(key: key) }
-            do {
-                try LocalFileSystem.writeAll(fd, bytes, key: key)
-            } catch {
-                close(fd)
-                state = .aborted(written: written)
-                throw error
-            }
-            state = .open(fd: fd, written: written + Int64(bytes.count))
-        }
+        try spool.append(bytes)
     }
 
     func finish() throws {
-        try state.withLock { state in
-            guard case let .open(fd, written) = state else { throw StorageError.writerClosed(key: key) }
+        try spool.finish { fd, size in
             defer { close(fd) }
-            state = .aborted(written: written)
-            try storage.uploadFile(fd: fd, size: written, key: key)
-            state = .finished(written: written)
+            try storage.uploadFile(fd: fd, size: size, key: key)
         }
     }
 
     func abort() {
-        state.withLock { state in
-            guard case let .open(fd, written) = state else { return }
-            close(fd)
-            state = .aborted(written: written)
-        }
+        spool.abort()
     }
 
     func finishAsync() async throws {
