@@ -90,5 +90,11 @@ enum VideoSchema {
             );
             CREATE INDEX transcode_outbox_pending ON transcode_outbox (next_attempt_at) WHERE delivered_at IS NULL;
             """),
+        Migration(version: 2, name: "transcode progress by rendition, thumbnails", sql: """
+            ALTER TABLE videos
+                ADD COLUMN rungs_done int NOT NULL DEFAULT 0 CHECK (rungs_done >= 0),
+                ADD COLUMN rungs_total int NOT NULL DEFAULT 0 CHECK (rungs_total >= 0),
+                ADD COLUMN thumbnail_keys text[] NOT NULL DEFAULT '{}';
+            """),
     ])
 }

@@ -16,7 +16,7 @@ public final class VideoService: Sendable {
     let config: VideoConfig
     let partials: PartialUploads
     let outbox: OutboxDelivery
-    private let loops = LockedBox<[Task<Void, Never>]>([])
+    let loops = LockedBox<[Task<Void, Never>]>([])
 
     init(host: PluginHost, database: PostgresClient, storage: any ObjectStorage, config: VideoConfig) {
         self.host = host
@@ -39,6 +39,9 @@ public final class VideoService: Sendable {
             let service = VideoService(host: host, database: database, storage: storage, config: config)
             try await BlockingIO.run { try service.partials.prepare() }
             service.startLoops()
+            if let sample = host.config("REEL_SAMPLE_VIDEO"), !sample.isEmpty {
+                service.loops.withLock { $0.append(Task { await service.importSample(path: sample) }) }
+            }
             host.log(.info, "video \(version) ready (migrations applied: \(applied); uploads in \(config.uploadsDirectory); "
                      + "max upload \(config.maxUploadBytes) bytes)")
             return service

@@ -19,7 +19,7 @@ final class VideoStoreTests: XCTestCase {
         databaseName = "reel_video_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         try PostgresConnection(url: url).execute("CREATE DATABASE \(databaseName)")
         c = try PostgresConnection(configuration: PostgresConfiguration(url: url, database: databaseName, applicationName: "reel-video-tests"))
-        XCTAssertEqual(try VideoSchema.migrator.migrate(c), [1])
+        XCTAssertEqual(try VideoSchema.migrator.migrate(c), [1, 2])
     }
 
     override func tearDown() {
@@ -38,7 +38,7 @@ final class VideoStoreTests: XCTestCase {
         let video = try newVideo()
         XCTAssertEqual(video.state, .processing)
         XCTAssertNil(video.publishedAt)
-        XCTAssertEqual(try VideoStore.markProgress(c, id: video.id, progress: 40).progress, 40)
+        XCTAssertEqual(try VideoStore.markProgress(c, id: video.id, .init(percent: 40)).progress, 40)
         let ready = try VideoStore.markReady(c, id: video.id, .init(posterKey: "videos/\(video.id)/poster.jpg",
                                                                     hlsKey: "videos/\(video.id)/hls/master.m3u8",
                                                                     dashKey: nil, durationSeconds: 2.4))
@@ -48,7 +48,7 @@ final class VideoStoreTests: XCTestCase {
         XCTAssertNotNil(ready.publishedAt)
         XCTAssertEqual(ready.hlsKey, "videos/\(video.id)/hls/master.m3u8")
         // Progress only while processing; a ready video does not fail.
-        XCTAssertThrowsError(try VideoStore.markProgress(c, id: video.id, progress: 50)) {
+        XCTAssertThrowsError(try VideoStore.markProgress(c, id: video.id, .init(percent: 50))) {
             XCTAssertEqual(($0 as? PluginError)?.code, PluginError.failedPrecondition("").code)
         }
         XCTAssertThrowsError(try VideoStore.markFailed(c, id: video.id, reason: "x"))

@@ -36,6 +36,10 @@ static const ProtobufCMessageDescriptor *const all[] = {
   &reel__test__v1__presence__presence__descriptor,
   &reel__transcoder__v1__enqueue_job_request__descriptor,
   &reel__transcoder__v1__enqueue_job_response__descriptor,
+  &reel__transcoder__v1__get_job_request__descriptor,
+  &reel__transcoder__v1__job__descriptor,
+  &reel__transcoder__v1__job_list__descriptor,
+  &reel__transcoder__v1__list_jobs_request__descriptor,
   &reel__video__v1__delete_video_request__descriptor,
   &reel__video__v1__delete_video_response__descriptor,
   &reel__video__v1__get_video_request__descriptor,
@@ -49,6 +53,7 @@ static const ProtobufCMessageDescriptor *const all[] = {
   &reel__video__v1__video_deleted__descriptor,
   &reel__video__v1__video_failed__descriptor,
   &reel__video__v1__video_page__descriptor,
+  &reel__video__v1__video_progress__descriptor,
   &reel__video__v1__video_ready__descriptor,
   &reel__video__v1__video_uploaded__descriptor,
 };

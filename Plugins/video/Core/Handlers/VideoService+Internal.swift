@@ -7,12 +7,28 @@ extension VideoService {
     func markProgress(_ call: PluginCall) async throws -> [UInt8] {
         let request = try Proto.unpack(call.payload, as: Reel__Video__V1__MarkProgressRequest.self,
                                        "reel.video.v1.MarkProgressRequest")
-        let id = try VideoValidation.videoID(Proto.string(request.message.id))
-        let progress = Int(request.message.progress)
-        guard request.message.has_progress != 0, (0...100).contains(progress) else {
+        let m = request.message
+        let id = try VideoValidation.videoID(Proto.string(m.id))
+        let percent = Int(m.progress)
+        guard m.has_progress != 0, (0...100).contains(percent) else {
             throw PluginError.invalidArgument("progress must be between 0 and 100")
         }
-        let video = try await database.withConnection { c in try VideoStore.markProgress(c, id: id, progress: progress) }
+        let rungsDone = m.has_rungs_done != 0 ? Int(m.rungs_done) : nil
+        let rungsTotal = m.has_rungs_total != 0 ? Int(m.rungs_total) : nil
+        guard (rungsDone ?? 0) >= 0, (rungsTotal ?? 0) >= 0, (rungsDone ?? 0) <= (rungsTotal ?? .max) else {
+            throw PluginError.invalidArgument("rungsDone must be between 0 and rungsTotal")
+        }
+        var hlsKey: String?
+        if let pointer = m.hls_key {
+            let text = String(cString: pointer)
+            if !text.isEmpty {
+                do { try StorageKey.validate(text) } catch { throw PluginError.invalidArgument("hlsKey: \(error)") }
+            }
+            hlsKey = text
+        }
+        let progress = VideoStore.Progress(percent: percent, rungsDone: rungsDone, rungsTotal: rungsTotal, hlsKey: hlsKey)
+        let video = try await database.withConnection { c in try VideoStore.markProgress(c, id: id, progress) }
+        host.publish(EventMessages.Topic.progress, EventMessages.progress(video))
         return VideoMessages.video(video, config)
     }
 
@@ -29,7 +45,8 @@ extension VideoService {
         let renditions = VideoStore.Renditions(
             posterKey: try key(m.poster_key, "posterKey"), hlsKey: try key(m.hls_key, "hlsKey"),
             dashKey: try key(m.dash_key, "dashKey"),
-            durationSeconds: m.has_duration_seconds != 0 ? m.duration_seconds : nil)
+            durationSeconds: m.has_duration_seconds != 0 ? m.duration_seconds : nil,
+            thumbnailKeys: try (0..<m.n_thumbnail_keys).compactMap { try key(m.thumbnail_keys[$0], "thumbnailKeys") })
         guard renditions.hlsKey != nil || renditions.dashKey != nil else {
             throw PluginError.invalidArgument("a ready video needs hlsKey or dashKey")
         }

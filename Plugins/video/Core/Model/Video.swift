@@ -26,6 +26,10 @@ public struct Video: Sendable, Equatable {
     public var posterKey: String?
     public var hlsKey: String?
     public var dashKey: String?
+    /// Renditions the transcoder finished, of `rungsTotal` (0 before it starts).
+    public var rungsDone: Int
+    public var rungsTotal: Int
+    public var thumbnailKeys: [String]
     public var views: Int64
     /// ISO-8601 UTC with milliseconds.
     public var createdAt: String
@@ -46,7 +50,8 @@ public struct Video: Sendable, Equatable {
     static let columns = """
         v.id::text AS id, v.owner_id::text AS owner_id, v.title, v.description, array_to_json(v.tags)::text AS tags_json,
         v.visibility, v.state, v.failure_reason, v.progress, v.duration_seconds, v.width, v.height,
-        v.poster_key, v.hls_key, v.dash_key, v.views,
+        v.poster_key, v.hls_key, v.dash_key, v.views, v.rungs_done, v.rungs_total,
+        array_to_json(v.thumbnail_keys)::text AS thumbnail_keys_json,
         to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at_iso,
         to_char(v.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS published_at_iso,
         (extract(epoch FROM v.created_at) * 1000000)::bigint AS created_micros,
@@ -61,6 +66,9 @@ public struct Video: Sendable, Equatable {
               let visibility = try row.string("visibility").flatMap(Visibility.init(rawValue:)),
               let state = try row.string("state").flatMap(VideoState.init(rawValue:)),
               let progress = try row.int("progress"), let views = try row.int64("views"),
+              let rungsDone = try row.int("rungs_done"), let rungsTotal = try row.int("rungs_total"),
+              let thumbnailsJSON = try row.string("thumbnail_keys_json"),
+              let thumbnailKeys = try? JSONDecoder().decode([String].self, from: Data(thumbnailsJSON.utf8)),
               let createdAt = try row.string("created_at_iso"), let createdMicros = try row.int64("created_micros")
         else { throw PostgresError(kind: .typeMismatch, message: "video.videos row with NULL or unknown values") }
         self.id = id
@@ -78,6 +86,9 @@ public struct Video: Sendable, Equatable {
         self.posterKey = try row.string("poster_key")
         self.hlsKey = try row.string("hls_key")
         self.dashKey = try row.string("dash_key")
+        self.rungsDone = rungsDone
+        self.rungsTotal = rungsTotal
+        self.thumbnailKeys = thumbnailKeys
         self.views = views
         self.createdAt = createdAt
         self.publishedAt = try row.string("published_at_iso")

@@ -7,6 +7,7 @@ import ReelPluginKit
 enum EventMessages {
     enum Topic {
         static let uploaded = "video.uploaded"
+        static let progress = "video.progress"
         static let ready = "video.ready"
         static let failed = "video.failed"
         static let deleted = "video.deleted"
@@ -46,6 +47,22 @@ enum EventMessages {
         return Proto.pack(&m)
     }
 
+    static func progress(_ video: Video) -> [UInt8] {
+        let arena = ProtoArena()
+        var m = Reel__Video__V1__VideoProgress()
+        reel__video__v1__video_progress__init(&m)
+        m.video_id = arena.string(video.id)
+        m.owner_id = arena.string(video.ownerId)
+        m.has_progress = 1
+        m.progress = Int32(clamping: video.progress)
+        m.has_rungs_done = 1
+        m.rungs_done = Int32(clamping: video.rungsDone)
+        m.has_rungs_total = 1
+        m.rungs_total = Int32(clamping: video.rungsTotal)
+        m.hls_key = arena.string(video.hlsKey)
+        return Proto.pack(&m)
+    }
+
     static func failed(_ video: Video) -> [UInt8] {
         let arena = ProtoArena()
         var m = Reel__Video__V1__VideoFailed()
@@ -72,6 +89,7 @@ enum EventMessages {
         m.video_id = arena.string(job.videoId)
         m.source_key = arena.string(job.sourceKey)
         m.owner_id = arena.string(job.ownerId)
+        m.has_duration_seconds = 1
         m.duration_seconds = job.durationSeconds
         return Proto.pack(&m)
     }

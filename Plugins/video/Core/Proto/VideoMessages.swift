@@ -45,12 +45,22 @@ enum VideoMessages {
         m.created_at = arena.string(v.createdAt)
         m.has_views = 1
         m.views = Int32(clamping: v.views)
-        // URLs only once the renditions are there.
+        // URLs only once the renditions are there; while processing, the
+        // growing HLS stream once its first segments are published.
         if v.state == .ready {
             m.poster_url = arena.string(config.mediaURL(v.posterKey))
             m.hls_url = arena.string(config.mediaURL(v.hlsKey))
             m.dash_url = arena.string(config.mediaURL(v.dashKey))
+            let thumbnails = v.thumbnailKeys.compactMap { config.mediaURL($0) }
+            m.n_thumbnail_urls = thumbnails.count
+            m.thumbnail_urls = arena.strings(thumbnails)
+        } else if v.state == .processing {
+            m.hls_url = arena.string(config.mediaURL(v.hlsKey))
         }
+        m.has_rungs_done = 1
+        m.rungs_done = Int32(clamping: v.rungsDone)
+        m.has_rungs_total = 1
+        m.rungs_total = Int32(clamping: v.rungsTotal)
         m.failure_reason = v.state == .failed ? arena.string(v.failureReason ?? "transcoding failed") : nil
         m.published_at = arena.string(v.publishedAt)
         if let width = v.width, let height = v.height {

@@ -121,11 +121,23 @@ enum VideoStore {
 
     // MARK: - Transcoder updates
 
-    static func markProgress(_ c: PostgresConnection, id: String, progress: Int) throws -> Video {
+    struct Progress: Sendable {
+        var percent: Int
+        var rungsDone: Int?
+        var rungsTotal: Int?
+        /// nil keeps the stored key, "" clears it.
+        var hlsKey: String?
+    }
+
+    static func markProgress(_ c: PostgresConnection, id: String, _ p: Progress) throws -> Video {
         let rows = try c.query("""
-            UPDATE video.videos AS v SET progress = $2, updated_at = clock_timestamp()
+            UPDATE video.videos AS v SET progress = $2, rungs_done = coalesce($3, v.rungs_done),
+                rungs_total = coalesce($4, v.rungs_total),
+                hls_key = CASE WHEN $5::text IS NULL THEN v.hls_key ELSE nullif($5::text, '') END,
+                updated_at = clock_timestamp()
             WHERE v.id = $1 AND v.state = 'processing' RETURNING \(Video.columns)
-            """, [.string(id), .int(progress)])
+            """, [.string(id), .int(p.percent), p.rungsDone.map(PostgresValue.int), p.rungsTotal.map(PostgresValue.int),
+                  p.hlsKey.map(PostgresValue.string)])
         if let row = rows.first { return try Video(row: row) }
         throw try missingOrWrongState(c, id: id, expected: "processing")
     }
@@ -135,6 +147,7 @@ enum VideoStore {
         var hlsKey: String?
         var dashKey: String?
         var durationSeconds: Double?
+        var thumbnailKeys: [String] = []
     }
 
     static func markReady(_ c: PostgresConnection, id: String, _ r: Renditions) throws -> Video {
@@ -142,10 +155,13 @@ enum VideoStore {
             UPDATE video.videos AS v SET state = 'ready', progress = 100, failure_reason = NULL,
                 poster_key = $2, hls_key = $3, dash_key = $4,
                 duration_seconds = coalesce($5, v.duration_seconds),
+                thumbnail_keys = ARRAY(SELECT jsonb_array_elements_text($6::jsonb)),
+                rungs_done = v.rungs_total,
                 published_at = coalesce(v.published_at, clock_timestamp()), updated_at = clock_timestamp()
             WHERE v.id = $1 RETURNING \(Video.columns)
             """, [.string(id), r.posterKey.map(PostgresValue.string), r.hlsKey.map(PostgresValue.string),
-                  r.dashKey.map(PostgresValue.string), r.durationSeconds.map(PostgresValue.double)])
+                  r.dashKey.map(PostgresValue.string), r.durationSeconds.map(PostgresValue.double),
+                  .string(String(decoding: try JSONEncoder().encode(r.thumbnailKeys), as: UTF8.self))])
         guard let row = rows.first else { throw PluginError.notFound("no video with id \(id)") }
         return try Video(row: row)
     }

@@ -17,6 +17,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Reel__Video__V1__VideoUploaded Reel__Video__V1__VideoUploaded;
 typedef struct Reel__Video__V1__VideoReady Reel__Video__V1__VideoReady;
+typedef struct Reel__Video__V1__VideoProgress Reel__Video__V1__VideoProgress;
 typedef struct Reel__Video__V1__VideoFailed Reel__Video__V1__VideoFailed;
 typedef struct Reel__Video__V1__VideoDeleted Reel__Video__V1__VideoDeleted;
 
@@ -71,6 +72,33 @@ struct  Reel__Video__V1__VideoReady
 #define REEL__VIDEO__V1__VIDEO_READY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__video_ready__descriptor) \
     , NULL, NULL, NULL, NULL, NULL, 0, 0 }
+
+
+/*
+ * Topic "video.progress": the transcoder reported progress (MarkProgress).
+ */
+struct  Reel__Video__V1__VideoProgress
+{
+  ProtobufCMessage base;
+  char *video_id;
+  char *owner_id;
+  /*
+   * 0-100
+   */
+  protobuf_c_boolean has_progress;
+  int32_t progress;
+  protobuf_c_boolean has_rungs_done;
+  int32_t rungs_done;
+  protobuf_c_boolean has_rungs_total;
+  int32_t rungs_total;
+  /*
+   * set once the first segments are published
+   */
+  char *hls_key;
+};
+#define REEL__VIDEO__V1__VIDEO_PROGRESS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__video_progress__descriptor) \
+    , NULL, NULL, 0, 0, 0, 0, 0, 0, NULL }
 
 
 /*
@@ -141,6 +169,25 @@ Reel__Video__V1__VideoReady *
 void   reel__video__v1__video_ready__free_unpacked
                      (Reel__Video__V1__VideoReady *message,
                       ProtobufCAllocator *allocator);
+/* Reel__Video__V1__VideoProgress methods */
+void   reel__video__v1__video_progress__init
+                     (Reel__Video__V1__VideoProgress         *message);
+size_t reel__video__v1__video_progress__get_packed_size
+                     (const Reel__Video__V1__VideoProgress   *message);
+size_t reel__video__v1__video_progress__pack
+                     (const Reel__Video__V1__VideoProgress   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__video_progress__pack_to_buffer
+                     (const Reel__Video__V1__VideoProgress   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__VideoProgress *
+       reel__video__v1__video_progress__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__video_progress__free_unpacked
+                     (Reel__Video__V1__VideoProgress *message,
+                      ProtobufCAllocator *allocator);
 /* Reel__Video__V1__VideoFailed methods */
 void   reel__video__v1__video_failed__init
                      (Reel__Video__V1__VideoFailed         *message);
@@ -187,6 +234,9 @@ typedef void (*Reel__Video__V1__VideoUploaded_Closure)
 typedef void (*Reel__Video__V1__VideoReady_Closure)
                  (const Reel__Video__V1__VideoReady *message,
                   void *closure_data);
+typedef void (*Reel__Video__V1__VideoProgress_Closure)
+                 (const Reel__Video__V1__VideoProgress *message,
+                  void *closure_data);
 typedef void (*Reel__Video__V1__VideoFailed_Closure)
                  (const Reel__Video__V1__VideoFailed *message,
                   void *closure_data);
@@ -201,6 +251,7 @@ typedef void (*Reel__Video__V1__VideoDeleted_Closure)
 
 extern const ProtobufCMessageDescriptor reel__video__v1__video_uploaded__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__video_ready__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__video_progress__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__video_failed__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__video_deleted__descriptor;
 

@@ -80,7 +80,9 @@ struct  Reel__Video__V1__Video
    */
   char *poster_url;
   /*
-   * null until ready
+   * While processing, set as soon as the transcoder has published the first
+   * segments of every rendition (progressive: an EVENT playlist that grows
+   * until #EXT-X-ENDLIST); the final stream once ready.
    */
   char *hls_url;
   /*
@@ -102,10 +104,25 @@ struct  Reel__Video__V1__Video
   int32_t width;
   protobuf_c_boolean has_height;
   int32_t height;
+  /*
+   * renditions finished by the transcoder
+   */
+  protobuf_c_boolean has_rungs_done;
+  int32_t rungs_done;
+  /*
+   * renditions it is making (0 before it starts)
+   */
+  protobuf_c_boolean has_rungs_total;
+  int32_t rungs_total;
+  /*
+   * a few stills through the video, once ready
+   */
+  size_t n_thumbnail_urls;
+  char **thumbnail_urls;
 };
 #define REEL__VIDEO__V1__VIDEO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__video__descriptor) \
-    , NULL, NULL, NULL, 0,NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0 }
+    , NULL, NULL, NULL, 0,NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
 
 
 struct  Reel__Video__V1__VideoPage
@@ -231,10 +248,19 @@ struct  Reel__Video__V1__MarkProgressRequest
    */
   protobuf_c_boolean has_progress;
   int32_t progress;
+  protobuf_c_boolean has_rungs_done;
+  int32_t rungs_done;
+  protobuf_c_boolean has_rungs_total;
+  int32_t rungs_total;
+  /*
+   * The growing stream (progressive publishing): unset keeps the current
+   * one, "" clears it (a retried transcode starts over in a new place).
+   */
+  char *hls_key;
 };
 #define REEL__VIDEO__V1__MARK_PROGRESS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__mark_progress_request__descriptor) \
-    , NULL, 0, 0 }
+    , NULL, 0, 0, 0, 0, 0, 0, NULL }
 
 
 struct  Reel__Video__V1__MarkReadyRequest
@@ -252,10 +278,12 @@ struct  Reel__Video__V1__MarkReadyRequest
    */
   protobuf_c_boolean has_duration_seconds;
   double duration_seconds;
+  size_t n_thumbnail_keys;
+  char **thumbnail_keys;
 };
 #define REEL__VIDEO__V1__MARK_READY_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__mark_ready_request__descriptor) \
-    , NULL, NULL, NULL, NULL, 0, 0 }
+    , NULL, NULL, NULL, NULL, 0, 0, 0,NULL }
 
 
 struct  Reel__Video__V1__MarkFailedRequest

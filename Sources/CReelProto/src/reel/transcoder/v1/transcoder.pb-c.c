@@ -97,50 +97,230 @@ void   reel__transcoder__v1__enqueue_job_response__free_unpacked
   assert(message->base.descriptor == &reel__transcoder__v1__enqueue_job_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   reel__transcoder__v1__get_job_request__init
+                     (Reel__Transcoder__V1__GetJobRequest         *message)
+{
+  static const Reel__Transcoder__V1__GetJobRequest init_value = REEL__TRANSCODER__V1__GET_JOB_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__transcoder__v1__get_job_request__get_packed_size
+                     (const Reel__Transcoder__V1__GetJobRequest *message)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__get_job_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__transcoder__v1__get_job_request__pack
+                     (const Reel__Transcoder__V1__GetJobRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__get_job_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__transcoder__v1__get_job_request__pack_to_buffer
+                     (const Reel__Transcoder__V1__GetJobRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__get_job_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Transcoder__V1__GetJobRequest *
+       reel__transcoder__v1__get_job_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Transcoder__V1__GetJobRequest *)
+     protobuf_c_message_unpack (&reel__transcoder__v1__get_job_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__transcoder__v1__get_job_request__free_unpacked
+                     (Reel__Transcoder__V1__GetJobRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__transcoder__v1__get_job_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__transcoder__v1__list_jobs_request__init
+                     (Reel__Transcoder__V1__ListJobsRequest         *message)
+{
+  static const Reel__Transcoder__V1__ListJobsRequest init_value = REEL__TRANSCODER__V1__LIST_JOBS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__transcoder__v1__list_jobs_request__get_packed_size
+                     (const Reel__Transcoder__V1__ListJobsRequest *message)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__list_jobs_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__transcoder__v1__list_jobs_request__pack
+                     (const Reel__Transcoder__V1__ListJobsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__list_jobs_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__transcoder__v1__list_jobs_request__pack_to_buffer
+                     (const Reel__Transcoder__V1__ListJobsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__list_jobs_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Transcoder__V1__ListJobsRequest *
+       reel__transcoder__v1__list_jobs_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Transcoder__V1__ListJobsRequest *)
+     protobuf_c_message_unpack (&reel__transcoder__v1__list_jobs_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__transcoder__v1__list_jobs_request__free_unpacked
+                     (Reel__Transcoder__V1__ListJobsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__transcoder__v1__list_jobs_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__transcoder__v1__job__init
+                     (Reel__Transcoder__V1__Job         *message)
+{
+  static const Reel__Transcoder__V1__Job init_value = REEL__TRANSCODER__V1__JOB__INIT;
+  *message = init_value;
+}
+size_t reel__transcoder__v1__job__get_packed_size
+                     (const Reel__Transcoder__V1__Job *message)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__job__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__transcoder__v1__job__pack
+                     (const Reel__Transcoder__V1__Job *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__job__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__transcoder__v1__job__pack_to_buffer
+                     (const Reel__Transcoder__V1__Job *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__job__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Transcoder__V1__Job *
+       reel__transcoder__v1__job__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Transcoder__V1__Job *)
+     protobuf_c_message_unpack (&reel__transcoder__v1__job__descriptor,
+                                allocator, len, data);
+}
+void   reel__transcoder__v1__job__free_unpacked
+                     (Reel__Transcoder__V1__Job *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__transcoder__v1__job__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__transcoder__v1__job_list__init
+                     (Reel__Transcoder__V1__JobList         *message)
+{
+  static const Reel__Transcoder__V1__JobList init_value = REEL__TRANSCODER__V1__JOB_LIST__INIT;
+  *message = init_value;
+}
+size_t reel__transcoder__v1__job_list__get_packed_size
+                     (const Reel__Transcoder__V1__JobList *message)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__job_list__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__transcoder__v1__job_list__pack
+                     (const Reel__Transcoder__V1__JobList *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__job_list__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__transcoder__v1__job_list__pack_to_buffer
+                     (const Reel__Transcoder__V1__JobList *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__transcoder__v1__job_list__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Transcoder__V1__JobList *
+       reel__transcoder__v1__job_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Transcoder__V1__JobList *)
+     protobuf_c_message_unpack (&reel__transcoder__v1__job_list__descriptor,
+                                allocator, len, data);
+}
+void   reel__transcoder__v1__job_list__free_unpacked
+                     (Reel__Transcoder__V1__JobList *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__transcoder__v1__job_list__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor reel__transcoder__v1__enqueue_job_request__field_descriptors[4] =
 {
   {
     "video_id",
     1,
-    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
     offsetof(Reel__Transcoder__V1__EnqueueJobRequest, video_id),
     NULL,
-    &protobuf_c_empty_string,
+    NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
     "source_key",
     2,
-    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
     offsetof(Reel__Transcoder__V1__EnqueueJobRequest, source_key),
     NULL,
-    &protobuf_c_empty_string,
+    NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
     "owner_id",
     3,
-    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
     offsetof(Reel__Transcoder__V1__EnqueueJobRequest, owner_id),
     NULL,
-    &protobuf_c_empty_string,
+    NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
     "duration_seconds",
     4,
-    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_DOUBLE,
-    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__EnqueueJobRequest, has_duration_seconds),
     offsetof(Reel__Transcoder__V1__EnqueueJobRequest, duration_seconds),
     NULL,
     NULL,
@@ -179,12 +359,12 @@ static const ProtobufCFieldDescriptor reel__transcoder__v1__enqueue_job_response
   {
     "job_id",
     1,
-    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_LABEL_OPTIONAL,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
     offsetof(Reel__Transcoder__V1__EnqueueJobResponse, job_id),
     NULL,
-    &protobuf_c_empty_string,
+    NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -212,12 +392,376 @@ const ProtobufCMessageDescriptor reel__transcoder__v1__enqueue_job_response__des
   (ProtobufCMessageInit) reel__transcoder__v1__enqueue_job_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor reel__transcoder__v1__transcoder_service__method_descriptors[1] =
+static const ProtobufCFieldDescriptor reel__transcoder__v1__get_job_request__field_descriptors[1] =
+{
+  {
+    "video_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__GetJobRequest, video_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__transcoder__v1__get_job_request__field_indices_by_name[] = {
+  0,   /* field[0] = video_id */
+};
+static const ProtobufCIntRange reel__transcoder__v1__get_job_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor reel__transcoder__v1__get_job_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.transcoder.v1.GetJobRequest",
+  "GetJobRequest",
+  "Reel__Transcoder__V1__GetJobRequest",
+  "reel.transcoder.v1",
+  sizeof(Reel__Transcoder__V1__GetJobRequest),
+  1,
+  reel__transcoder__v1__get_job_request__field_descriptors,
+  reel__transcoder__v1__get_job_request__field_indices_by_name,
+  1,  reel__transcoder__v1__get_job_request__number_ranges,
+  (ProtobufCMessageInit) reel__transcoder__v1__get_job_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__transcoder__v1__list_jobs_request__field_descriptors[2] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__ListJobsRequest, state),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Transcoder__V1__ListJobsRequest, has_limit),
+    offsetof(Reel__Transcoder__V1__ListJobsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__transcoder__v1__list_jobs_request__field_indices_by_name[] = {
+  1,   /* field[1] = limit */
+  0,   /* field[0] = state */
+};
+static const ProtobufCIntRange reel__transcoder__v1__list_jobs_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor reel__transcoder__v1__list_jobs_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.transcoder.v1.ListJobsRequest",
+  "ListJobsRequest",
+  "Reel__Transcoder__V1__ListJobsRequest",
+  "reel.transcoder.v1",
+  sizeof(Reel__Transcoder__V1__ListJobsRequest),
+  2,
+  reel__transcoder__v1__list_jobs_request__field_descriptors,
+  reel__transcoder__v1__list_jobs_request__field_indices_by_name,
+  1,  reel__transcoder__v1__list_jobs_request__number_ranges,
+  (ProtobufCMessageInit) reel__transcoder__v1__list_jobs_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__transcoder__v1__job__field_descriptors[16] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "video_id",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, video_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, state),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempts",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Transcoder__V1__Job, has_attempts),
+    offsetof(Reel__Transcoder__V1__Job, attempts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_attempts",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Transcoder__V1__Job, has_max_attempts),
+    offsetof(Reel__Transcoder__V1__Job, max_attempts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "progress",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Transcoder__V1__Job, has_progress),
+    offsetof(Reel__Transcoder__V1__Job, progress),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rungs_done",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Transcoder__V1__Job, has_rungs_done),
+    offsetof(Reel__Transcoder__V1__Job, rungs_done),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rungs_total",
+    8,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Transcoder__V1__Job, has_rungs_total),
+    offsetof(Reel__Transcoder__V1__Job, rungs_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "worker",
+    9,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, worker),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "failure_reason",
+    10,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, failure_reason),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at",
+    11,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, created_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "started_at",
+    12,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, started_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "finished_at",
+    13,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, finished_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_attempt_at",
+    14,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, next_attempt_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hls_key",
+    15,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, hls_key),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dash_key",
+    16,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Transcoder__V1__Job, dash_key),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__transcoder__v1__job__field_indices_by_name[] = {
+  3,   /* field[3] = attempts */
+  10,   /* field[10] = created_at */
+  15,   /* field[15] = dash_key */
+  9,   /* field[9] = failure_reason */
+  12,   /* field[12] = finished_at */
+  14,   /* field[14] = hls_key */
+  0,   /* field[0] = id */
+  4,   /* field[4] = max_attempts */
+  13,   /* field[13] = next_attempt_at */
+  5,   /* field[5] = progress */
+  6,   /* field[6] = rungs_done */
+  7,   /* field[7] = rungs_total */
+  11,   /* field[11] = started_at */
+  2,   /* field[2] = state */
+  1,   /* field[1] = video_id */
+  8,   /* field[8] = worker */
+};
+static const ProtobufCIntRange reel__transcoder__v1__job__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 16 }
+};
+const ProtobufCMessageDescriptor reel__transcoder__v1__job__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.transcoder.v1.Job",
+  "Job",
+  "Reel__Transcoder__V1__Job",
+  "reel.transcoder.v1",
+  sizeof(Reel__Transcoder__V1__Job),
+  16,
+  reel__transcoder__v1__job__field_descriptors,
+  reel__transcoder__v1__job__field_indices_by_name,
+  1,  reel__transcoder__v1__job__number_ranges,
+  (ProtobufCMessageInit) reel__transcoder__v1__job__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__transcoder__v1__job_list__field_descriptors[1] =
+{
+  {
+    "items",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Reel__Transcoder__V1__JobList, n_items),
+    offsetof(Reel__Transcoder__V1__JobList, items),
+    &reel__transcoder__v1__job__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__transcoder__v1__job_list__field_indices_by_name[] = {
+  0,   /* field[0] = items */
+};
+static const ProtobufCIntRange reel__transcoder__v1__job_list__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor reel__transcoder__v1__job_list__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.transcoder.v1.JobList",
+  "JobList",
+  "Reel__Transcoder__V1__JobList",
+  "reel.transcoder.v1",
+  sizeof(Reel__Transcoder__V1__JobList),
+  1,
+  reel__transcoder__v1__job_list__field_descriptors,
+  reel__transcoder__v1__job_list__field_indices_by_name,
+  1,  reel__transcoder__v1__job_list__number_ranges,
+  (ProtobufCMessageInit) reel__transcoder__v1__job_list__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor reel__transcoder__v1__transcoder_service__method_descriptors[3] =
 {
   { "EnqueueJob", &reel__transcoder__v1__enqueue_job_request__descriptor, &reel__transcoder__v1__enqueue_job_response__descriptor },
+  { "GetJob", &reel__transcoder__v1__get_job_request__descriptor, &reel__transcoder__v1__job__descriptor },
+  { "ListJobs", &reel__transcoder__v1__list_jobs_request__descriptor, &reel__transcoder__v1__job_list__descriptor },
 };
 const unsigned reel__transcoder__v1__transcoder_service__method_indices_by_name[] = {
-  0         /* EnqueueJob */
+  0,        /* EnqueueJob */
+  1,        /* GetJob */
+  2         /* ListJobs */
 };
 const ProtobufCServiceDescriptor reel__transcoder__v1__transcoder_service__descriptor =
 {
@@ -226,7 +770,7 @@ const ProtobufCServiceDescriptor reel__transcoder__v1__transcoder_service__descr
   "TranscoderService",
   "Reel__Transcoder__V1__TranscoderService",
   "reel.transcoder.v1",
-  1,
+  3,
   reel__transcoder__v1__transcoder_service__method_descriptors,
   reel__transcoder__v1__transcoder_service__method_indices_by_name
 };
@@ -237,6 +781,22 @@ void reel__transcoder__v1__transcoder_service__enqueue_job(ProtobufCService *ser
 {
   assert(service->descriptor == &reel__transcoder__v1__transcoder_service__descriptor);
   service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__transcoder__v1__transcoder_service__get_job(ProtobufCService *service,
+                                                       const Reel__Transcoder__V1__GetJobRequest *input,
+                                                       Reel__Transcoder__V1__Job_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &reel__transcoder__v1__transcoder_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__transcoder__v1__transcoder_service__list_jobs(ProtobufCService *service,
+                                                         const Reel__Transcoder__V1__ListJobsRequest *input,
+                                                         Reel__Transcoder__V1__JobList_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &reel__transcoder__v1__transcoder_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void reel__transcoder__v1__transcoder_service__init (Reel__Transcoder__V1__TranscoderService_Service *service,
                                                      Reel__Transcoder__V1__TranscoderService_ServiceDestroy destroy)

@@ -97,6 +97,51 @@ void   reel__video__v1__video_ready__free_unpacked
   assert(message->base.descriptor == &reel__video__v1__video_ready__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   reel__video__v1__video_progress__init
+                     (Reel__Video__V1__VideoProgress         *message)
+{
+  static const Reel__Video__V1__VideoProgress init_value = REEL__VIDEO__V1__VIDEO_PROGRESS__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__video_progress__get_packed_size
+                     (const Reel__Video__V1__VideoProgress *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__video_progress__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__video_progress__pack
+                     (const Reel__Video__V1__VideoProgress *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__video_progress__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__video_progress__pack_to_buffer
+                     (const Reel__Video__V1__VideoProgress *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__video_progress__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__VideoProgress *
+       reel__video__v1__video_progress__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__VideoProgress *)
+     protobuf_c_message_unpack (&reel__video__v1__video_progress__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__video_progress__free_unpacked
+                     (Reel__Video__V1__VideoProgress *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__video_progress__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   reel__video__v1__video_failed__init
                      (Reel__Video__V1__VideoFailed         *message)
 {
@@ -404,6 +449,109 @@ const ProtobufCMessageDescriptor reel__video__v1__video_ready__descriptor =
   reel__video__v1__video_ready__field_indices_by_name,
   1,  reel__video__v1__video_ready__number_ranges,
   (ProtobufCMessageInit) reel__video__v1__video_ready__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__video__v1__video_progress__field_descriptors[6] =
+{
+  {
+    "video_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__VideoProgress, video_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "owner_id",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__VideoProgress, owner_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "progress",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__VideoProgress, has_progress),
+    offsetof(Reel__Video__V1__VideoProgress, progress),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rungs_done",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__VideoProgress, has_rungs_done),
+    offsetof(Reel__Video__V1__VideoProgress, rungs_done),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rungs_total",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__VideoProgress, has_rungs_total),
+    offsetof(Reel__Video__V1__VideoProgress, rungs_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hls_key",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__VideoProgress, hls_key),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__video_progress__field_indices_by_name[] = {
+  5,   /* field[5] = hls_key */
+  1,   /* field[1] = owner_id */
+  2,   /* field[2] = progress */
+  3,   /* field[3] = rungs_done */
+  4,   /* field[4] = rungs_total */
+  0,   /* field[0] = video_id */
+};
+static const ProtobufCIntRange reel__video__v1__video_progress__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__video_progress__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.VideoProgress",
+  "VideoProgress",
+  "Reel__Video__V1__VideoProgress",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__VideoProgress),
+  6,
+  reel__video__v1__video_progress__field_descriptors,
+  reel__video__v1__video_progress__field_indices_by_name,
+  1,  reel__video__v1__video_progress__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__video_progress__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor reel__video__v1__video_failed__field_descriptors[3] =

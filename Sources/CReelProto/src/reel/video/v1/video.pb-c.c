@@ -502,7 +502,7 @@ void   reel__video__v1__mark_failed_request__free_unpacked
   assert(message->base.descriptor == &reel__video__v1__mark_failed_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor reel__video__v1__video__field_descriptors[18] =
+static const ProtobufCFieldDescriptor reel__video__v1__video__field_descriptors[21] =
 {
   {
     "id",
@@ -720,6 +720,42 @@ static const ProtobufCFieldDescriptor reel__video__v1__video__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "rungs_done",
+    19,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__Video, has_rungs_done),
+    offsetof(Reel__Video__V1__Video, rungs_done),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rungs_total",
+    20,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__Video, has_rungs_total),
+    offsetof(Reel__Video__V1__Video, rungs_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "thumbnail_urls",
+    21,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Reel__Video__V1__Video, n_thumbnail_urls),
+    offsetof(Reel__Video__V1__Video, thumbnail_urls),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned reel__video__v1__video__field_indices_by_name[] = {
   9,   /* field[9] = created_at */
@@ -734,8 +770,11 @@ static const unsigned reel__video__v1__video__field_indices_by_name[] = {
   11,   /* field[11] = poster_url */
   6,   /* field[6] = progress */
   15,   /* field[15] = published_at */
+  18,   /* field[18] = rungs_done */
+  19,   /* field[19] = rungs_total */
   5,   /* field[5] = state */
   3,   /* field[3] = tags */
+  20,   /* field[20] = thumbnail_urls */
   1,   /* field[1] = title */
   10,   /* field[10] = views */
   4,   /* field[4] = visibility */
@@ -744,7 +783,7 @@ static const unsigned reel__video__v1__video__field_indices_by_name[] = {
 static const ProtobufCIntRange reel__video__v1__video__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 18 }
+  { 0, 21 }
 };
 const ProtobufCMessageDescriptor reel__video__v1__video__descriptor =
 {
@@ -754,7 +793,7 @@ const ProtobufCMessageDescriptor reel__video__v1__video__descriptor =
   "Reel__Video__V1__Video",
   "reel.video.v1",
   sizeof(Reel__Video__V1__Video),
-  18,
+  21,
   reel__video__v1__video__field_descriptors,
   reel__video__v1__video__field_indices_by_name,
   1,  reel__video__v1__video__number_ranges,
@@ -1150,7 +1189,7 @@ const ProtobufCMessageDescriptor reel__video__v1__delete_video_response__descrip
   (ProtobufCMessageInit) reel__video__v1__delete_video_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor reel__video__v1__mark_progress_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor reel__video__v1__mark_progress_request__field_descriptors[5] =
 {
   {
     "id",
@@ -1176,15 +1215,54 @@ static const ProtobufCFieldDescriptor reel__video__v1__mark_progress_request__fi
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "rungs_done",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__MarkProgressRequest, has_rungs_done),
+    offsetof(Reel__Video__V1__MarkProgressRequest, rungs_done),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rungs_total",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__MarkProgressRequest, has_rungs_total),
+    offsetof(Reel__Video__V1__MarkProgressRequest, rungs_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hls_key",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__MarkProgressRequest, hls_key),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned reel__video__v1__mark_progress_request__field_indices_by_name[] = {
+  4,   /* field[4] = hls_key */
   0,   /* field[0] = id */
   1,   /* field[1] = progress */
+  2,   /* field[2] = rungs_done */
+  3,   /* field[3] = rungs_total */
 };
 static const ProtobufCIntRange reel__video__v1__mark_progress_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor reel__video__v1__mark_progress_request__descriptor =
 {
@@ -1194,14 +1272,14 @@ const ProtobufCMessageDescriptor reel__video__v1__mark_progress_request__descrip
   "Reel__Video__V1__MarkProgressRequest",
   "reel.video.v1",
   sizeof(Reel__Video__V1__MarkProgressRequest),
-  2,
+  5,
   reel__video__v1__mark_progress_request__field_descriptors,
   reel__video__v1__mark_progress_request__field_indices_by_name,
   1,  reel__video__v1__mark_progress_request__number_ranges,
   (ProtobufCMessageInit) reel__video__v1__mark_progress_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor reel__video__v1__mark_ready_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor reel__video__v1__mark_ready_request__field_descriptors[6] =
 {
   {
     "id",
@@ -1263,6 +1341,18 @@ static const ProtobufCFieldDescriptor reel__video__v1__mark_ready_request__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "thumbnail_keys",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Reel__Video__V1__MarkReadyRequest, n_thumbnail_keys),
+    offsetof(Reel__Video__V1__MarkReadyRequest, thumbnail_keys),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned reel__video__v1__mark_ready_request__field_indices_by_name[] = {
   3,   /* field[3] = dash_key */
@@ -1270,11 +1360,12 @@ static const unsigned reel__video__v1__mark_ready_request__field_indices_by_name
   2,   /* field[2] = hls_key */
   0,   /* field[0] = id */
   1,   /* field[1] = poster_key */
+  5,   /* field[5] = thumbnail_keys */
 };
 static const ProtobufCIntRange reel__video__v1__mark_ready_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor reel__video__v1__mark_ready_request__descriptor =
 {
@@ -1284,7 +1375,7 @@ const ProtobufCMessageDescriptor reel__video__v1__mark_ready_request__descriptor
   "Reel__Video__V1__MarkReadyRequest",
   "reel.video.v1",
   sizeof(Reel__Video__V1__MarkReadyRequest),
-  5,
+  6,
   reel__video__v1__mark_ready_request__field_descriptors,
   reel__video__v1__mark_ready_request__field_indices_by_name,
   1,  reel__video__v1__mark_ready_request__number_ranges,

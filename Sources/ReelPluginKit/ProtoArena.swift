@@ -3,22 +3,24 @@ import Foundation
 /// Memory for a protobuf-c message being built (strings, arrays of
 /// pointers, sub-messages), freed together when the arena goes away. Pack
 /// the message before that.
-final class ProtoArena {
+public final class ProtoArena {
+    public init() {}
+
     private var strings: [UnsafeMutablePointer<CChar>] = []
     private var buffers: [UnsafeMutableRawPointer] = []
 
-    func string(_ value: String) -> UnsafeMutablePointer<CChar>? {
+    public func string(_ value: String) -> UnsafeMutablePointer<CChar>? {
         guard let copy = strdup(value) else { return nil }
         strings.append(copy)
         return copy
     }
 
-    func string(_ value: String?) -> UnsafeMutablePointer<CChar>? {
+    public func string(_ value: String?) -> UnsafeMutablePointer<CChar>? {
         value.map { string($0) } ?? nil
     }
 
     /// An array of C strings (a repeated string field).
-    func strings(_ values: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    public func strings(_ values: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
         guard !values.isEmpty else { return nil }
         let array = allocate(UnsafeMutablePointer<CChar>?.self, count: values.count)
         for (index, value) in values.enumerated() { array[index] = string(value) }
@@ -26,14 +28,14 @@ final class ProtoArena {
     }
 
     /// A copy of `value` that lives as long as the arena (a sub-message).
-    func box<T>(_ value: T) -> UnsafeMutablePointer<T> {
+    public func box<T>(_ value: T) -> UnsafeMutablePointer<T> {
         let pointer = allocate(T.self, count: 1)
         pointer.initialize(to: value)
         return pointer
     }
 
     /// Uninitialized memory for `count` values of a trivial C type.
-    func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+    public func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<T>.stride * max(count, 1),
                                                    alignment: MemoryLayout<T>.alignment)
         buffers.append(raw)
