@@ -64,4 +64,59 @@ final class RouterTests: XCTestCase {
         XCTAssertEqual(parsed?.map(\.value), ["1", "x y z", "", "€"])
         XCTAssertNil(PercentDecoding.parseQuery("a=%ff%fe"), "invalid UTF-8 is refused")
     }
+
+    // MARK: Catch-all segments ("{name...}", last only)
+
+    private func mediaRouter() -> Router<String> {
+        var router = Router<String>()
+        router.add("GET", RoutePattern("/media/videos/{id}/{path...}")!, "media")
+        router.add("GET", RoutePattern("/media/videos/{id}/poster")!, "poster")
+        router.add("GET", RoutePattern("/media/videos/{id}/{file}")!, "file")
+        return router
+    }
+
+    func testCatchAllTakesTheRestOfThePathDecodedSegmentBySegment() {
+        guard case .found(let target, let parameters) = mediaRouter().match(
+            method: "GET", path: "/media/videos/7/streams/a1-x/720p/seg%2D00001.m4s") else { return XCTFail("no match") }
+        XCTAssertEqual(target, "media")
+        XCTAssertEqual(parameters, ["id": "7", "path": "streams/a1-x/720p/seg-00001.m4s"])
+        guard case .found(_, let head) = mediaRouter().match(method: "HEAD", path: "/media/videos/7/a/b") else {
+            return XCTFail("HEAD does not match GET")
+        }
+        XCTAssertEqual(head["path"], "a/b")
+    }
+
+    func testCatchAllNeedsAtLeastOneSegmentAndLosesToFixedPatterns() {
+        guard case .notFound = mediaRouter().match(method: "GET", path: "/media/videos/7") else { return XCTFail("empty rest") }
+        guard case .found(let poster, _) = mediaRouter().match(method: "GET", path: "/media/videos/7/poster") else {
+            return XCTFail("no match")
+        }
+        XCTAssertEqual(poster, "poster")
+        guard case .found(let file, _) = mediaRouter().match(method: "GET", path: "/media/videos/7/x.jpg") else {
+            return XCTFail("no match")
+        }
+        XCTAssertEqual(file, "file", "one segment: the fixed-length pattern wins")
+    }
+
+    func testCatchAllNeverLetsTraversalThrough() {
+        for path in ["/media/videos/7/streams/../../etc/passwd", "/media/videos/7/streams/%2e%2e/x",
+                     "/media/videos/7/a%2Fb/c", "/media/videos/7/a/%2E/c", "/media/videos/7/a/b%00.m4s",
+                     "/media/videos/7/.%2e/c", "/media/videos/7/a/%zz"] {
+            guard case .badPath = mediaRouter().match(method: "GET", path: path) else {
+                return XCTFail("\(path) was not refused")
+            }
+        }
+    }
+
+    func testCatchAllPatternRules() {
+        XCTAssertNil(RoutePattern("/a/{rest...}/b"), "a catch-all must come last")
+        XCTAssertNotNil(RoutePattern("/a/{rest...}"))
+        let a = RoutePattern("/media/{p...}")!, b = RoutePattern("/media/{q...}")!, c = RoutePattern("/media/{id}")!
+        XCTAssertTrue(a.hasSameShape(as: b))
+        XCTAssertFalse(a.hasSameShape(as: c))
+        var router = Router<String>()
+        XCTAssertTrue(router.add("GET", a, "a"))
+        XCTAssertFalse(router.add("GET", b, "b"))
+        XCTAssertTrue(router.add("GET", c, "c"))
+    }
 }

@@ -200,7 +200,13 @@ typedef struct reel_http_request {
 typedef struct reel_http_route_def {
     const char *http_method;  /* "GET", "HEAD", "POST", "PUT", "PATCH",
                                  "DELETE" or "OPTIONS"; GET also answers HEAD */
-    const char *path;         /* pattern, e.g. "/api/v1/uploads/{id}" */
+    const char *path;         /* pattern, e.g. "/api/v1/uploads/{id}". A
+                                 last segment "{name...}" matches the rest of
+                                 the path: one or more segments, each
+                                 percent-decoded and refused (400) if it is
+                                 "." or ".." or holds "/" or NUL, joined with
+                                 "/" into the param `name`. (Hosts before the
+                                 catch-all took it as a one-segment param.) */
     int32_t access;           /* REEL_ACCESS_* (not INTERNAL) */
     uint32_t flags;           /* 0 */
     uint64_t max_body_bytes;  /* larger bodies get 413 before any byte is

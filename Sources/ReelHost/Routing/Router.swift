@@ -1,9 +1,13 @@
 /// A path pattern such as "/api/v1/videos/{id}": literal segments and named
-/// parameters, each matching exactly one path segment.
+/// parameters, each matching exactly one path segment. A last segment
+/// "{name...}" (a catch-all) matches the rest of the path, one or more
+/// segments: its value is those segments, each decoded and checked like any
+/// other (never ".", "..", "/" or NUL), joined with "/".
 public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
     enum Segment: Hashable, Sendable {
         case literal(String)
         case parameter(String)
+        case rest(String)
     }
 
     let segments: [Segment]
@@ -13,7 +17,11 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
         guard pattern.hasPrefix("/") else { return nil }
         var segments: [Segment] = []
         for part in pattern.split(separator: "/", omittingEmptySubsequences: true) {
-            if part.hasPrefix("{") && part.hasSuffix("}") && part.count > 2 {
+            // A catch-all may only come last.
+            if let last = segments.last, case .rest = last { return nil }
+            if part.hasPrefix("{") && part.hasSuffix("...}") && part.count > 5 {
+                segments.append(.rest(String(part.dropFirst().dropLast(4))))
+            } else if part.hasPrefix("{") && part.hasSuffix("}") && part.count > 2 {
                 segments.append(.parameter(String(part.dropFirst().dropLast())))
             } else if part.contains("{") || part.contains("}") {
                 return nil
@@ -30,7 +38,7 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
         segments.count == other.segments.count && zip(segments, other.segments).allSatisfy { a, b in
             switch (a, b) {
             case (.literal(let x), .literal(let y)): x == y
-            case (.parameter, .parameter): true
+            case (.parameter, .parameter), (.rest, .rest): true
             default: false
             }
         }
@@ -38,20 +46,33 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
 
     /// Matches decoded path segments; returns the parameters or nil.
     func match(_ path: [String]) -> [String: String]? {
-        guard path.count == segments.count else { return nil }
+        if case .rest = segments.last {
+            guard path.count >= segments.count else { return nil }
+        } else {
+            guard path.count == segments.count else { return nil }
+        }
         var parameters: [String: String] = [:]
-        for (segment, value) in zip(segments, path) {
+        for (index, segment) in segments.enumerated() {
+            let value = path[index]
             switch segment {
             case .literal(let literal): if literal != value { return nil }
             case .parameter(let name): parameters[name] = value
+            case .rest(let name): parameters[name] = path[index...].joined(separator: "/")
             }
         }
         return parameters
     }
+
+    /// Whether the pattern ends in a catch-all.
+    var hasRest: Bool {
+        if case .rest = segments.last { return true }
+        return false
+    }
 }
 
 /// Routes (HTTP method, path) to a target. Literal segments win over
-/// parameters, so "/videos/mine" beats "/videos/{id}".
+/// parameters, so "/videos/mine" beats "/videos/{id}"; with as many literal
+/// segments, a pattern without a catch-all wins over one with.
 public struct Router<Target: Sendable>: Sendable {
     public enum Match {
         case found(Target, parameters: [String: String])
@@ -71,7 +92,8 @@ public struct Router<Target: Sendable>: Sendable {
     public mutating func add(_ method: String, _ pattern: RoutePattern, _ target: Target) -> Bool {
         if routes.contains(where: { $0.method == method && $0.pattern.hasSameShape(as: pattern) }) { return false }
         routes.append((method, pattern, target))
-        // More literal segments first: the most specific pattern wins.
+        // More literal segments first, then fixed-length before catch-all:
+        // the most specific pattern wins.
         routes.sort { Self.specificity($0.pattern) > Self.specificity($1.pattern) }
         return true
     }
@@ -104,9 +126,10 @@ public struct Router<Target: Sendable>: Sendable {
     }
 
     private static func specificity(_ pattern: RoutePattern) -> Int {
-        pattern.segments.reduce(0) { count, segment in
+        let literals = pattern.segments.reduce(0) { count, segment in
             if case .literal = segment { return count + 1 }
             return count
         }
+        return literals * 2 + (pattern.hasRest ? 0 : 1)
     }
 }
