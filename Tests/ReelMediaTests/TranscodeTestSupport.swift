@@ -25,10 +25,23 @@ enum TranscodeFixtures {
             (["-i", directory + "/landscape-640x360.mp4", "-c", "copy", "-metadata:s:v:0", "rotate=90"],
              "rotated-640x360.mp4"),
             (sine + aac, "audio-only.m4a"),
+            // Long enough to watch a transcode while it runs, and to cancel one.
+            (["-f", "lavfi", "-i", "testsrc=size=640x360:rate=25:duration=30",
+              "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=30"] + x264 + aac, "long-640x360.mp4"),
         ]
         for (arguments, name) in jobs {
             let result = run("ffmpeg", ["-nostdin", "-v", "error", "-y"] + arguments + [directory + "/" + name])
             guard result.status == 0 else { throw FixtureError("ffmpeg failed for \(name): \(result.stderr)") }
+        }
+        // Whole header and index, garbage over the middle of the media data:
+        // the decoder fails on packets in the middle of the stream.
+        do {
+            var data = try Data(contentsOf: URL(fileURLWithPath: directory + "/landscape-720.mp4"))
+            let start = data.count * 3 / 10, end = data.count * 6 / 10
+            data.replaceSubrange(start..<end, with: Fixtures.pseudoRandomBytes(count: end - start, seed: 0xBAD))
+            try data.write(to: URL(fileURLWithPath: directory + "/corrupt-middle.mp4"))
+        } catch {
+            throw FixtureError("cannot write corrupt-middle.mp4: \(error)")
         }
         return directory
     }
@@ -80,6 +93,51 @@ enum TranscodeFixtures {
         }
         return result
     }
+}
+
+/// Checks on what the transcoder wrote, with ffprobe and ffmpeg.
+enum TranscodeChecks {
+    /// "WxH" of a picture (poster, thumbnail).
+    static func pictureSize(_ path: String) throws -> String {
+        let json = try TranscodeFixtures.probe(path, ["-show_entries", "stream=width,height"])
+        let stream = (json["streams"] as? [[String: Any]])?.first ?? [:]
+        return "\(stream["width"] as? Int ?? 0)x\(stream["height"] as? Int ?? 0)"
+    }
+
+    /// Files under `directory` that are temporary (`*.tmp`).
+    static func leftovers(in directory: String) -> [String] {
+        let files = FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? []
+        return files.filter { $0.hasSuffix(".tmp") }.sorted()
+    }
+
+    /// ffprobe reads the MPD, announcing `seconds` and `videoStreams` video
+    /// streams; with `decode`, ffmpeg also decodes every segment it names
+    /// without a complaint. (FFmpeg 5.1's dashdec keeps only whole seconds
+    /// of mediaPresentationDuration, and gives the audio packets of
+    /// multiplexed Representations the video stream's index, so those cannot
+    /// be decoded through it.)
+    static func assertDashManifest(_ path: String, seconds: Double, videoStreams: Int, decode: Bool,
+                                   file: StaticString = #filePath, line: UInt = #line) throws {
+        let mpd = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(mpd.contains(String(format: "mediaPresentationDuration=\"PT%.3fS\"", seconds)), mpd,
+                      file: file, line: line)
+        let json = try TranscodeFixtures.probe(path, ["-show_entries", "stream=codec_type:format=duration"])
+        let duration = Double((json["format"] as? [String: Any])?["duration"] as? String ?? "") ?? 0
+        XCTAssertEqual(duration, seconds.rounded(.down), accuracy: 0.001, "MPD duration", file: file, line: line)
+        let types = (json["streams"] as? [[String: Any]] ?? []).compactMap { $0["codec_type"] as? String }
+        XCTAssertEqual(types.filter { $0 == "video" }.count, videoStreams, "\(types)", file: file, line: line)
+        guard decode else { return }
+        let result = TranscodeFixtures.run("ffmpeg", ["-nostdin", "-v", "error", "-i", path, "-map", "0", "-f", "null", "-"])
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        XCTAssertEqual(result.stderr, "", file: file, line: line)
+    }
+}
+
+final class ProgressLog: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var stored: [Double] = []
+    func append(_ value: Double) { lock.withLock { stored.append(value) } }
+    var values: [Double] { lock.withLock { stored } }
 }
 
 final class LockedData: @unchecked Sendable {  // guarded by `lock`

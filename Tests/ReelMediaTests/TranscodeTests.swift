@@ -104,6 +104,32 @@ final class TranscodeTests: XCTestCase {
             XCTAssertEqual(stream["codec_name"] as? String, "mjpeg")
             XCTAssertEqual(stream["width"] as? Int, 1280)
         }
+
+        XCTAssertTrue(result.hasVideo)
+        XCTAssertTrue(result.hasAudio)
+        XCTAssertTrue(master.contains("#EXT-X-INDEPENDENT-SEGMENTS"), master)
+        XCTAssertTrue(master.contains(",FRAME-RATE=25.000"), master)
+        for rendition in result.renditions {
+            let playlist = try String(contentsOfFile: rendition.playlistPath, encoding: .utf8)
+            XCTAssertTrue(playlist.contains("#EXT-X-PLAYLIST-TYPE:EVENT"), playlist)
+            XCTAssertTrue(playlist.hasSuffix("#EXT-X-ENDLIST\n"), playlist)
+            XCTAssertGreaterThanOrEqual(rendition.bandwidth, rendition.averageBandwidth)
+        }
+        XCTAssertEqual(TranscodeChecks.leftovers(in: output), [], "no temporary files left")
+        // DASH over the same segments: one Representation per rung, the same duration.
+        XCTAssertEqual(result.dashManifestPath, output + "/manifest.mpd")
+        let mpd = try String(contentsOfFile: result.dashManifestPath, encoding: .utf8)
+        for name in ["720p", "480p", "360p"] {
+            XCTAssertTrue(mpd.contains("<Representation id=\"\(name)\""), mpd)
+        }
+        XCTAssertTrue(mpd.contains(#"media="$RepresentationID$/seg-$Number%05d$.m4s" startNumber="0""#), mpd)
+        let hlsSeconds = segmentLists[0].reduce(0) { $0 + $1.duration }
+        XCTAssertEqual(result.durationSeconds, hlsSeconds, accuracy: 0.001)
+        try TranscodeChecks.assertDashManifest(result.dashManifestPath, seconds: hlsSeconds, videoStreams: 3, decode: false)
+        // Thumbnails: 4 by default, 320 pixels wide.
+        XCTAssertEqual(result.thumbnailPaths.map { ($0 as NSString).lastPathComponent },
+                       ["thumb-01.jpg", "thumb-02.jpg", "thumb-03.jpg", "thumb-04.jpg"])
+        XCTAssertEqual(try TranscodeChecks.pictureSize(result.thumbnailPaths[0]), "320x180")
     }
 
     private func assertSegmentsStartWithKeyframes(directory: String, segments: [String]) throws {
@@ -144,6 +170,7 @@ final class TranscodeTests: XCTestCase {
         XCTAssertEqual(result.renditions.map { "\($0.rung.name) \($0.rung.width)x\($0.rung.height)" }, ["360p 360x640"])
         let (width, height, _, _) = try probeRung(result.renditions[0].playlistPath)
         XCTAssertEqual("\(width)x\(height)", "360x640", "pixels turned upright, no display matrix needed")
+        XCTAssertEqual(try result.thumbnailPaths.map(TranscodeChecks.pictureSize), Array(repeating: "320x568", count: 4))
         if let poster = result.posterPath {
             let json = try TranscodeFixtures.probe(poster, ["-show_entries", "stream=width,height"])
             let stream = (json["streams"] as? [[String: Any]])?.first ?? [:]
@@ -155,12 +182,14 @@ final class TranscodeTests: XCTestCase {
         assertPlaysCleanly(output)
     }
 
-    func testAudioOnlyAndMissingSourcesFailWithAReason() throws {
+    func testSourcesWithoutMediaAndMissingSourcesFailWithAReason() throws {
         let output = TranscodeFixtures.temporaryDirectory("fail")
         defer { try? FileManager.default.removeItem(atPath: output) }
-        XCTAssertThrowsError(try transcoder.transcode(source: TranscodeFixtures.path("audio-only.m4a"),
+        XCTAssertThrowsError(try transcoder.transcode(source: Fixtures.get().path("subtitles.mp4"),
                                                       outputDirectory: output)) { error in
             XCTAssertEqual(error as? TranscodeError, .noVideoStream)
+            XCTAssertEqual((error as? TranscodeError)?.description, "the source has no audio or video stream")
+            XCTAssertEqual((error as? TranscodeError)?.isPermanent, true)
         }
         XCTAssertThrowsError(try transcoder.transcode(source: output + "/missing.mp4", outputDirectory: output)) { error in
             guard case .unreadableSource(let reason)? = error as? TranscodeError else { return XCTFail("\(error)") }
@@ -172,13 +201,8 @@ final class TranscodeTests: XCTestCase {
         XCTAssertThrowsError(try transcoder.transcode(source: TranscodeFixtures.path("portrait-360x640.mp4"),
                                                       outputDirectory: blocker)) { error in
             guard case .outputFailed? = error as? TranscodeError else { return XCTFail("\(error)") }
+            XCTAssertEqual((error as? TranscodeError)?.isPermanent, false, "worth a retry")
         }
     }
 }
 
-private final class ProgressLog: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var stored: [Double] = []
-    func append(_ value: Double) { lock.withLock { stored.append(value) } }
-    var values: [Double] { lock.withLock { stored } }
-}

@@ -6,16 +6,24 @@ enum StopReason: Sendable, Equatable {
     case timedOut, cancelled
 }
 
-/// A deadline and a cancellation flag, checked by libav between I/O calls
-/// (through `callback`) and by ReelMedia's own loops (through `stopReason`).
+/// A deadline (optional) and a cancellation flag, checked by libav between
+/// I/O calls (through `callback`) and by ReelMedia's own loops (through
+/// `stopReason`). Probes use both; transcodes only the flag.
 final class Interrupt: Sendable {
-    let timeout: Duration
-    private let deadline: ContinuousClock.Instant
+    /// The budget from creation to the deadline; nil: no deadline.
+    let timeout: Duration?
+    private let deadline: ContinuousClock.Instant?
     private let isCancelled = LockedBox(false)
 
     init(timeout: Duration) {
         self.timeout = timeout
         deadline = .now + timeout
+    }
+
+    /// No deadline: stops only when cancelled.
+    init() {
+        timeout = nil
+        deadline = nil
     }
 
     func cancel() {
@@ -24,6 +32,7 @@ final class Interrupt: Sendable {
 
     var stopReason: StopReason? {
         if isCancelled.withLock({ $0 }) { return .cancelled }
+        guard let deadline else { return nil }
         return ContinuousClock.now >= deadline ? .timedOut : nil
     }
 

@@ -86,7 +86,7 @@ struct ProbeJob {
     static func error(for stop: StopReason, interrupt: Interrupt) -> MediaProbeError {
         switch stop {
         case .cancelled: .cancelled
-        case .timedOut: .timedOut(seconds: interrupt.timeout.seconds)
+        case .timedOut: .timedOut(seconds: interrupt.timeout?.seconds ?? 0)
         }
     }
 

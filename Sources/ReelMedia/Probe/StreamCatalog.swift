@@ -8,11 +8,19 @@ struct StreamCatalog {
     /// Container index of the main video stream, else of the main audio
     /// stream when `MediaPolicy.acceptsAudioOnly`; nil if there is neither.
     var mainStreamIndex: Int?
+    /// Container indexes of the best video stream (cover art never counts)
+    /// and of the best audio stream, if any.
+    var mainVideoIndex: Int?
+    var mainAudioIndex: Int?
 
     init(_ input: InputFile) {
+        self.init(streams: input.streams)
+    }
+
+    init(streams: UnsafeBufferPointer<UnsafeMutablePointer<AVStream>?>) {
         var videoRanks: [(rank: [Int], index: Int)] = []
         var audioRanks: [(rank: [Int], index: Int)] = []
-        for (index, stream) in input.streams.enumerated() {
+        for (index, stream) in streams.enumerated() {
             guard let stream, let parameters = stream.pointee.codecpar?.pointee else { continue }
             let hasDecoder = avcodec_find_decoder(parameters.codec_id) != nil ? 1 : 0
             let isDefault = stream.pointee.disposition & AV_DISPOSITION_DEFAULT != 0 ? 1 : 0
@@ -32,7 +40,9 @@ struct StreamCatalog {
         let best = { (ranks: [(rank: [Int], index: Int)]) in
             ranks.max { $0.rank.lexicographicallyPrecedes($1.rank) }?.index
         }
-        mainStreamIndex = best(videoRanks) ?? (MediaPolicy.acceptsAudioOnly ? best(audioRanks) : nil)
+        mainVideoIndex = best(videoRanks)
+        mainAudioIndex = best(audioRanks)
+        mainStreamIndex = mainVideoIndex ?? (MediaPolicy.acceptsAudioOnly ? mainAudioIndex : nil)
     }
 
     private static func videoInfo(index: Int, stream pointer: UnsafeMutablePointer<AVStream>,

@@ -11,13 +11,19 @@ final class AudioTrack {
     private var frame: UnsafeMutablePointer<AVFrame>?
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var samplesEncoded: Int64 = 0
+    private var errors = DecodeErrorBudget(stream: "audio")
+    /// Where the next decoded frame should start (source seconds), to fill
+    /// gaps left by skipped packets with silence and keep audio in sync.
+    private var expectedSeconds: Double?
+    private let timeBase: Double
     let streamIndex: Int32
 
     init(stream: UnsafeMutablePointer<AVStream>, bitRate: Int) throws(TranscodeError) {
         streamIndex = stream.pointee.index
+        timeBase = av_q2d(stream.pointee.time_base)
         frame = av_frame_alloc()
         packet = av_packet_alloc()
-        let parameters = stream.pointee.codecpar!
+        guard let parameters = stream.pointee.codecpar else { throw .decoderFailed("the audio stream has no parameters") }
         guard let decoderCodec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             throw .decoderFailed("no decoder for \(String(cString: avcodec_get_name(parameters.pointee.codec_id)))")
         }
@@ -26,6 +32,7 @@ final class AudioTrack {
             throw .decoderFailed("the audio decoder could not be set up")
         }
         decoder.pointee.pkt_timebase = stream.pointee.time_base
+        decoder.pointee.thread_count = 1
         let decoderOpened = avcodec_open2(decoder, decoderCodec, nil)
         guard decoderOpened >= 0 else { throw .decoderFailed("audio: \(LibAVCode.message(decoderOpened))") }
 
@@ -57,23 +64,58 @@ final class AudioTrack {
     /// Feeds one source packet (nil at end of file: drains everything).
     func feed(_ input: UnsafePointer<AVPacket>?,
               sink: (UnsafeMutablePointer<AVPacket>, AVRational) throws(TranscodeError) -> Void) throws(TranscodeError) {
-        guard let decoder, let frame else { return }
-        let sent = avcodec_send_packet(decoder, input)
-        if sent < 0 && sent != LibAVCode.eof && sent != LibAVCode.invalidData {
-            throw .decoderFailed("audio: \(LibAVCode.message(sent))")
+        guard let decoder else { return }
+        var sent = avcodec_send_packet(decoder, input)
+        if sent == LibAVCode.again {  // output is pending: take it, then send again
+            try receiveFrames(from: decoder, sink: sink)
+            sent = avcodec_send_packet(decoder, input)
         }
-        while true {
-            let received = avcodec_receive_frame(decoder, frame)
-            if received == LibAVCode.again || received == LibAVCode.eof { break }
-            if received < 0 { throw .decoderFailed("audio: \(LibAVCode.message(received))") }
-            defer { av_frame_unref(frame) }
-            try resample(frame)
-            try encodeFromFIFO(flush: false, sink: sink)
-        }
+        if sent < 0 && sent != LibAVCode.eof { try errors.failed(sent) }
+        try receiveFrames(from: decoder, sink: sink)
         if input == nil {
+            if errors.frames == 0 { throw .decoderFailed("no audio frame could be decoded") }
             try resample(nil)
             try encodeFromFIFO(flush: true, sink: sink)
         }
+    }
+
+    /// The encoder's output format, for the DASH manifest.
+    var sampleRate: Int { Int(encoder?.pointee.sample_rate ?? 0) }
+    var channels: Int { Int(encoder?.pointee.ch_layout.nb_channels ?? 0) }
+
+    private func receiveFrames(from decoder: UnsafeMutablePointer<AVCodecContext>,
+                               sink: (UnsafeMutablePointer<AVPacket>, AVRational) throws(TranscodeError) -> Void) throws(TranscodeError) {
+        guard let frame else { return }
+        while true {
+            let received = avcodec_receive_frame(decoder, frame)
+            if received == LibAVCode.again || received == LibAVCode.eof { break }
+            guard received >= 0 else {
+                try errors.failed(received)
+                continue
+            }
+            errors.decoded()
+            defer { av_frame_unref(frame) }
+            fillGap(before: frame)
+            try resample(frame)
+            try encodeFromFIFO(flush: false, sink: sink)
+        }
+    }
+
+    /// Adds silence for the time between the previous frame's end and this
+    /// frame's start when packets were lost (a gap over 50 ms, up to 10 s;
+    /// longer jumps are taken for broken timestamps and left alone).
+    private func fillGap(before frame: UnsafeMutablePointer<AVFrame>) {
+        let nopts = reel_av_nopts_value()
+        let timestamp = frame.pointee.best_effort_timestamp != nopts ? frame.pointee.best_effort_timestamp : frame.pointee.pts
+        guard timestamp != nopts, frame.pointee.sample_rate > 0 else {
+            expectedSeconds = nil
+            return
+        }
+        let start = Double(timestamp) * timeBase
+        if let expected = expectedSeconds, let encoder, resampler != nil, start - expected > 0.05, start - expected <= 10 {
+            _ = swr_inject_silence(resampler, Int32((start - expected) * Double(encoder.pointee.sample_rate)))
+        }
+        expectedSeconds = start + Double(frame.pointee.nb_samples) / Double(frame.pointee.sample_rate)
     }
 
     /// Converts `input` (nil: what the resampler still holds) into the FIFO.

@@ -1,111 +1,80 @@
 import CLibAV
-import Foundation
 
 /// Transcodes one source into an adaptive HLS ladder of CMAF (fMP4)
-/// renditions: demux once, decode video once, scale and encode per rung
-/// (libx264, closed 2 s GOPs, an IDR forced at every 4 s boundary so that
-/// segments align across rungs), decode/resample/encode audio once (AAC-LC
-/// stereo) and mux the same AAC packets into every rung. Blocking: runs on
-/// the calling thread (put it on one of MediaThreads' threads).
+/// renditions, with a DASH manifest over the same segments: demux once,
+/// decode video once, scale and encode per rung (libx264, closed 2 s GOPs,
+/// an IDR forced on the segment grid so that segments align across rungs),
+/// decode/resample/encode audio once (AAC-LC stereo) and mux the same AAC
+/// packets into every rung. An audio-only source makes one AAC rendition
+/// named `audio`. Blocking: demuxes and decodes on the calling thread (put
+/// it on a thread of its own, never on Swift's cooperative pool) while the
+/// rungs encode on encoding threads it starts and joins before returning
+/// (`TranscodeOptions.threads`).
 ///
-/// Output: `<out>/<rung>/index.m3u8`, `init.mp4`, `seg-%05d.m4s`, then
-/// `<out>/master.m3u8` (written last, so its presence means "complete").
+/// Output, published while the transcode runs:
+/// - `<out>/master.m3u8`, written (temporary file + rename) as soon as every
+///   rendition's encoder is open, with nominal bandwidths (1.1 × targets),
+///   and rewritten at the end with measured peak and average bandwidths;
+/// - `<out>/<rendition>/index.m3u8`: an EVENT playlist the muxer rewrites
+///   (temporary file + rename) after each segment, first written after the
+///   first segment and closed with #EXT-X-ENDLIST at the end;
+///   `init.mp4`, `seg-00000.m4s`, … (a segment is renamed into place whole);
+/// - at the end: `<out>/manifest.mpd`, `<out>/poster.jpg` and
+///   `<out>/thumbs/thumb-01.jpg`, … (video only).
+/// Completion is the method returning (or every media playlist ending with
+/// #EXT-X-ENDLIST and `manifest.mpd` existing), not `master.m3u8` existing.
 public struct HLSTranscoder: Sendable {
-    /// x264 preset ("ultrafast" … "veryslow").
-    public var preset: String
-    /// Segment duration in seconds (keyframes are forced on this grid).
-    public let segmentSeconds = 4.0
+    public var options: TranscodeOptions
 
-    public init(preset: String = "veryfast") {
-        self.preset = preset
+    public init(options: TranscodeOptions = .init()) {
+        self.options = options
     }
 
-    /// The ladder this transcoder would make for `source` (opens its header).
+    /// The default options with this x264 preset.
+    public init(preset: String) {
+        self.init(options: TranscodeOptions(preset: preset))
+    }
+
+    /// x264 preset ("ultrafast" … "veryslow").
+    public var preset: String {
+        get { options.preset }
+        set { options.preset = newValue }
+    }
+
+    /// Target segment duration in seconds (keyframes are forced on this grid).
+    public var segmentSeconds: Double { options.effectiveSegmentSeconds }
+
+    /// The ladder this transcoder would make for `source` (opens its header):
+    /// for an audio-only source `rungs == []` with `audioBitRate` set.
     public static func ladder(for source: String) throws(TranscodeError) -> TranscodeLadder {
         LibAVLog.applyDefault()
-        let input = try SourceInput(path: source)
-        let parameters = input.videoStream.pointee.codecpar.pointee
+        let input = try SourceInput(path: source, interrupt: Interrupt())
+        guard let video = input.videoStream, let parameters = video.pointee.codecpar?.pointee else {
+            return .audioOnly()
+        }
         return TranscodeLadder(sourceWidth: Int(parameters.width), sourceHeight: Int(parameters.height),
                                rotation: input.rotation, hasAudio: input.audioStream != nil)
     }
 
+    /// Transcodes `source` into `outputDirectory` (created if missing) with
+    /// `ladder` (nil: `ladder(for:)`'s). `cancellation` stops the work from
+    /// any other thread (`TranscodeError.cancelled`); files written so far
+    /// stay behind. `progress` gets fractions 0…1 on the calling thread, at
+    /// least every 1% when the duration or size is known, and 1 last.
     public func transcode(source: String, outputDirectory: String, ladder: TranscodeLadder? = nil,
+                          cancellation: TranscodeCancellation? = nil,
                           progress: @Sendable (Double) -> Void = { _ in }) throws(TranscodeError) -> TranscodeResult {
         LibAVLog.applyDefault()
-        let input = try SourceInput(path: source)
-        let video = input.videoStream
-        let parameters = video.pointee.codecpar.pointee
-        let ladder = ladder ?? TranscodeLadder(sourceWidth: Int(parameters.width), sourceHeight: Int(parameters.height),
-                                               rotation: input.rotation, hasAudio: input.audioStream != nil)
-        guard !ladder.rungs.isEmpty else { throw .encoderFailed("the ladder has no rungs") }
+        let job = TranscodeJob(options: options, source: source, outputDirectory: outputDirectory, ladder: ladder,
+                               interrupt: cancellation?.interrupt ?? Interrupt())
+        return try job.run(progress: progress)
+    }
 
-        var audio: AudioTrack?
-        if let stream = input.audioStream, let bitRate = ladder.audioBitRate {
-            audio = try AudioTrack(stream: stream, bitRate: bitRate)
-        }
-        let settings = RungOutput.Settings(
-            preset: preset, timeBase: video.pointee.time_base, frameRate: input.frameRate,
-            rotation: input.rotation)
-        var rungs: [RungOutput] = []
-        for rung in ladder.rungs {
-            let directory = outputDirectory + "/" + rung.name
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw .outputFailed("cannot create \(directory): \(error.localizedDescription)")
-            }
-            rungs.append(try RungOutput(rung: rung, directory: directory, settings: settings,
-                                        audioEncoder: audio?.encoder.map { UnsafePointer($0) }))
-        }
-
-        let poster = PosterGrabber(atSeconds: input.durationSeconds * 0.1)
-        let videoLoop = VideoLoop(input: input, rungs: rungs, segmentSeconds: segmentSeconds,
-                                  poster: poster)
-        let writeAudio: (UnsafeMutablePointer<AVPacket>, AVRational) throws(TranscodeError) -> Void = { packet, timeBase throws(TranscodeError) in
-            for rung in rungs { try rung.writeAudio(packet, timeBase: timeBase) }
-        }
-
-        var packet = av_packet_alloc()
-        defer { av_packet_free(&packet) }
-        guard let packet else { throw .outputFailed("out of memory") }
-        while true {
-            let read = av_read_frame(input.format, packet)
-            if read == LibAVCode.eof { break }
-            guard read >= 0 else { throw .unreadableSource(LibAVCode.message(read)) }
-            defer { av_packet_unref(packet) }
-            if packet.pointee.stream_index == video.pointee.index {
-                try videoLoop.feed(packet, progress: progress)
-            } else if let audio, packet.pointee.stream_index == audio.streamIndex {
-                try audio.feed(packet, sink: writeAudio)
-            }
-        }
-        try videoLoop.feed(nil, progress: progress)
-        try audio?.feed(UnsafePointer<AVPacket>?.none, sink: writeAudio)
-        for rung in rungs { try rung.finish() }
-
-        var posterPath: String? = outputDirectory + "/poster.jpg"
-        if let frame = poster.frame, let path = posterPath {
-            do { try PosterGrabber.writeJPEG(frame, rotation: input.rotation, to: path) } catch { posterPath = nil }
-        } else {
-            posterPath = nil
-        }
-
-        let fps = av_q2d(input.frameRate)
-        var entries: [MasterPlaylist.Entry] = []
-        var renditions: [TranscodeResult.Rendition] = []
-        for rung in rungs {
-            let playlist = rung.directory + "/index.m3u8"
-            let nominal = Int(Double(rung.rung.videoBitRate + (audio == nil ? 0 : ladder.audioBitRate ?? 0)) * 1.1)
-            let measured = MasterPlaylist.measure(playlist: playlist, directory: rung.directory)
-            let entry = MasterPlaylist.Entry(rung: rung.rung, codecs: rung.codecs, frameRate: fps,
-                                             peak: measured?.peak ?? nominal, average: measured?.average ?? nominal)
-            entries.append(entry)
-            renditions.append(.init(rung: rung.rung, playlistPath: playlist, codecs: rung.codecs, bandwidth: entry.peak))
-        }
-        let master = outputDirectory + "/master.m3u8"
-        try MasterPlaylist.write(entries, to: master)
-        progress(1)
-        return TranscodeResult(masterPlaylistPath: master, renditions: renditions, posterPath: posterPath,
-                               durationSeconds: input.durationSeconds)
+    /// The same, with `cancellation` after `progress`.
+    public func transcode(source: String, outputDirectory: String, ladder: TranscodeLadder? = nil,
+                          progress: @Sendable (Double) -> Void,
+                          cancellation: TranscodeCancellation) throws(TranscodeError) -> TranscodeResult {
+        try transcode(source: source, outputDirectory: outputDirectory, ladder: ladder, cancellation: cancellation,
+                      progress: progress)
     }
 }

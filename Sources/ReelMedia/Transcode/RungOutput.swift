@@ -1,18 +1,15 @@
 import CLibAV
 
-/// One rung: libswscale to the rung's size, libx264, and libavformat's `hls`
-/// muxer writing CMAF (fMP4) segments to `<out>/<rung>/`. The AAC packets
-/// of the one audio encode are muxed into every rung. Freed on deinit.
+/// One rung: libswscale to the rung's size, libx264, and an `HLSMuxer`
+/// writing CMAF (fMP4) segments to `<out>/<rung>/`. The AAC packets of the
+/// one audio encode are muxed into every rung. Freed on deinit.
 final class RungOutput {
     let rung: TranscodeRung
-    let directory: String
-    let codecs: String
+    private(set) var codecs = ""
     private var encoder: UnsafeMutablePointer<AVCodecContext>?
     private var scaler: OpaquePointer?
-    private var muxer: UnsafeMutablePointer<AVFormatContext>?
     private var packet: UnsafeMutablePointer<AVPacket>?
-    private let videoStream: UnsafeMutablePointer<AVStream>
-    private let audioStream: UnsafeMutablePointer<AVStream>?
+    private var muxer: HLSMuxer?
     /// The scaler's output size: the rung in the source's stored orientation.
     private let codedWidth: Int32, codedHeight: Int32
     private let rotation: Int
@@ -24,12 +21,14 @@ final class RungOutput {
         /// Clockwise degrees (0, 90, 180, 270) the source is shown turned by;
         /// frames are scaled in stored orientation, then turned upright.
         var rotation: Int
+        /// libx264's thread_count (0: x264's own choice).
+        var threads: Int
+        var segmentSeconds: Double
     }
 
     init(rung: TranscodeRung, directory: String, settings: Settings,
-         audioEncoder: UnsafePointer<AVCodecContext>?) throws(TranscodeError) {
+         audioEncoder: UnsafePointer<AVCodecContext>?, interrupt: Interrupt) throws(TranscodeError) {
         self.rung = rung
-        self.directory = directory
         rotation = settings.rotation
         codedWidth = Int32(rotation % 180 == 90 ? rung.height : rung.width)
         codedHeight = Int32(rotation % 180 == 90 ? rung.width : rung.height)
@@ -50,7 +49,8 @@ final class RungOutput {
         encoder.pointee.keyint_min = gop
         encoder.pointee.bit_rate = Int64(rung.videoBitRate)
         encoder.pointee.rc_max_rate = Int64(rung.videoBitRate)
-        encoder.pointee.rc_buffer_size = Int32(2 * rung.videoBitRate)
+        encoder.pointee.rc_buffer_size = Int32(clamping: 2 * rung.videoBitRate)
+        encoder.pointee.thread_count = Int32(clamping: max(0, settings.threads))
         encoder.pointee.flags |= reel_av_codec_flag_global_header()
         let options = LibAVOptions([
             "preset": settings.preset,
@@ -63,44 +63,13 @@ final class RungOutput {
         let videoCodecs = CodecString.avc1(extradata: encoder.pointee.extradata, size: Int(encoder.pointee.extradata_size),
                                            profile: encoder.pointee.profile, level: encoder.pointee.level)
         codecs = audioEncoder == nil ? videoCodecs : videoCodecs + "," + CodecString.aacLC
-
-        var context: UnsafeMutablePointer<AVFormatContext>?
-        let allocated = avformat_alloc_output_context2(&context, nil, "hls", directory + "/index.m3u8")
-        guard allocated >= 0, let context else { throw .outputFailed("hls muxer: \(LibAVCode.message(allocated))") }
-        muxer = context
-        guard let video = avformat_new_stream(context, nil),
-              avcodec_parameters_from_context(video.pointee.codecpar, encoder) >= 0 else {
-            throw .outputFailed("hls muxer: cannot add the video stream")
-        }
-        video.pointee.time_base = encoder.pointee.time_base
-        video.pointee.avg_frame_rate = settings.frameRate
-        videoStream = video
-        if let audioEncoder {
-            guard let audio = avformat_new_stream(context, nil),
-                  avcodec_parameters_from_context(audio.pointee.codecpar, audioEncoder) >= 0 else {
-                throw .outputFailed("hls muxer: cannot add the audio stream")
-            }
-            audio.pointee.time_base = audioEncoder.pointee.time_base
-            audioStream = audio
-        } else {
-            audioStream = nil
-        }
-        let muxOptions = LibAVOptions([
-            "hls_segment_type": "fmp4",
-            "hls_time": "4",
-            "hls_playlist_type": "vod",
-            "hls_fmp4_init_filename": "init.mp4",
-            "hls_segment_filename": directory + "/seg-%05d.m4s",
-            "hls_flags": "independent_segments",
-        ])
-        let header = avformat_write_header(context, &muxOptions.dictionary)
-        guard header >= 0 else { throw .outputFailed("hls header (\(rung.name)): \(LibAVCode.message(header))") }
+        muxer = try HLSMuxer(directory: directory, label: rung.name, video: encoder, frameRate: settings.frameRate,
+                             audio: audioEncoder, segmentSeconds: settings.segmentSeconds, interrupt: interrupt)
     }
 
     deinit {
         avcodec_free_context(&encoder)
         sws_freeContext(scaler)
-        avformat_free_context(muxer)
         av_packet_free(&packet)
     }
 
@@ -108,11 +77,11 @@ final class RungOutput {
     /// time base, starting at 0); `keyframe` forces an IDR (segment boundary).
     func encode(_ source: UnsafeMutablePointer<AVFrame>, keyframe: Bool) throws(TranscodeError) {
         guard encoder != nil else { return }
-        if scaler == nil {
-            scaler = sws_getContext(source.pointee.width, source.pointee.height, AVPixelFormat(source.pointee.format),
-                                    codedWidth, codedHeight, AV_PIX_FMT_YUV420P, Int32(SWS_BICUBIC), nil, nil, nil)
-            guard scaler != nil else { throw .encoderFailed("no scaler for this pixel format") }
-        }
+        // Cached: a new scaler only when the decoded size or format changes mid-stream.
+        scaler = sws_getCachedContext(scaler, source.pointee.width, source.pointee.height,
+                                      AVPixelFormat(source.pointee.format), codedWidth, codedHeight,
+                                      AV_PIX_FMT_YUV420P, Int32(SWS_BICUBIC), nil, nil, nil)
+        guard scaler != nil else { throw .encoderFailed("no scaler for this picture format") }
         var scaled = av_frame_alloc()
         defer { av_frame_free(&scaled) }
         guard let scaled else { throw .encoderFailed("out of memory") }
@@ -133,18 +102,12 @@ final class RungOutput {
     /// Flushes the encoder and closes the playlist (#EXT-X-ENDLIST).
     func finish() throws(TranscodeError) {
         try send(nil)
-        let trailer = av_write_trailer(muxer)
-        guard trailer >= 0 else { throw .outputFailed("hls trailer (\(rung.name)): \(LibAVCode.message(trailer))") }
+        try muxer?.finish()
     }
 
     /// Writes one AAC packet (copied; the caller keeps its own).
     func writeAudio(_ source: UnsafeMutablePointer<AVPacket>, timeBase: AVRational) throws(TranscodeError) {
-        guard let audioStream, let packet else { return }
-        guard av_packet_ref(packet, source) >= 0 else { throw .outputFailed("out of memory") }
-        av_packet_rescale_ts(packet, timeBase, audioStream.pointee.time_base)
-        packet.pointee.stream_index = audioStream.pointee.index
-        let written = av_interleaved_write_frame(muxer, packet)
-        guard written >= 0 else { throw .outputFailed("audio (\(rung.name)): \(LibAVCode.message(written))") }
+        try muxer?.writeAudio(source, timeBase: timeBase)
     }
 
     private func send(_ frame: UnsafeMutablePointer<AVFrame>?) throws(TranscodeError) {
@@ -155,10 +118,7 @@ final class RungOutput {
             let received = avcodec_receive_packet(encoder, packet)
             if received == LibAVCode.again || received == LibAVCode.eof { return }
             guard received >= 0 else { throw .encoderFailed("libx264 (\(rung.name)): \(LibAVCode.message(received))") }
-            av_packet_rescale_ts(packet, encoder.pointee.time_base, videoStream.pointee.time_base)
-            packet.pointee.stream_index = videoStream.pointee.index
-            let written = av_interleaved_write_frame(muxer, packet)  // takes the packet's reference
-            guard written >= 0 else { throw .outputFailed("video (\(rung.name)): \(LibAVCode.message(written))") }
+            try muxer?.writeVideo(packet, timeBase: encoder.pointee.time_base)
         }
     }
 }

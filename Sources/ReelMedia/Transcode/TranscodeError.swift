@@ -2,7 +2,8 @@
 public enum TranscodeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The source could not be opened or read.
     case unreadableSource(String)
-    /// The source has no video stream (audio-only sources are not supported yet).
+    /// The source has neither a video nor an audio stream. (The name is
+    /// older than audio-only support: audio-only sources now transcode.)
     case noVideoStream
     /// No decoder, or the decoder refused the stream.
     case decoderFailed(String)
@@ -10,34 +11,28 @@ public enum TranscodeError: Error, Sendable, Equatable, CustomStringConvertible 
     case encoderFailed(String)
     /// The HLS muxer or the output files failed.
     case outputFailed(String)
+    /// `TranscodeCancellation.cancel()` was called.
+    case cancelled
 
     public var description: String {
         switch self {
         case .unreadableSource(let reason): "the source cannot be read: \(reason)"
-        case .noVideoStream: "the source has no video stream (audio-only sources are not supported)"
+        case .noVideoStream: "the source has no audio or video stream"
         case .decoderFailed(let reason): "decoding failed: \(reason)"
         case .encoderFailed(let reason): "encoding failed: \(reason)"
         case .outputFailed(let reason): "writing the output failed: \(reason)"
+        case .cancelled: "the transcode was cancelled"
         }
     }
-}
 
-/// A finished transcode: where things are and what was made.
-public struct TranscodeResult: Sendable, Equatable {
-    /// `<out>/master.m3u8`.
-    public var masterPlaylistPath: String
-    public var renditions: [Rendition]
-    /// `<out>/poster.jpg`, or nil if no poster was made.
-    public var posterPath: String?
-    public var durationSeconds: Double
-
-    public struct Rendition: Sendable, Equatable {
-        public var rung: TranscodeRung
-        /// `<out>/<rung>/index.m3u8`.
-        public var playlistPath: String
-        /// RFC 6381 codecs, e.g. `avc1.64001f,mp4a.40.2`.
-        public var codecs: String
-        /// Peak bandwidth announced in the master playlist (bits per second).
-        public var bandwidth: Int
+    /// True when the source itself is the problem (unreadable, no streams, a
+    /// decoder failure): running the same job again fails again. False for
+    /// encoder and output failures and for cancellation, which may pass on
+    /// a retry.
+    public var isPermanent: Bool {
+        switch self {
+        case .unreadableSource, .noVideoStream, .decoderFailed: true
+        case .encoderFailed, .outputFailed, .cancelled: false
+        }
     }
 }

@@ -19,10 +19,22 @@ public struct TranscodeRung: Sendable, Equatable {
 /// The renditions made from one source, never upscaled: every standard rung
 /// whose short side fits the source's short side (so portrait sources keep
 /// their aspect ratio), or the source size itself when it is below 360p.
+/// An audio-only ladder (`rungs == []`, `audioBitRate` set) makes a single
+/// AAC rendition named `audioRenditionName`.
 public struct TranscodeLadder: Sendable, Equatable {
     public var rungs: [TranscodeRung]
     /// AAC-LC stereo bitrate; nil when the source has no audio.
     public var audioBitRate: Int?
+
+    /// The directory and playlist name of the audio-only rendition.
+    public static let audioRenditionName = "audio"
+
+    /// No video rungs: one AAC-LC stereo rendition at `bitRate`.
+    public static func audioOnly(bitRate: Int = defaultAudioBitRate) -> TranscodeLadder {
+        TranscodeLadder(rungs: [], audioBitRate: bitRate)
+    }
+
+    public var isAudioOnly: Bool { rungs.isEmpty && audioBitRate != nil }
 
     /// (short side, video bitrate), largest first.
     public static let standardRungs: [(shortSide: Int, bitRate: Int)] = [

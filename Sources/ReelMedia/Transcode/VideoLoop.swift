@@ -1,27 +1,29 @@
 import CLibAV
 
-/// Decodes the source's video once and hands every frame to each rung, with
-/// timestamps rebased to start at 0 and an IDR forced on the segment grid.
+/// Decodes the source's video once and hands every frame to each encoding
+/// thread (and to the poster and thumbnail grabbers), with timestamps
+/// rebased to start at 0 and an IDR forced on the segment grid.
 final class VideoLoop {
     private let input: SourceInput
-    private let rungs: [RungOutput]
+    private let workers: [RungWorker]
     private let segmentSeconds: Double
     private let poster: PosterGrabber
+    private let thumbnails: ThumbnailGrabber
     private var frame: UnsafeMutablePointer<AVFrame>?
     private let timeBase: Double
-    private let halfFrame: Double
     private var firstTimestamp: Int64?
     private var lastPts: Int64 = .min
     private var nextKeyframe = 0.0
-    private var reported = -1.0
+    private var errors = DecodeErrorBudget(stream: "video")
 
-    init(input: SourceInput, rungs: [RungOutput], segmentSeconds: Double, poster: PosterGrabber) {
+    init(input: SourceInput, workers: [RungWorker], segmentSeconds: Double, poster: PosterGrabber,
+         thumbnails: ThumbnailGrabber) {
         self.input = input
-        self.rungs = rungs
+        self.workers = workers
         self.segmentSeconds = segmentSeconds
         self.poster = poster
-        timeBase = av_q2d(input.videoStream.pointee.time_base)
-        halfFrame = 0.5 / max(av_q2d(input.frameRate), 1)
+        self.thumbnails = thumbnails
+        timeBase = input.videoStream.map { av_q2d($0.pointee.time_base) } ?? 0
         frame = av_frame_alloc()
     }
 
@@ -29,23 +31,36 @@ final class VideoLoop {
         av_frame_free(&frame)
     }
 
-    /// One packet of the video stream; nil drains the decoder and the rungs' encoders.
-    func feed(_ packet: UnsafePointer<AVPacket>?, progress: (Double) -> Void) throws(TranscodeError) {
-        guard let decoder = input.videoDecoder, let frame else { return }
-        let sent = avcodec_send_packet(decoder, packet)
-        if sent < 0 && sent != LibAVCode.eof && sent != LibAVCode.invalidData {
-            throw .decoderFailed("video: \(LibAVCode.message(sent))")
+    /// One packet of the video stream; nil drains the decoder (the rungs'
+    /// encoders are drained by `RungWorker.finish()`).
+    func feed(_ packet: UnsafePointer<AVPacket>?) throws(TranscodeError) {
+        guard let decoder = input.videoDecoder else { return }
+        var sent = avcodec_send_packet(decoder, packet)
+        if sent == LibAVCode.again {  // output is pending: take it, then send again
+            try receiveFrames(from: decoder)
+            sent = avcodec_send_packet(decoder, packet)
         }
+        if sent < 0 && sent != LibAVCode.eof { try errors.failed(sent) }
+        try receiveFrames(from: decoder)
+        if packet == nil && errors.frames == 0 { throw .decoderFailed("no video frame could be decoded") }
+    }
+
+    private func receiveFrames(from decoder: UnsafeMutablePointer<AVCodecContext>) throws(TranscodeError) {
+        guard let frame else { return }
         while true {
             let received = avcodec_receive_frame(decoder, frame)
             if received == LibAVCode.again || received == LibAVCode.eof { return }
-            guard received >= 0 else { throw .decoderFailed("video: \(LibAVCode.message(received))") }
+            guard received >= 0 else {
+                try errors.failed(received)
+                continue
+            }
+            errors.decoded()
             defer { av_frame_unref(frame) }
-            try deliver(frame, progress: progress)
+            try deliver(frame)
         }
     }
 
-    private func deliver(_ frame: UnsafeMutablePointer<AVFrame>, progress: (Double) -> Void) throws(TranscodeError) {
+    private func deliver(_ frame: UnsafeMutablePointer<AVFrame>) throws(TranscodeError) {
         let nopts = reel_av_nopts_value()
         var timestamp = frame.pointee.best_effort_timestamp
         if timestamp == nopts { timestamp = frame.pointee.pts }
@@ -57,20 +72,16 @@ final class VideoLoop {
         lastPts = pts
         frame.pointee.pts = pts
 
+        // The hls muxer cuts a segment at the first keyframe at or past each
+        // multiple of the segment duration: force the IDR on exactly that
+        // frame in every rung, so that all rungs cut in the same places.
         let seconds = Double(pts) * timeBase
-        let keyframe = seconds + halfFrame >= nextKeyframe
+        let keyframe = seconds + 1e-9 >= nextKeyframe
         if keyframe {
-            while nextKeyframe <= seconds + halfFrame { nextKeyframe += segmentSeconds }
+            while nextKeyframe <= seconds + 1e-9 { nextKeyframe += segmentSeconds }
         }
-        for rung in rungs { try rung.encode(frame, keyframe: keyframe) }
+        for worker in workers { try worker.submit(frame: frame, keyframe: keyframe) }
         poster.offer(frame, seconds: seconds)
-
-        if input.durationSeconds > 0 {
-            let fraction = min(0.99, seconds / input.durationSeconds)
-            if fraction - reported >= 0.01 {
-                reported = fraction
-                progress(fraction)
-            }
-        }
+        thumbnails.offer(frame, seconds: seconds)
     }
 }

@@ -1,0 +1,54 @@
+/// How `HLSTranscoder` encodes: speed/quality, CPU use, segment length and
+/// how many thumbnails it makes.
+public struct TranscodeOptions: Sendable, Equatable {
+    /// x264 preset ("ultrafast" … "veryslow").
+    public var preset: String
+    /// Upper bound on the encoder threads this job uses in total; 0 lets
+    /// libav choose (about 1.5 per core for each libx264). Each rung encodes
+    /// on a thread of its own; T is split across the rungs' libx264
+    /// thread_count by picture area (at least 1 each), and with fewer
+    /// threads than rungs the rungs share T threads. The video decoder gets
+    /// 1 (the calling thread) below 8, T/8 above. See `ThreadBudget`.
+    public var threads: Int
+    /// Target segment duration in seconds (keyframes are forced on this
+    /// grid); clamped to 1…60.
+    public var segmentSeconds: Double
+    /// JPEG thumbnails spread evenly through the video (`<out>/thumbs/`);
+    /// 0 makes none. Clamped to 0…100.
+    public var thumbnailCount: Int
+
+    public init(preset: String = "veryfast", threads: Int = 0, segmentSeconds: Double = 4, thumbnailCount: Int = 4) {
+        self.preset = preset
+        self.threads = threads
+        self.segmentSeconds = segmentSeconds
+        self.thumbnailCount = thumbnailCount
+    }
+
+    /// `segmentSeconds` within its bounds (NaN: the default).
+    var effectiveSegmentSeconds: Double {
+        segmentSeconds.isNaN ? 4 : min(max(segmentSeconds, 1), 60)
+    }
+
+    var effectiveThumbnailCount: Int {
+        min(max(thumbnailCount, 0), 100)
+    }
+}
+
+/// Stops a running transcode from any thread: the transcode checks it
+/// between packets (and libav's blocking reads through their interrupt
+/// callback), frees everything it opened and throws
+/// `TranscodeError.cancelled`. Files written so far are left in place.
+public final class TranscodeCancellation: Sendable {
+    /// The flag libav's interrupt callback reads (no deadline).
+    let interrupt = Interrupt()
+
+    public init() {}
+
+    public func cancel() {
+        interrupt.cancel()
+    }
+
+    public var isCancelled: Bool {
+        interrupt.stopReason == .cancelled
+    }
+}
