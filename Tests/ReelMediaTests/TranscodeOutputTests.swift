@@ -38,6 +38,8 @@ final class TranscodeOutputTests: XCTestCase {
         XCTAssertFalse(master.contains("RESOLUTION"), master)
         XCTAssertFalse(master.contains("FRAME-RATE"), master)
         XCTAssertTrue(master.contains("\naudio/index.m3u8\n"), master)
+        XCTAssertFalse(master.contains("#EXT-X-MEDIA") || master.contains("AUDIO="), "the audio is the one variant: \(master)")
+        XCTAssertEqual(result.audioPlaylistPath, output + "/audio/index.m3u8")
 
         let json = try TranscodeFixtures.probe(output + "/audio/index.m3u8",
                                                ["-show_entries", "stream=codec_type,codec_name,profile"])
@@ -54,7 +56,7 @@ final class TranscodeOutputTests: XCTestCase {
         XCTAssertTrue(mpd.contains(#"contentType="audio""#), mpd)
         XCTAssertTrue(mpd.contains(#"<Representation id="audio""#), mpd)
         try TranscodeChecks.assertDashManifest(result.dashManifestPath, seconds: result.durationSeconds,
-                                               videoStreams: 0, decode: true)
+                                               videoStreams: 0, audioStreams: 1, decode: true)
     }
 
     func testVideoOnlyDashManifestDecodes() throws {
@@ -66,7 +68,8 @@ final class TranscodeOutputTests: XCTestCase {
         XCTAssertTrue(mpd.contains(#"width="320" height="240" sar="1:1" frameRate="25""#), mpd)
         // 6 s in 4 s segments: 4 s, then 2 s.
         XCTAssertTrue(mpd.contains(#"<S t="0" d="4000"/>"#) && mpd.contains(#"<S d="2000"/>"#), mpd)
-        try TranscodeChecks.assertDashManifest(result.dashManifestPath, seconds: 6, videoStreams: 1, decode: true)
+        try TranscodeChecks.assertDashManifest(result.dashManifestPath, seconds: 6, videoStreams: 1, audioStreams: 0,
+                                               decode: true)
     }
 
     func testOnePixelVideoTranscodes() throws {

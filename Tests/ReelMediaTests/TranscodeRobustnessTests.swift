@@ -106,15 +106,20 @@ final class TranscodeRobustnessTests: XCTestCase {
         let result = try HLSTranscoder(preset: "ultrafast").transcode(source: source, outputDirectory: output) { fraction in
             guard fraction > 0.6, !seen.isSet else { return }
             seen.set(master: try? String(contentsOfFile: output + "/master.m3u8", encoding: .utf8),
-                     playlist: try? String(contentsOfFile: output + "/360p/index.m3u8", encoding: .utf8))
+                     playlist: try? String(contentsOfFile: output + "/360p/index.m3u8", encoding: .utf8),
+                     audio: try? String(contentsOfFile: output + "/audio/index.m3u8", encoding: .utf8))
         }
-        let (master, playlist) = seen.get()
+        let (master, playlist, audio) = seen.get()
         XCTAssertTrue(master?.contains("360p/index.m3u8") == true, master ?? "no master.m3u8 while transcoding")
         // The nominal bandwidth, 1.1 × (800 + 128 kb/s), until the end.
         XCTAssertTrue(master?.contains("BANDWIDTH=1020800,") == true, master ?? "")
         XCTAssertTrue(playlist?.contains("#EXTINF:") == true, playlist ?? "no media playlist while transcoding")
         XCTAssertTrue(playlist?.contains("#EXT-X-PLAYLIST-TYPE:EVENT") == true, playlist ?? "")
         XCTAssertFalse(playlist?.contains("#EXT-X-ENDLIST") ?? true, playlist ?? "")
+        // The audio rendition is published as it goes too.
+        XCTAssertTrue(master?.contains(#"URI="audio/index.m3u8""#) == true, master ?? "")
+        XCTAssertTrue(audio?.contains("#EXTINF:") == true, audio ?? "no audio playlist while transcoding")
+        XCTAssertFalse(audio?.contains("#EXT-X-ENDLIST") ?? true, audio ?? "")
         let final = try String(contentsOfFile: result.renditions[0].playlistPath, encoding: .utf8)
         XCTAssertTrue(final.hasSuffix("#EXT-X-ENDLIST\n"), final)
         XCTAssertGreaterThan(final.components(separatedBy: "#EXTINF:").count, playlist?.components(separatedBy: "#EXTINF:").count ?? 0)
@@ -145,8 +150,8 @@ private final class InstantBox: @unchecked Sendable {  // guarded by `lock`
 
 private final class SeenFiles: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
-    private var seen: (master: String?, playlist: String?)?
+    private var seen: (master: String?, playlist: String?, audio: String?)?
     var isSet: Bool { lock.withLock { seen != nil } }
-    func set(master: String?, playlist: String?) { lock.withLock { seen = (master, playlist) } }
-    func get() -> (String?, String?) { lock.withLock { seen ?? (nil, nil) } }
+    func set(master: String?, playlist: String?, audio: String?) { lock.withLock { seen = (master, playlist, audio) } }
+    func get() -> (String?, String?, String?) { lock.withLock { seen ?? (nil, nil, nil) } }
 }

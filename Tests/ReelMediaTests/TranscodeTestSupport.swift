@@ -97,6 +97,30 @@ enum TranscodeFixtures {
 
 /// Checks on what the transcoder wrote, with ffprobe and ffmpeg.
 enum TranscodeChecks {
+    /// The audio rendition as every master playlist with video and audio names it.
+    static let audioMediaLine = #"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aac",NAME="Audio",DEFAULT=YES,AUTOSELECT=YES,"#
+        + #"CHANNELS="2",URI="audio/index.m3u8""#
+
+    /// The #EXT-X-STREAM-INF lines of a master playlist.
+    static func streamInfLines(_ master: String) -> [String] {
+        master.split(separator: "\n").map(String.init).filter { $0.hasPrefix("#EXT-X-STREAM-INF:") }
+    }
+
+    /// ffmpeg decodes every stream of `path` (a master playlist, an MPD)
+    /// without a single line on stderr.
+    static func assertDecodesCleanly(_ path: String, file: StaticString = #filePath, line: UInt = #line) {
+        let result = TranscodeFixtures.run("ffmpeg", ["-nostdin", "-v", "error", "-i", path, "-map", "0", "-f", "null", "-"])
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        XCTAssertEqual(result.stderr, "", "\(path)", file: file, line: line)
+    }
+
+    /// The codec names ffprobe finds in `path`, sorted (a media playlist:
+    /// what its segments carry).
+    static func codecNames(_ path: String) throws -> [String] {
+        let json = try TranscodeFixtures.probe(path, ["-show_entries", "stream=codec_name"])
+        return (json["streams"] as? [[String: Any]] ?? []).compactMap { $0["codec_name"] as? String }.sorted()
+    }
+
     /// "WxH" of a picture (poster, thumbnail).
     static func pictureSize(_ path: String) throws -> String {
         let json = try TranscodeFixtures.probe(path, ["-show_entries", "stream=width,height"])
@@ -110,13 +134,11 @@ enum TranscodeChecks {
         return files.filter { $0.hasSuffix(".tmp") }.sorted()
     }
 
-    /// ffprobe reads the MPD, announcing `seconds` and `videoStreams` video
-    /// streams; with `decode`, ffmpeg also decodes every segment it names
-    /// without a complaint. (FFmpeg 5.1's dashdec keeps only whole seconds
-    /// of mediaPresentationDuration, and gives the audio packets of
-    /// multiplexed Representations the video stream's index, so those cannot
-    /// be decoded through it.)
-    static func assertDashManifest(_ path: String, seconds: Double, videoStreams: Int, decode: Bool,
+    /// ffprobe reads the MPD, announcing `seconds`, `videoStreams` video
+    /// streams and `audioStreams` audio streams; with `decode`, ffmpeg also
+    /// decodes every segment it names without a complaint. (FFmpeg 5.1's
+    /// dashdec keeps only whole seconds of mediaPresentationDuration.)
+    static func assertDashManifest(_ path: String, seconds: Double, videoStreams: Int, audioStreams: Int, decode: Bool,
                                    file: StaticString = #filePath, line: UInt = #line) throws {
         let mpd = try String(contentsOfFile: path, encoding: .utf8)
         XCTAssertTrue(mpd.contains(String(format: "mediaPresentationDuration=\"PT%.3fS\"", seconds)), mpd,
@@ -126,10 +148,8 @@ enum TranscodeChecks {
         XCTAssertEqual(duration, seconds.rounded(.down), accuracy: 0.001, "MPD duration", file: file, line: line)
         let types = (json["streams"] as? [[String: Any]] ?? []).compactMap { $0["codec_type"] as? String }
         XCTAssertEqual(types.filter { $0 == "video" }.count, videoStreams, "\(types)", file: file, line: line)
-        guard decode else { return }
-        let result = TranscodeFixtures.run("ffmpeg", ["-nostdin", "-v", "error", "-i", path, "-map", "0", "-f", "null", "-"])
-        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
-        XCTAssertEqual(result.stderr, "", file: file, line: line)
+        XCTAssertEqual(types.filter { $0 == "audio" }.count, audioStreams, "\(types)", file: file, line: line)
+        if decode { assertDecodesCleanly(path, file: file, line: line) }
     }
 }
 

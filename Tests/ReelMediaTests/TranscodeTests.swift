@@ -76,13 +76,17 @@ final class TranscodeTests: XCTestCase {
         XCTAssertTrue(master.contains("RESOLUTION=1280x720,CODECS=\"avc1.64001f,mp4a.40.2\""), master)
         XCTAssertTrue(master.contains(",mp4a.40.2\""), master)
         XCTAssertEqual(master.components(separatedBy: "#EXT-X-STREAM-INF").count - 1, 3)
-        _ = try TranscodeFixtures.probe(output + "/master.m3u8", ["-show_streams"])
+        // The rungs carry video only and play with the one audio rendition.
+        XCTAssertTrue(master.contains(TranscodeChecks.audioMediaLine), master)
+        XCTAssertEqual(TranscodeChecks.streamInfLines(master).filter { $0.hasSuffix(#",AUDIO="aac""#) }.count, 3, master)
+        XCTAssertEqual(result.audioPlaylistPath, output + "/audio/index.m3u8")
+        XCTAssertEqual(try TranscodeChecks.codecNames(output + "/master.m3u8"), ["aac", "h264", "h264", "h264"])
 
         var segmentLists: [[(duration: Double, file: String)]] = []
         for rendition in result.renditions {
             let (width, height, types, duration) = try probeRung(rendition.playlistPath)
             XCTAssertEqual("\(width)x\(height)", "\(rendition.rung.width)x\(rendition.rung.height)")
-            XCTAssertEqual(types, ["audio", "video"])
+            XCTAssertEqual(types, ["video"])
             XCTAssertEqual(duration, 6, accuracy: 4, "within one segment of the source")
             let directory = (rendition.playlistPath as NSString).deletingLastPathComponent
             XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/init.mp4"))
@@ -123,9 +127,13 @@ final class TranscodeTests: XCTestCase {
             XCTAssertTrue(mpd.contains("<Representation id=\"\(name)\""), mpd)
         }
         XCTAssertTrue(mpd.contains(#"media="$RepresentationID$/seg-$Number%05d$.m4s" startNumber="0""#), mpd)
+        XCTAssertTrue(mpd.contains(#"<Representation id="audio""#), mpd)
         let hlsSeconds = segmentLists[0].reduce(0) { $0 + $1.duration }
-        XCTAssertEqual(result.durationSeconds, hlsSeconds, accuracy: 0.001)
-        try TranscodeChecks.assertDashManifest(result.dashManifestPath, seconds: hlsSeconds, videoStreams: 3, decode: false)
+        let audioSeconds = try TranscodeFixtures.segments(ofPlaylist: output + "/audio/index.m3u8").reduce(0) { $0 + $1.duration }
+        XCTAssertEqual(audioSeconds, hlsSeconds, accuracy: 4, "audio within one segment of the video")
+        XCTAssertEqual(result.durationSeconds, max(hlsSeconds, audioSeconds), accuracy: 0.001)
+        try TranscodeChecks.assertDashManifest(result.dashManifestPath, seconds: result.durationSeconds, videoStreams: 3,
+                                               audioStreams: 1, decode: true)
         // Thumbnails: 4 by default, 320 pixels wide.
         XCTAssertEqual(result.thumbnailPaths.map { ($0 as NSString).lastPathComponent },
                        ["thumb-01.jpg", "thumb-02.jpg", "thumb-03.jpg", "thumb-04.jpg"])
@@ -151,7 +159,8 @@ final class TranscodeTests: XCTestCase {
         XCTAssertEqual(result.renditions.map { "\($0.rung.name) \($0.rung.width)x\($0.rung.height)" }, ["360p 360x640"])
         let (width, height, types, _) = try probeRung(result.renditions[0].playlistPath)
         XCTAssertEqual("\(width)x\(height)", "360x640")
-        XCTAssertEqual(types, ["audio", "video"])
+        XCTAssertEqual(types, ["video"])
+        XCTAssertEqual(try TranscodeChecks.codecNames(try XCTUnwrap(result.audioPlaylistPath)), ["aac"])
         assertPlaysCleanly(output)
     }
 
@@ -162,6 +171,10 @@ final class TranscodeTests: XCTestCase {
         let (_, _, types, duration) = try probeRung(result.renditions[0].playlistPath)
         XCTAssertEqual(types, ["video"])
         XCTAssertEqual(duration, 6, accuracy: 4)
+        XCTAssertNil(result.audioPlaylistPath)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output + "/audio"))
+        let master = try String(contentsOfFile: result.masterPlaylistPath, encoding: .utf8)
+        XCTAssertFalse(master.contains("#EXT-X-MEDIA") || master.contains("AUDIO="), master)
         assertPlaysCleanly(output)
     }
 

@@ -2,7 +2,7 @@ import CLibAV
 
 /// Decodes the source's audio once, resamples it to stereo float planar
 /// (libswresample) and encodes AAC-LC once; every packet goes to `sink`
-/// (which writes it to each rung's muxer). Freed on deinit; one thread.
+/// (which writes it to the audio rendition's muxer). Freed on deinit; one thread.
 final class AudioTrack {
     private var decoder: UnsafeMutablePointer<AVCodecContext>?
     private(set) var encoder: UnsafeMutablePointer<AVCodecContext>?

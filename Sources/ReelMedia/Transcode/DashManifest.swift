@@ -2,16 +2,11 @@ import Foundation
 
 /// `<out>/manifest.mpd`: a static MPEG-DASH manifest (ISO BMFF live
 /// profile) over the very files the HLS playlists list, written once the
-/// transcode is complete. Per rendition one Representation whose
-/// SegmentTemplate names `<id>/init.mp4` and `<id>/seg-NNNNN.m4s`, with a
-/// SegmentTimeline taken from the rendition's media playlist.
-///
-/// Video rungs carry their audio in the same segments (multiplexed
-/// Representations, as HLS has them). Players that expect one media type
-/// per Representation handle that differently: FFmpeg 5.1's dashdec lists
-/// both streams but gives every packet of a Representation the index of its
-/// first stream, so it decodes video-only and audio-only manifests cleanly
-/// but not the multiplexed ones.
+/// transcode is complete. One AdaptationSet for the video (a Representation
+/// per rung) and one for the audio (the one audio rendition), each
+/// Representation a single-track CMAF rendition whose SegmentTemplate names
+/// `<id>/init.mp4` and `<id>/seg-NNNNN.m4s`, with a SegmentTimeline taken
+/// from the rendition's media playlist.
 struct DashManifest {
     struct Representation {
         /// Also the directory name (`$RepresentationID$`).
@@ -32,6 +27,8 @@ struct DashManifest {
     static let timescale = 1000
 
     var representations: [Representation]
+    /// The audio AdaptationSet's `lang` (RFC 5646); nil leaves it out.
+    var audioLanguage: String?
     var durationSeconds: Double
     var minBufferSeconds: Double
 
@@ -53,7 +50,8 @@ struct DashManifest {
             lines.append("    </AdaptationSet>")
         }
         if !audio.isEmpty {
-            lines.append(#"    <AdaptationSet id="\#(video.isEmpty ? 0 : 1)" contentType="audio" mimeType="audio/mp4""#
+            let lang = audioLanguage.map { #" lang="\#(Self.escape($0))""# } ?? ""
+            lines.append(#"    <AdaptationSet id="\#(video.isEmpty ? 0 : 1)" contentType="audio"\#(lang) mimeType="audio/mp4""#
                 + #" segmentAlignment="true" startWithSAP="1">"#)
             for representation in audio { lines += Self.lines(for: representation) }
             lines.append("    </AdaptationSet>")

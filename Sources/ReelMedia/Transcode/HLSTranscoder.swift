@@ -4,9 +4,10 @@ import CLibAV
 /// renditions, with a DASH manifest over the same segments: demux once,
 /// decode video once, scale and encode per rung (libx264, closed 2 s GOPs,
 /// an IDR forced on the segment grid so that segments align across rungs),
-/// decode/resample/encode audio once (AAC-LC stereo) and mux the same AAC
-/// packets into every rung. An audio-only source makes one AAC rendition
-/// named `audio`. Blocking: demuxes and decodes on the calling thread (put
+/// decode/resample/encode audio once (AAC-LC stereo) into one audio
+/// rendition named `audio` that every rung plays with: each rendition is a
+/// single CMAF track (video-only rungs, audio-only `audio`). An audio-only
+/// source makes just the `audio` rendition; a video-only one none. Blocking: demuxes and decodes on the calling thread (put
 /// it on a thread of its own, never on Swift's cooperative pool) while the
 /// rungs encode on encoding threads it starts and joins before returning
 /// (`TranscodeOptions.threads`).
@@ -14,12 +15,17 @@ import CLibAV
 /// Output, published while the transcode runs:
 /// - `<out>/master.m3u8`, written (temporary file + rename) as soon as every
 ///   rendition's encoder is open, with nominal bandwidths (1.1 × targets),
-///   and rewritten at the end with measured peak and average bandwidths;
+///   and rewritten at the end with measured peak and average bandwidths:
+///   the audio rendition as `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aac"` and one
+///   `#EXT-X-STREAM-INF` per rung with `AUDIO="aac"`, its codecs and
+///   bandwidth counting the audio (an audio-only source: the audio
+///   rendition as the one variant);
 /// - `<out>/<rendition>/index.m3u8`: an EVENT playlist the muxer rewrites
 ///   (temporary file + rename) after each segment, first written after the
 ///   first segment and closed with #EXT-X-ENDLIST at the end;
 ///   `init.mp4`, `seg-00000.m4s`, … (a segment is renamed into place whole);
-/// - at the end: `<out>/manifest.mpd`, `<out>/poster.jpg` and
+/// - at the end: `<out>/manifest.mpd` (a video and an audio AdaptationSet),
+///   `<out>/poster.jpg` and
 ///   `<out>/thumbs/thumb-01.jpg`, … (video only).
 /// Completion is the method returning (or every media playlist ending with
 /// #EXT-X-ENDLIST and `manifest.mpd` existing), not `master.m3u8` existing.

@@ -1,10 +1,11 @@
 import CLibAV
 
 /// One rung: libswscale to the rung's size, libx264, and an `HLSMuxer`
-/// writing CMAF (fMP4) segments to `<out>/<rung>/`. The AAC packets of the
-/// one audio encode are muxed into every rung. Freed on deinit.
+/// writing video-only CMAF (fMP4) segments to `<out>/<rung>/` (the audio
+/// has a rendition of its own). Freed on deinit.
 final class RungOutput {
     let rung: TranscodeRung
+    /// RFC 6381 codec of the rung's track, e.g. `avc1.64001f`.
     private(set) var codecs = ""
     private var encoder: UnsafeMutablePointer<AVCodecContext>?
     private var scaler: OpaquePointer?
@@ -26,8 +27,7 @@ final class RungOutput {
         var segmentSeconds: Double
     }
 
-    init(rung: TranscodeRung, directory: String, settings: Settings,
-         audioEncoder: UnsafePointer<AVCodecContext>?, interrupt: Interrupt) throws(TranscodeError) {
+    init(rung: TranscodeRung, directory: String, settings: Settings, interrupt: Interrupt) throws(TranscodeError) {
         self.rung = rung
         rotation = settings.rotation
         codedWidth = Int32(rotation % 180 == 90 ? rung.height : rung.width)
@@ -60,11 +60,10 @@ final class RungOutput {
         ])
         let opened = avcodec_open2(encoder, x264, &options.dictionary)
         guard opened >= 0 else { throw .encoderFailed("libx264 (\(rung.name)): \(LibAVCode.message(opened))") }
-        let videoCodecs = CodecString.avc1(extradata: encoder.pointee.extradata, size: Int(encoder.pointee.extradata_size),
-                                           profile: encoder.pointee.profile, level: encoder.pointee.level)
-        codecs = audioEncoder == nil ? videoCodecs : videoCodecs + "," + CodecString.aacLC
+        codecs = CodecString.avc1(extradata: encoder.pointee.extradata, size: Int(encoder.pointee.extradata_size),
+                                  profile: encoder.pointee.profile, level: encoder.pointee.level)
         muxer = try HLSMuxer(directory: directory, label: rung.name, video: encoder, frameRate: settings.frameRate,
-                             audio: audioEncoder, segmentSeconds: settings.segmentSeconds, interrupt: interrupt)
+                             audio: nil, segmentSeconds: settings.segmentSeconds, interrupt: interrupt)
     }
 
     deinit {
@@ -103,11 +102,6 @@ final class RungOutput {
     func finish() throws(TranscodeError) {
         try send(nil)
         try muxer?.finish()
-    }
-
-    /// Writes one AAC packet (copied; the caller keeps its own).
-    func writeAudio(_ source: UnsafeMutablePointer<AVPacket>, timeBase: AVRational) throws(TranscodeError) {
-        try muxer?.writeAudio(source, timeBase: timeBase)
     }
 
     private func send(_ frame: UnsafeMutablePointer<AVFrame>?) throws(TranscodeError) {

@@ -3,16 +3,14 @@ import Foundation
 import ReelConcurrency
 
 /// An encoding thread: scales, encodes and muxes its rungs while the calling
-/// thread demuxes and decodes, so that rungs encode in parallel. Frames and
-/// AAC packets (new references, in the order the muxers need them) reach it
-/// through a short queue; the calling thread waits when the queue is full.
+/// thread demuxes and decodes, so that rungs encode in parallel. Frames (new
+/// references) reach it through a short queue; the calling thread waits when the queue is full.
 /// The worker's first error stops it and comes back from the next `submit`
 /// or from `finish`. The calling thread touches the rungs again only after
 /// the thread has exited (`finish()` or `stop()`).
 final class RungWorker {
     private enum Work {
         case frame(UnsafeMutablePointer<AVFrame>, keyframe: Bool)
-        case audio(UnsafeMutablePointer<AVPacket>, timeBase: AVRational)
         case finish
 
         /// Drops the references the item holds.
@@ -21,9 +19,6 @@ final class RungWorker {
             case .frame(let frame, _):
                 var frame: UnsafeMutablePointer<AVFrame>? = frame
                 av_frame_free(&frame)
-            case .audio(let packet, _):
-                var packet: UnsafeMutablePointer<AVPacket>? = packet
-                av_packet_free(&packet)
             case .finish:
                 break
             }
@@ -62,12 +57,6 @@ final class RungWorker {
     func submit(frame: UnsafeMutablePointer<AVFrame>, keyframe: Bool) throws(TranscodeError) {
         guard let copy = av_frame_clone(frame) else { throw .encoderFailed("out of memory") }
         try submit(.frame(copy, keyframe: keyframe))
-    }
-
-    /// Queues a new reference to an AAC packet for every rung's muxer.
-    func submit(audio packet: UnsafeMutablePointer<AVPacket>, timeBase: AVRational) throws(TranscodeError) {
-        guard let copy = av_packet_clone(packet) else { throw .outputFailed("out of memory") }
-        try submit(.audio(copy, timeBase: timeBase))
     }
 
     /// Drains the encoders, closes the playlists and waits for the thread.
@@ -115,8 +104,6 @@ final class RungWorker {
                 switch work {
                 case .frame(let frame, let keyframe):
                     for rung in rungs { try rung.encode(frame, keyframe: keyframe) }
-                case .audio(let packet, let timeBase):
-                    for rung in rungs { try rung.writeAudio(packet, timeBase: timeBase) }
                 case .finish:
                     for rung in rungs { try rung.finish() }
                 }

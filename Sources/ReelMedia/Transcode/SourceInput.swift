@@ -97,6 +97,26 @@ final class SourceInput {
         guard opened >= 0 else { throw .decoderFailed(LibAVCode.message(opened)) }
     }
 
+    /// The audio stream's language as an RFC 5646 tag, from its `language`
+    /// tag (e.g. "eng", "pt-BR"); nil when missing, undetermined or malformed.
+    var audioLanguage: String? {
+        guard let entry = av_dict_get(audioStream?.pointee.metadata, "language", nil, 0),
+              let value = entry.pointee.value else { return nil }
+        return Self.languageTag(String(cString: value))
+    }
+
+    /// `value` if it looks like a language tag (2–3 letters, then up to
+    /// three `-` subtags of 1–8 letters or digits) that names a language
+    /// (not "und", "mis", "mul" or "zxx").
+    static func languageTag(_ value: String) -> String? {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard let primary = parts.first, (2...3).contains(primary.count), parts.count <= 4,
+              primary.allSatisfy({ $0.isASCII && $0.isLetter }),
+              parts.dropFirst().allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
+        else { return nil }
+        return ["und", "mis", "zxx", "mul"].contains(primary.lowercased()) ? nil : value
+    }
+
     /// Leaves the video stream out of the demuxed packets (audio-only output).
     func ignoreVideo() {
         videoStream?.pointee.discard = AVDISCARD_ALL

@@ -36,37 +36,41 @@ struct TranscodeJob {
         if let stream = input.audioStream, let bitRate = plan.audioBitRate {
             audio = try AudioTrack(stream: stream, bitRate: bitRate)
         }
-        let audioEncoder = audio?.encoder.map { UnsafePointer($0) }
         var rungs: [RungOutput] = []
         var workers: [RungWorker] = []
         defer { for worker in workers { worker.stop() } }  // joins the encoding threads on any exit
-        var audioOnly: HLSMuxer?
-        var published: [Published] = []
+        var published = PublishedRenditions(directory: outputDirectory, videos: [], audio: nil, frameRate: nil)
         if let video = input.videoStream, !plan.rungs.isEmpty {
             try input.openVideoDecoder(threads: plan.threads.decoder)
+            published.frameRate = input.frameRate
             for (rung, threads) in zip(plan.rungs, plan.threads.rungs) {
                 let settings = RungOutput.Settings(
                     preset: options.preset, timeBase: video.pointee.time_base, frameRate: input.frameRate,
                     rotation: input.rotation, threads: threads, segmentSeconds: segmentSeconds)
                 let output = try RungOutput(rung: rung, directory: outputDirectory + "/" + rung.name, settings: settings,
-                                            audioEncoder: audioEncoder, interrupt: interrupt)
+                                            interrupt: interrupt)
                 rungs.append(output)
-                published.append(Published(rung: rung, codecs: output.codecs, audioBitRate: audio == nil ? 0 : plan.audioBitRate))
+                published.videos.append(.init(rung: rung, codecs: output.codecs))
             }
             workers = plan.threads.workers.enumerated().map { number, members in
                 RungWorker(rungs: members.map { rungs[$0] }, name: "reel-encode-\(number)")
             }
-        } else if let audioEncoder, let bitRate = plan.audioBitRate {
+        } else {
             input.ignoreVideo()
-            let name = TranscodeLadder.audioRenditionName
-            audioOnly = try HLSMuxer(directory: outputDirectory + "/" + name, label: name, video: nil,
-                                     frameRate: input.frameRate, audio: audioEncoder, segmentSeconds: segmentSeconds,
-                                     interrupt: interrupt)
-            published.append(Published(audioBitRate: bitRate))
         }
-        let fps = input.videoStream == nil ? nil : av_q2d(input.frameRate)
+        // The one audio rendition, muxed on this thread: the AAC packets go
+        // nowhere else.
+        var audioMuxer: HLSMuxer?
+        if let audio, let encoder = audio.encoder, let bitRate = plan.audioBitRate {
+            let name = TranscodeLadder.audioRenditionName
+            audioMuxer = try HLSMuxer(directory: outputDirectory + "/" + name, label: name, video: nil,
+                                      frameRate: input.frameRate, audio: encoder, segmentSeconds: segmentSeconds,
+                                      interrupt: interrupt)
+            published.audio = .init(bitRate: bitRate, sampleRate: audio.sampleRate, channels: audio.channels,
+                                    language: input.audioLanguage)
+        }
         let master = outputDirectory + "/master.m3u8"
-        try MasterPlaylist.write(published.map { $0.entry(frameRate: fps, measured: nil) }, to: master)
+        try published.writeMasterPlaylist(published.nominal, to: master)
 
         let poster = PosterGrabber(atSeconds: input.durationSeconds * 0.1)
         let thumbnails = ThumbnailGrabber(count: rungs.isEmpty ? 0 : options.effectiveThumbnailCount,
@@ -75,8 +79,7 @@ struct TranscodeJob {
         let videoLoop = VideoLoop(input: input, workers: workers, segmentSeconds: segmentSeconds, poster: poster,
                                   thumbnails: thumbnails)
         let writeAudio: (UnsafeMutablePointer<AVPacket>, AVRational) throws(TranscodeError) -> Void = { packet, timeBase throws(TranscodeError) in
-            for worker in workers { try worker.submit(audio: packet, timeBase: timeBase) }
-            try audioOnly?.writeAudio(packet, timeBase: timeBase)
+            try audioMuxer?.writeAudio(packet, timeBase: timeBase)
         }
 
         try readPackets(input: input, videoLoop: rungs.isEmpty ? nil : videoLoop, audio: audio,
@@ -84,7 +87,7 @@ struct TranscodeJob {
         try videoLoop.feed(nil)
         try audio?.feed(UnsafePointer<AVPacket>?.none, sink: writeAudio)
         for worker in workers { try worker.finish() }
-        try audioOnly?.finish()
+        try audioMuxer?.finish()
         if interrupt.stopReason != nil { throw .cancelled }
 
         var posterPath: String?
@@ -92,8 +95,8 @@ struct TranscodeJob {
             let path = outputDirectory + "/poster.jpg"
             posterPath = (try? PosterGrabber.writeJPEG(frame, rotation: input.rotation, to: path)) == nil ? nil : path
         }
-        return try finish(published: published, frameRate: fps, masterPath: master, input: input, audio: audio,
-                          posterPath: posterPath, thumbnailPaths: thumbnails.paths, progress: progress)
+        return try finish(published: published, masterPath: master, input: input, posterPath: posterPath,
+                          thumbnailPaths: thumbnails.paths, progress: progress)
     }
 
     /// Demuxes every packet once, feeding the video loop and the audio track,
@@ -141,45 +144,20 @@ struct TranscodeJob {
 
     /// Measures the finished renditions, rewrites the master playlist with
     /// the measured bandwidths and writes the DASH manifest.
-    private func finish(published: [Published], frameRate: Double?, masterPath: String, input: SourceInput,
-                        audio: AudioTrack?, posterPath: String?, thumbnailPaths: [String],
-                        progress: (Double) -> Void) throws(TranscodeError) -> TranscodeResult {
-        var entries: [MasterPlaylist.Entry] = []
-        var renditions: [TranscodeResult.Rendition] = []
-        var representations: [DashManifest.Representation] = []
-        var durationSeconds = 0.0
-        for item in published {
-            let directory = outputDirectory + "/" + item.rung.name
-            let playlistPath = directory + "/index.m3u8"
-            let playlist = MediaPlaylist(path: playlistPath)
-            let entry = item.entry(frameRate: frameRate, measured: MasterPlaylist.measure(playlist: playlistPath, directory: directory))
-            entries.append(entry)
-            renditions.append(.init(rung: item.rung, playlistPath: playlistPath, codecs: item.codecs,
-                                    bandwidth: entry.peak, averageBandwidth: entry.average))
-            let segments = playlist?.segments.map(\.duration) ?? []
-            durationSeconds = max(durationSeconds, playlist?.totalSeconds ?? 0)
-            representations.append(DashManifest.Representation(
-                id: item.rung.name, bandwidth: entry.peak,
-                width: item.isAudioOnly ? nil : item.rung.width, height: item.isAudioOnly ? nil : item.rung.height,
-                frameRate: item.isAudioOnly ? nil : Self.frameRateText(input.frameRate), codecs: item.codecs,
-                audioSampleRate: item.isAudioOnly ? audio?.sampleRate : nil,
-                audioChannels: item.isAudioOnly ? audio?.channels : nil, segmentDurations: segments))
-        }
-        try MasterPlaylist.write(entries, to: masterPath)
+    private func finish(published: PublishedRenditions, masterPath: String, input: SourceInput, posterPath: String?,
+                        thumbnailPaths: [String], progress: (Double) -> Void) throws(TranscodeError) -> TranscodeResult {
+        let measured = published.measure()
+        try published.writeMasterPlaylist(measured.bandwidths, to: masterPath)
         let dashPath = outputDirectory + "/manifest.mpd"
-        try DashManifest(representations: representations, durationSeconds: durationSeconds,
-                         minBufferSeconds: options.effectiveSegmentSeconds).write(to: dashPath)
+        try published.dashManifest(measured, minBufferSeconds: options.effectiveSegmentSeconds).write(to: dashPath)
         progress(1)
-        let hasVideo = published.contains { !$0.isAudioOnly }
-        return TranscodeResult(masterPlaylistPath: masterPath, dashManifestPath: dashPath, renditions: renditions,
+        let duration = measured.durationSeconds
+        return TranscodeResult(masterPlaylistPath: masterPath, dashManifestPath: dashPath,
+                               renditions: published.resultRenditions(measured.bandwidths),
+                               audioPlaylistPath: published.audioPlaylistPath,
                                posterPath: posterPath, thumbnailPaths: thumbnailPaths,
-                               durationSeconds: durationSeconds > 0 ? durationSeconds : input.durationSeconds,
-                               hasVideo: hasVideo, hasAudio: audio != nil)
-    }
-
-    /// "25", "30000/1001": the DASH frameRate attribute.
-    static func frameRateText(_ rate: AVRational) -> String {
-        rate.den == 1 ? String(rate.num) : "\(rate.num)/\(rate.den)"
+                               durationSeconds: duration > 0 ? duration : input.durationSeconds,
+                               hasVideo: !published.videos.isEmpty, hasAudio: published.audio != nil)
     }
 }
 
@@ -204,37 +182,10 @@ extension TranscodeJob {
                 audioBitRate = given?.audioBitRate ?? TranscodeLadder.defaultAudioBitRate
             }
             guard !rungs.isEmpty || audioBitRate != nil else { throw .encoderFailed("the ladder has no rungs") }
+            if audioBitRate != nil && rungs.contains(where: { $0.name == TranscodeLadder.audioRenditionName }) {
+                throw .encoderFailed("a rung cannot be named \"\(TranscodeLadder.audioRenditionName)\": that is the audio rendition")
+            }
             self.threads = ThreadBudget(total: threads, rungAreas: rungs.map { $0.width * $0.height })
-        }
-    }
-
-    /// A rendition as the playlists and the manifest announce it.
-    struct Published {
-        var rung: TranscodeRung
-        var codecs: String
-        /// Bits per second before anything is measured (1.1 × the targets).
-        var nominal: Int
-        var isAudioOnly: Bool
-
-        init(rung: TranscodeRung, codecs: String, audioBitRate: Int?) {
-            self.rung = rung
-            self.codecs = codecs
-            nominal = Int(Double(rung.videoBitRate + (audioBitRate ?? 0)) * 1.1)
-            isAudioOnly = false
-        }
-
-        /// The audio-only rendition.
-        init(audioBitRate bitRate: Int) {
-            rung = TranscodeRung(name: TranscodeLadder.audioRenditionName, width: 0, height: 0, videoBitRate: 0)
-            codecs = CodecString.aacLC
-            nominal = Int(Double(bitRate) * 1.1)
-            isAudioOnly = true
-        }
-
-        func entry(frameRate: Double?, measured: (peak: Int, average: Int)?) -> MasterPlaylist.Entry {
-            MasterPlaylist.Entry(name: rung.name, resolution: isAudioOnly ? nil : (rung.width, rung.height),
-                                 codecs: codecs, frameRate: isAudioOnly ? nil : frameRate,
-                                 peak: measured?.peak ?? nominal, average: measured?.average ?? nominal)
         }
     }
 }

@@ -4,9 +4,13 @@ public struct TranscodeResult: Sendable, Equatable {
     public var masterPlaylistPath: String
     /// `<out>/manifest.mpd` (static MPEG-DASH over the same segments).
     public var dashManifestPath: String
-    /// One per video rung, largest first; for an audio-only source one
-    /// rendition named `audio` (see `TranscodeLadder.audioRenditionName`).
+    /// One per video rung, largest first, as the master playlist announces
+    /// them; for an audio-only source one rendition named `audio` (see
+    /// `TranscodeLadder.audioRenditionName`).
     public var renditions: [Rendition]
+    /// `<out>/audio/index.m3u8`, the one audio rendition every rung plays
+    /// with (for an audio-only source also `renditions[0]`); nil without audio.
+    public var audioPlaylistPath: String?
     /// `<out>/poster.jpg`, or nil if no poster was made (no video).
     public var posterPath: String?
     /// `<out>/thumbs/thumb-01.jpg`, … in time order; empty without video.
@@ -20,13 +24,17 @@ public struct TranscodeResult: Sendable, Equatable {
         /// The video rung; for the audio-only rendition a rung named `audio`
         /// with width, height and video bitrate 0.
         public var rung: TranscodeRung
-        /// `<out>/<rung>/index.m3u8`.
+        /// `<out>/<rung>/index.m3u8` (video only: the audio is in
+        /// `audioPlaylistPath`).
         public var playlistPath: String
-        /// RFC 6381 codecs, e.g. `avc1.64001f,mp4a.40.2`.
+        /// RFC 6381 codecs of the variant with its audio, as the master
+        /// playlist has them, e.g. `avc1.64001f,mp4a.40.2`.
         public var codecs: String
-        /// Peak bandwidth announced in the master playlist (bits per second).
+        /// Peak bandwidth announced in the master playlist, the audio
+        /// rendition's included (bits per second).
         public var bandwidth: Int
-        /// Average bandwidth announced in the master playlist (bits per second).
+        /// Average bandwidth announced in the master playlist, the audio
+        /// rendition's included (bits per second).
         public var averageBandwidth: Int
     }
 }
