@@ -261,7 +261,9 @@ typedef struct reel_host_api {
     /* -- since 1.2 (check abi_minor >= 2) -- */
 
     /* Answers an HTTP route request: status, headers (copied), body (copied).
-     * Exactly once per exchange; after an aborted exchange it is discarded. */
+     * Exactly once per exchange; after an aborted exchange it is discarded.
+     * The host writes Content-Length itself; a 304 (no body) may give one,
+     * the length a 200 would have had, which the host then sends. */
     void (*http_reply)(reel_http_exchange *exchange, int32_t status,
                        const reel_http_header *headers, size_t header_count,
                        const uint8_t *body, size_t body_len);

@@ -21,7 +21,8 @@ extension HTTPServer {
             let length = headers["content-length"].flatMap(Int.init)
             let head = makeRequest(connection: connection, context: context, headers: headers, body: [])
             if let exchange = handler.begin(head) {
-                return startExchange(exchange, context: context, contentLength: length)
+                let bodyless = (length ?? 0) == 0 && headers["transfer-encoding"] == nil
+                return startExchange(exchange, context: context, contentLength: length, bodyless: bodyless)
             }
             if let length, length > limits.maxBodyBytes {
                 // Refuse before reading (and before "100 Continue"): nothing is buffered.
@@ -75,7 +76,8 @@ extension HTTPServer {
     }
 
     /// Hands a request's body to a plugin as it arrives.
-    private func startExchange(_ exchange: StreamingExchange, context: RequestContext, contentLength: Int?) -> MHD_Result {
+    private func startExchange(_ exchange: StreamingExchange, context: RequestContext, contentLength: Int?,
+                               bodyless: Bool) -> MHD_Result {
         context.exchange = exchange
         if let contentLength, contentLength > exchange.maxBodyBytes {
             exchange.end(aborted: true)
@@ -85,6 +87,11 @@ extension HTTPServer {
         if exchange.start(respond: { [context] in context.complete($0) }) { return MHD_Result.YES }
         // Refused at the start: the plugin has answered; the body is not read.
         context.exchangeState = .ended
+        // Without a body (a GET answered at once, e.g. a media file), the
+        // answer waits for libmicrohttpd's next call: queued during the
+        // first one, it would close the connection (it cannot tell an
+        // unread body from none) and cost keep-alive clients a reconnect.
+        if bodyless { return MHD_Result.YES }
         let response = context.responseOrSuspend()
         return response.map { queue($0, context: context) } ?? MHD_Result.YES
     }
@@ -118,6 +125,11 @@ extension HTTPServer {
             // libmicrohttpd owns the descriptor from here (sendfile, then close).
             mhdResponse = MHD_create_response_from_fd_at_offset64(file.length, file.fd, file.offset)
             if mhdResponse == nil { close(file.fd) }
+        } else if response.status == 304, let length = response.header("Content-Length").flatMap(UInt64.init) {
+            // A 304 has no body but may state the 200's Content-Length (RFC
+            // 9110 §8.6), and libmicrohttpd states the size of the response
+            // object: one of that size whose reader is never called.
+            mhdResponse = MHD_create_response_from_callback(length, 4096, unreadableBody, nil, nil)
         } else {
             mhdResponse = body.withUnsafeMutableBytes { raw in
                 MHD_create_response_from_buffer(raw.count, raw.baseAddress, MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
@@ -125,7 +137,10 @@ extension HTTPServer {
         }
         guard let mhdResponse else { return MHD_Result.NO }
         defer { MHD_destroy_response(mhdResponse) }
-        for (name, value) in response.headers { _ = MHD_add_response_header(mhdResponse, name, value) }
+        // Content-Length is libmicrohttpd's own (it refuses the header).
+        for (name, value) in response.headers where name.lowercased() != "content-length" {
+            _ = MHD_add_response_header(mhdResponse, name, value)
+        }
         _ = MHD_add_response_header(mhdResponse, "X-Request-Id", context.requestId)
         if stopping.isSet { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
         context.recordSent(status: response.status, bytes: response.file.map { Int($0.length) } ?? body.count,

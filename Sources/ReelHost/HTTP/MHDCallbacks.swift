@@ -28,3 +28,7 @@ let requestCompletedCallback: MHD_RequestCompletedCallback = { cls, _, conCls, _
     let context = Unmanaged<RequestContext>.fromOpaque(raw).takeRetainedValue()
     server.finished(context)
 }
+
+/// The body reader of responses that never send a body (304): ends the
+/// connection with an error if libmicrohttpd ever asks.
+let unreadableBody: MHD_ContentReaderCallback = { _, _, _, _ in -2 } // MHD_CONTENT_READER_END_WITH_ERROR
