@@ -96,5 +96,35 @@ enum VideoSchema {
                 ADD COLUMN rungs_total int NOT NULL DEFAULT 0 CHECK (rungs_total >= 0),
                 ADD COLUMN thumbnail_keys text[] NOT NULL DEFAULT '{}';
             """),
+        Migration(version: 3, name: "media signing key, watch positions, one view per viewer and day", sql: """
+            -- Plugin-wide settings. media_signing_key: base64 of 32 random
+            -- bytes, written by the first host that starts and shared by all
+            -- (unless REEL_MEDIA_SIGNING_KEY is set).
+            CREATE TABLE settings (
+                name text PRIMARY KEY,
+                value text NOT NULL
+            );
+
+            -- Where each signed-in viewer is in each video (continue-watching).
+            CREATE TABLE watch_positions (
+                user_id uuid NOT NULL,
+                video_id uuid NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+                position_seconds double precision NOT NULL CHECK (position_seconds >= 0),
+                updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                PRIMARY KEY (user_id, video_id)
+            );
+            CREATE INDEX watch_positions_recent ON watch_positions (user_id, updated_at DESC, video_id DESC);
+
+            -- A view counts once per viewer, video and UTC day: 'u:<user id>'
+            -- or 'a:<keyed hash of the client address and the day>'. Rows
+            -- older than yesterday are pruned.
+            CREATE TABLE view_log (
+                video_id uuid NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+                day date NOT NULL,
+                viewer text NOT NULL,
+                PRIMARY KEY (video_id, day, viewer)
+            );
+            CREATE INDEX view_log_day ON view_log (day);
+            """),
     ])
 }

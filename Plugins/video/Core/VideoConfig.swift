@@ -16,6 +16,8 @@ public struct VideoConfig: Sendable, Equatable {
     /// Prefix of posterUrl/hlsUrl/dashUrl, followed by the storage key:
     /// `REEL_MEDIA_BASE_URL`, "/media/".
     public var mediaBaseURL: String = "/media/"
+    /// Signed URLs, the access cache and S3 delivery (REEL_MEDIA_*).
+    var media = MediaSettings()
 
     public init(uploadsDirectory: String) { self.uploadsDirectory = uploadsDirectory }
 
@@ -32,6 +34,23 @@ public struct VideoConfig: Sendable, Equatable {
         outboxPollSeconds = Int(try positive("REEL_VIDEO_OUTBOX_POLL_SECONDS", Int64(outboxPollSeconds)))
         if let base = lookup("REEL_MEDIA_BASE_URL"), !base.isEmpty {
             mediaBaseURL = base.hasSuffix("/") ? base : base + "/"
+        }
+        media.urlTTLSeconds = Int(try positive("REEL_MEDIA_URL_TTL_SECONDS", Int64(media.urlTTLSeconds)))
+        media.presignSeconds = Int(try positive("REEL_MEDIA_S3_PRESIGN_SECONDS", Int64(media.presignSeconds)))
+        guard media.presignSeconds <= 604_800 else {
+            throw .failedPrecondition("REEL_MEDIA_S3_PRESIGN_SECONDS must be at most 604800 (7 days, S3's limit)")
+        }
+        if let text = lookup("REEL_MEDIA_ACCESS_CACHE_SECONDS") {
+            guard let seconds = Int(text.trimmingCharacters(in: .whitespaces)), seconds >= 0 else {
+                throw .failedPrecondition("REEL_MEDIA_ACCESS_CACHE_SECONDS must be 0 or more, not \(text.debugDescription)")
+            }
+            media.accessCacheSeconds = seconds
+        }
+        if let text = lookup("REEL_MEDIA_S3_DELIVERY"), !text.isEmpty {
+            guard let mode = MediaSettings.S3Delivery(rawValue: text.lowercased()) else {
+                throw .failedPrecondition("REEL_MEDIA_S3_DELIVERY must be proxy or redirect, not \(text.debugDescription)")
+            }
+            media.s3Delivery = mode
         }
     }
 

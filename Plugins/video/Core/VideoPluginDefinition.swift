@@ -1,12 +1,13 @@
 import ReelPluginKit
 
 /// The video plugin: tus uploads (raw HTTP routes), video metadata, the
-/// public catalog with full-text search, and the transcoder's internal
-/// methods, in the PostgreSQL schema `video`.
+/// public catalog with full-text search, the transcoder's internal methods,
+/// and streaming delivery (media routes, signed URLs, positions, views), in
+/// the PostgreSQL schema `video`.
 public let videoPlugin = PluginDefinition<VideoService>(
     name: "video",
     version: VideoService.version,
-    summary: "Resumable uploads (tus), video metadata and the catalog",
+    summary: "Resumable uploads (tus), video metadata, the catalog and streaming delivery",
     methods: [
         videoMethod("ListVideos", .public, "ListVideosRequest", "VideoPage") { try await $0.listVideos($1) },
         videoMethod("GetVideo", .public, "GetVideoRequest", "Video") { try await $0.getVideo($1) },
@@ -16,6 +17,11 @@ public let videoPlugin = PluginDefinition<VideoService>(
         videoMethod("MarkProgress", .internal, "MarkProgressRequest", "Video") { try await $0.markProgress($1) },
         videoMethod("MarkReady", .internal, "MarkReadyRequest", "Video") { try await $0.markReady($1) },
         videoMethod("MarkFailed", .internal, "MarkFailedRequest", "Video") { try await $0.markFailed($1) },
+        videoMethod("ReportPosition", .user, "ReportPositionRequest", "ReportPositionResponse") { try await $0.reportPosition($1) },
+        videoMethod("ListContinueWatching", .user, "ListContinueWatchingRequest", "ContinueWatchingPage") {
+            try await $0.listContinueWatching($1)
+        },
+        videoMethod("RecordView", .public, "RecordViewRequest", "RecordViewResponse") { try await $0.recordView($1) },
     ],
     routes: [
         Route("GET", "/api/v1/videos", method: videoService + "ListVideos"),
@@ -23,8 +29,11 @@ public let videoPlugin = PluginDefinition<VideoService>(
         Route("PATCH", "/api/v1/videos/{id}", method: videoService + "UpdateVideo"),
         Route("DELETE", "/api/v1/videos/{id}", method: videoService + "DeleteVideo", status: 204),
         Route("GET", "/api/v1/users/me/videos", method: videoService + "ListMyVideos"),
+        Route("PUT", "/api/v1/videos/{id}/position", method: videoService + "ReportPosition", status: 204),
+        Route("GET", "/api/v1/me/continue-watching", method: videoService + "ListContinueWatching"),
+        Route("POST", "/api/v1/videos/{id}/views", method: videoService + "RecordView"),
     ],
-    httpRoutes: TusRoutes.all,
+    httpRoutes: TusRoutes.all + MediaRoutes.all,
     start: { host in try await VideoService.start(host: host) },
     stop: { service in await service.stop() })
 

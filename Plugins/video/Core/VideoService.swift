@@ -16,15 +16,21 @@ public final class VideoService: Sendable {
     let config: VideoConfig
     let partials: PartialUploads
     let outbox: OutboxDelivery
+    /// The media routes (access checks, files from storage).
+    let media: MediaDelivery
+    /// The media URLs the API answers (signed for videos not open to all).
+    let links: MediaLinks
     let loops = LockedBox<[Task<Void, Never>]>([])
 
-    init(host: PluginHost, database: PostgresClient, storage: any ObjectStorage, config: VideoConfig) {
+    init(host: PluginHost, database: PostgresClient, storage: any ObjectStorage, config: VideoConfig, signer: MediaSigner) {
         self.host = host
         self.database = database
         self.storage = storage
         self.config = config
         self.partials = PartialUploads(directory: config.uploadsDirectory)
         self.outbox = OutboxDelivery(host: host, database: database, pollSeconds: config.outboxPollSeconds)
+        self.media = MediaDelivery(signer: signer, storage: storage, database: database, settings: config.media, host: host)
+        self.links = MediaLinks(baseURL: config.mediaBaseURL, signer: signer, ttlSeconds: config.media.urlTTLSeconds)
     }
 
     static func start(host: PluginHost) async throws -> VideoService {
@@ -36,7 +42,8 @@ public final class VideoService: Sendable {
         let database = PostgresClient(configuration: PostgresConfiguration(url: url, applicationName: "reel-video"), poolSize: 3)
         do {
             let applied = try await VideoSchema.migrator.migrate(database)
-            let service = VideoService(host: host, database: database, storage: storage, config: config)
+            let signer = try await MediaSigningKey.load(database, configured: host.config("REEL_MEDIA_SIGNING_KEY"))
+            let service = VideoService(host: host, database: database, storage: storage, config: config, signer: signer)
             try await BlockingIO.run { try service.partials.prepare() }
             service.startLoops()
             if let sample = host.config("REEL_SAMPLE_VIDEO"), !sample.isEmpty {
@@ -53,11 +60,13 @@ public final class VideoService: Sendable {
 
     private func startLoops() {
         let sweeper = UploadSweeper(service: self)
+        let pruner = ViewLogPruner(service: self)
         let outbox = self.outbox
         let sweepInterval = config.sweepSeconds
         loops.withLock {
             $0.append(Task { await sweeper.run(everySeconds: sweepInterval) })
             $0.append(Task { await outbox.run() })
+            $0.append(Task { await pruner.run() })
         }
     }
 

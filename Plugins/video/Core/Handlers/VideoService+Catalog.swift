@@ -50,13 +50,13 @@ extension VideoService {
         let id = try VideoValidation.videoID(Proto.string(request.message.id))
         let video = try await database.withConnection { c in try VideoStore.byID(c, id) }
         guard let video, video.isVisible(to: call.caller) else { throw PluginError.notFound("no video with id \(id)") }
-        return VideoMessages.video(video, config)
+        return VideoMessages.video(video, links)
     }
 
     private func page(_ rows: [Video], limit: Int, order: CatalogCursor.Order) -> [UInt8] {
         let items = Array(rows.prefix(limit))
         let next = rows.count > limit ? items.last.map { CatalogCursor(after: $0, order: order).encoded } : nil
-        return VideoMessages.page(items, nextCursor: next, config)
+        return VideoMessages.page(items, nextCursor: next, links)
     }
 
     static func pageSize(has: Bool, _ value: Int32) throws(PluginError) -> Int {

@@ -26,7 +26,8 @@ extension VideoService {
             guard current.isOwned(by: caller) else { throw PluginError.permissionDenied("only the owner or an admin may edit this video") }
             return try VideoStore.update(c, id: id, changes)
         }
-        return VideoMessages.video(video, config)
+        media.cache.invalidate(id)
+        return VideoMessages.video(video, links)
     }
 
     /// DeleteVideo (owner or admin): the row (and its outbox job), then every
@@ -44,6 +45,7 @@ extension VideoService {
             try VideoStore.delete(c, id: id)
             return current
         }
+        media.cache.invalidate(id)
         do {
             try await storage.delete(prefix: "videos/\(id)/")
         } catch {

@@ -29,7 +29,7 @@ extension VideoService {
         let progress = VideoStore.Progress(percent: percent, rungsDone: rungsDone, rungsTotal: rungsTotal, hlsKey: hlsKey)
         let video = try await database.withConnection { c in try VideoStore.markProgress(c, id: id, progress) }
         host.publish(EventMessages.Topic.progress, EventMessages.progress(video))
-        return VideoMessages.video(video, config)
+        return VideoMessages.video(video, links)
     }
 
     func markReady(_ call: PluginCall) async throws -> [UInt8] {
@@ -54,9 +54,10 @@ extension VideoService {
             throw PluginError.invalidArgument("durationSeconds must be a non-negative number")
         }
         let video = try await database.withConnection { c in try VideoStore.markReady(c, id: id, renditions) }
+        media.cache.invalidate(id)
         host.publish(EventMessages.Topic.ready, EventMessages.ready(video))
         host.log(.info, "video \(id) is ready")
-        return VideoMessages.video(video, config)
+        return VideoMessages.video(video, links)
     }
 
     func markFailed(_ call: PluginCall) async throws -> [UInt8] {
@@ -67,8 +68,9 @@ extension VideoService {
         if reason.isEmpty { reason = "transcoding failed" }
         if reason.count > 1000 { reason = String(reason.prefix(1000)) }
         let video = try await database.withConnection { [reason] c in try VideoStore.markFailed(c, id: id, reason: reason) }
+        media.cache.invalidate(id)
         host.publish(EventMessages.Topic.failed, EventMessages.failed(video))
         host.log(.warn, "video \(id) failed: \(reason)")
-        return VideoMessages.video(video, config)
+        return VideoMessages.video(video, links)
     }
 }

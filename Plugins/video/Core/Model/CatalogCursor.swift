@@ -11,6 +11,8 @@ public struct CatalogCursor: Equatable, Sendable {
         case views = "v"
         /// A creator's own videos: (created_at, id) descending; key in microseconds.
         case created = "c"
+        /// Continue-watching: (position updated_at, video id) descending; key in microseconds.
+        case watched = "w"
     }
 
     public var order: Order
@@ -29,6 +31,8 @@ public struct CatalogCursor: Equatable, Sendable {
         case .newest: self.init(order: order, key: video.publishedMicros ?? 0, id: video.id)
         case .views: self.init(order: order, key: video.views, id: video.id)
         case .created: self.init(order: order, key: video.createdMicros, id: video.id)
+        // Not a property of the video: ListContinueWatching builds it with init(order:key:id:).
+        case .watched: self.init(order: order, key: video.createdMicros, id: video.id)
         }
     }
 

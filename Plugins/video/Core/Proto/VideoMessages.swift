@@ -4,16 +4,16 @@ import ReelPluginKit
 
 /// Packs the plugin's output messages (protobuf-c structs) into bytes.
 enum VideoMessages {
-    static func video(_ video: Video, _ config: VideoConfig) -> [UInt8] {
+    static func video(_ video: Video, _ links: MediaLinks) -> [UInt8] {
         let arena = ProtoArena()
-        var message = videoMessage(video, config, arena)
+        var message = videoMessage(video, links, arena)
         return Proto.pack(&message)
     }
 
-    static func page(_ videos: [Video], nextCursor: String?, _ config: VideoConfig) -> [UInt8] {
+    static func page(_ videos: [Video], nextCursor: String?, _ links: MediaLinks) -> [UInt8] {
         let arena = ProtoArena()
         let items = arena.allocate(UnsafeMutablePointer<Reel__Video__V1__Video>?.self, count: videos.count)
-        for (index, video) in videos.enumerated() { items[index] = arena.box(videoMessage(video, config, arena)) }
+        for (index, video) in videos.enumerated() { items[index] = arena.box(videoMessage(video, links, arena)) }
         var message = Reel__Video__V1__VideoPage()
         reel__video__v1__video_page__init(&message)
         message.n_items = videos.count
@@ -25,7 +25,7 @@ enum VideoMessages {
     /// DeleteVideoResponse: no fields, no bytes.
     static let empty: [UInt8] = []
 
-    private static func videoMessage(_ v: Video, _ config: VideoConfig, _ arena: ProtoArena) -> Reel__Video__V1__Video {
+    static func videoMessage(_ v: Video, _ links: MediaLinks, _ arena: ProtoArena) -> Reel__Video__V1__Video {
         var m = Reel__Video__V1__Video()
         reel__video__v1__video__init(&m)
         m.id = arena.string(v.id)
@@ -46,16 +46,17 @@ enum VideoMessages {
         m.has_views = 1
         m.views = Int32(clamping: v.views)
         // URLs only once the renditions are there; while processing, the
-        // growing HLS stream once its first segments are published.
+        // growing HLS stream once its first segments are published. Signed
+        // unless the video is open to everyone (see MediaLinks).
         if v.state == .ready {
-            m.poster_url = arena.string(config.mediaURL(v.posterKey))
-            m.hls_url = arena.string(config.mediaURL(v.hlsKey))
-            m.dash_url = arena.string(config.mediaURL(v.dashKey))
-            let thumbnails = v.thumbnailKeys.compactMap { config.mediaURL($0) }
+            m.poster_url = arena.string(links.url(v.posterKey, of: v))
+            m.hls_url = arena.string(links.url(v.hlsKey, of: v))
+            m.dash_url = arena.string(links.url(v.dashKey, of: v))
+            let thumbnails = v.thumbnailKeys.compactMap { links.url($0, of: v) }
             m.n_thumbnail_urls = thumbnails.count
             m.thumbnail_urls = arena.strings(thumbnails)
         } else if v.state == .processing {
-            m.hls_url = arena.string(config.mediaURL(v.hlsKey))
+            m.hls_url = arena.string(links.url(v.hlsKey, of: v))
         }
         m.has_rungs_done = 1
         m.rungs_done = Int32(clamping: v.rungsDone)
@@ -70,5 +71,37 @@ enum VideoMessages {
             m.height = Int32(clamping: height)
         }
         return m
+    }
+}
+
+extension VideoMessages {
+    static func continueWatching(_ items: [ViewingStore.Watching], nextCursor: String?, _ links: MediaLinks) -> [UInt8] {
+        let arena = ProtoArena()
+        let list = arena.allocate(UnsafeMutablePointer<Reel__Video__V1__ContinueWatchingItem>?.self, count: items.count)
+        for (index, item) in items.enumerated() {
+            var m = Reel__Video__V1__ContinueWatchingItem()
+            reel__video__v1__continue_watching_item__init(&m)
+            m.video = arena.box(videoMessage(item.video, links, arena))
+            m.has_position_seconds = 1
+            m.position_seconds = item.positionSeconds
+            m.updated_at = arena.string(item.updatedAt)
+            list[index] = arena.box(m)
+        }
+        var message = Reel__Video__V1__ContinueWatchingPage()
+        reel__video__v1__continue_watching_page__init(&message)
+        message.n_items = items.count
+        message.items = items.isEmpty ? nil : list
+        message.next_cursor = arena.string(nextCursor)
+        return Proto.pack(&message)
+    }
+
+    static func viewRecorded(counted: Bool, views: Int64) -> [UInt8] {
+        var m = Reel__Video__V1__RecordViewResponse()
+        reel__video__v1__record_view_response__init(&m)
+        m.has_counted = 1
+        m.counted = counted ? 1 : 0
+        m.has_views = 1
+        m.views = Int32(clamping: views)
+        return Proto.pack(&m)
     }
 }

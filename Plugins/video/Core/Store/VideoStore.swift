@@ -37,6 +37,18 @@ enum VideoStore {
                     [.string(id)]).first.map(Video.init(row:))
     }
 
+    /// What the media routes need to know: who may fetch the video's files.
+    static func accessInfo(_ c: PostgresConnection, _ id: String) throws -> (visibility: Visibility, state: VideoState)? {
+        guard let row = try c.query("SELECT visibility, state FROM video.videos WHERE id = $1", [.string(id)]).first else {
+            return nil
+        }
+        guard let visibility = try row.string("visibility").flatMap(Visibility.init(rawValue:)),
+              let state = try row.string("state").flatMap(VideoState.init(rawValue:)) else {
+            throw PostgresError(kind: .typeMismatch, message: "video.videos row with unknown visibility or state")
+        }
+        return (visibility, state)
+    }
+
     /// Filters of the public catalog.
     struct CatalogQuery: Sendable {
         var order: CatalogCursor.Order   // .newest or .views

@@ -26,6 +26,13 @@ typedef struct Reel__Video__V1__DeleteVideoResponse Reel__Video__V1__DeleteVideo
 typedef struct Reel__Video__V1__MarkProgressRequest Reel__Video__V1__MarkProgressRequest;
 typedef struct Reel__Video__V1__MarkReadyRequest Reel__Video__V1__MarkReadyRequest;
 typedef struct Reel__Video__V1__MarkFailedRequest Reel__Video__V1__MarkFailedRequest;
+typedef struct Reel__Video__V1__ReportPositionRequest Reel__Video__V1__ReportPositionRequest;
+typedef struct Reel__Video__V1__ReportPositionResponse Reel__Video__V1__ReportPositionResponse;
+typedef struct Reel__Video__V1__ListContinueWatchingRequest Reel__Video__V1__ListContinueWatchingRequest;
+typedef struct Reel__Video__V1__ContinueWatchingItem Reel__Video__V1__ContinueWatchingItem;
+typedef struct Reel__Video__V1__ContinueWatchingPage Reel__Video__V1__ContinueWatchingPage;
+typedef struct Reel__Video__V1__RecordViewRequest Reel__Video__V1__RecordViewRequest;
+typedef struct Reel__Video__V1__RecordViewResponse Reel__Video__V1__RecordViewResponse;
 
 
 /* --- enums --- */
@@ -297,6 +304,114 @@ struct  Reel__Video__V1__MarkFailedRequest
     , NULL, NULL }
 
 
+struct  Reel__Video__V1__ReportPositionRequest
+{
+  ProtobufCMessage base;
+  /*
+   * from the path
+   */
+  char *id;
+  /*
+   * from the start; 0 to the duration (larger is clamped)
+   */
+  protobuf_c_boolean has_position_seconds;
+  double position_seconds;
+};
+#define REEL__VIDEO__V1__REPORT_POSITION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__report_position_request__descriptor) \
+    , NULL, 0, 0 }
+
+
+struct  Reel__Video__V1__ReportPositionResponse
+{
+  ProtobufCMessage base;
+};
+#define REEL__VIDEO__V1__REPORT_POSITION_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__report_position_response__descriptor) \
+     }
+
+
+struct  Reel__Video__V1__ListContinueWatchingRequest
+{
+  ProtobufCMessage base;
+  char *cursor;
+  /*
+   * 1-100, default 20
+   */
+  protobuf_c_boolean has_limit;
+  int32_t limit;
+};
+#define REEL__VIDEO__V1__LIST_CONTINUE_WATCHING_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__list_continue_watching_request__descriptor) \
+    , NULL, 0, 0 }
+
+
+struct  Reel__Video__V1__ContinueWatchingItem
+{
+  ProtobufCMessage base;
+  Reel__Video__V1__Video *video;
+  /*
+   * the last reported position
+   */
+  protobuf_c_boolean has_position_seconds;
+  double position_seconds;
+  /*
+   * when it was reported, ISO-8601 UTC
+   */
+  char *updated_at;
+};
+#define REEL__VIDEO__V1__CONTINUE_WATCHING_ITEM__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__continue_watching_item__descriptor) \
+    , NULL, 0, 0, NULL }
+
+
+struct  Reel__Video__V1__ContinueWatchingPage
+{
+  ProtobufCMessage base;
+  size_t n_items;
+  Reel__Video__V1__ContinueWatchingItem **items;
+  /*
+   * null on the last page
+   */
+  char *next_cursor;
+};
+#define REEL__VIDEO__V1__CONTINUE_WATCHING_PAGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__continue_watching_page__descriptor) \
+    , 0,NULL, NULL }
+
+
+struct  Reel__Video__V1__RecordViewRequest
+{
+  ProtobufCMessage base;
+  /*
+   * from the path
+   */
+  char *id;
+};
+#define REEL__VIDEO__V1__RECORD_VIEW_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__record_view_request__descriptor) \
+    , NULL }
+
+
+struct  Reel__Video__V1__RecordViewResponse
+{
+  ProtobufCMessage base;
+  /*
+   * false: this viewer's view of today was already counted
+   */
+  protobuf_c_boolean has_counted;
+  protobuf_c_boolean counted;
+  /*
+   * the video's views after this one
+   */
+  protobuf_c_boolean has_views;
+  int32_t views;
+};
+#define REEL__VIDEO__V1__RECORD_VIEW_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__record_view_response__descriptor) \
+    , 0, 0, 0, 0 }
+
+
 /* Reel__Video__V1__Video methods */
 void   reel__video__v1__video__init
                      (Reel__Video__V1__Video         *message);
@@ -506,6 +621,139 @@ Reel__Video__V1__MarkFailedRequest *
 void   reel__video__v1__mark_failed_request__free_unpacked
                      (Reel__Video__V1__MarkFailedRequest *message,
                       ProtobufCAllocator *allocator);
+/* Reel__Video__V1__ReportPositionRequest methods */
+void   reel__video__v1__report_position_request__init
+                     (Reel__Video__V1__ReportPositionRequest         *message);
+size_t reel__video__v1__report_position_request__get_packed_size
+                     (const Reel__Video__V1__ReportPositionRequest   *message);
+size_t reel__video__v1__report_position_request__pack
+                     (const Reel__Video__V1__ReportPositionRequest   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__report_position_request__pack_to_buffer
+                     (const Reel__Video__V1__ReportPositionRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__ReportPositionRequest *
+       reel__video__v1__report_position_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__report_position_request__free_unpacked
+                     (Reel__Video__V1__ReportPositionRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Video__V1__ReportPositionResponse methods */
+void   reel__video__v1__report_position_response__init
+                     (Reel__Video__V1__ReportPositionResponse         *message);
+size_t reel__video__v1__report_position_response__get_packed_size
+                     (const Reel__Video__V1__ReportPositionResponse   *message);
+size_t reel__video__v1__report_position_response__pack
+                     (const Reel__Video__V1__ReportPositionResponse   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__report_position_response__pack_to_buffer
+                     (const Reel__Video__V1__ReportPositionResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__ReportPositionResponse *
+       reel__video__v1__report_position_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__report_position_response__free_unpacked
+                     (Reel__Video__V1__ReportPositionResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Video__V1__ListContinueWatchingRequest methods */
+void   reel__video__v1__list_continue_watching_request__init
+                     (Reel__Video__V1__ListContinueWatchingRequest         *message);
+size_t reel__video__v1__list_continue_watching_request__get_packed_size
+                     (const Reel__Video__V1__ListContinueWatchingRequest   *message);
+size_t reel__video__v1__list_continue_watching_request__pack
+                     (const Reel__Video__V1__ListContinueWatchingRequest   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__list_continue_watching_request__pack_to_buffer
+                     (const Reel__Video__V1__ListContinueWatchingRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__ListContinueWatchingRequest *
+       reel__video__v1__list_continue_watching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__list_continue_watching_request__free_unpacked
+                     (Reel__Video__V1__ListContinueWatchingRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Video__V1__ContinueWatchingItem methods */
+void   reel__video__v1__continue_watching_item__init
+                     (Reel__Video__V1__ContinueWatchingItem         *message);
+size_t reel__video__v1__continue_watching_item__get_packed_size
+                     (const Reel__Video__V1__ContinueWatchingItem   *message);
+size_t reel__video__v1__continue_watching_item__pack
+                     (const Reel__Video__V1__ContinueWatchingItem   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__continue_watching_item__pack_to_buffer
+                     (const Reel__Video__V1__ContinueWatchingItem   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__ContinueWatchingItem *
+       reel__video__v1__continue_watching_item__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__continue_watching_item__free_unpacked
+                     (Reel__Video__V1__ContinueWatchingItem *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Video__V1__ContinueWatchingPage methods */
+void   reel__video__v1__continue_watching_page__init
+                     (Reel__Video__V1__ContinueWatchingPage         *message);
+size_t reel__video__v1__continue_watching_page__get_packed_size
+                     (const Reel__Video__V1__ContinueWatchingPage   *message);
+size_t reel__video__v1__continue_watching_page__pack
+                     (const Reel__Video__V1__ContinueWatchingPage   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__continue_watching_page__pack_to_buffer
+                     (const Reel__Video__V1__ContinueWatchingPage   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__ContinueWatchingPage *
+       reel__video__v1__continue_watching_page__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__continue_watching_page__free_unpacked
+                     (Reel__Video__V1__ContinueWatchingPage *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Video__V1__RecordViewRequest methods */
+void   reel__video__v1__record_view_request__init
+                     (Reel__Video__V1__RecordViewRequest         *message);
+size_t reel__video__v1__record_view_request__get_packed_size
+                     (const Reel__Video__V1__RecordViewRequest   *message);
+size_t reel__video__v1__record_view_request__pack
+                     (const Reel__Video__V1__RecordViewRequest   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__record_view_request__pack_to_buffer
+                     (const Reel__Video__V1__RecordViewRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__RecordViewRequest *
+       reel__video__v1__record_view_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__record_view_request__free_unpacked
+                     (Reel__Video__V1__RecordViewRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Video__V1__RecordViewResponse methods */
+void   reel__video__v1__record_view_response__init
+                     (Reel__Video__V1__RecordViewResponse         *message);
+size_t reel__video__v1__record_view_response__get_packed_size
+                     (const Reel__Video__V1__RecordViewResponse   *message);
+size_t reel__video__v1__record_view_response__pack
+                     (const Reel__Video__V1__RecordViewResponse   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__record_view_response__pack_to_buffer
+                     (const Reel__Video__V1__RecordViewResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__RecordViewResponse *
+       reel__video__v1__record_view_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__record_view_response__free_unpacked
+                     (Reel__Video__V1__RecordViewResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Reel__Video__V1__Video_Closure)
@@ -540,6 +788,27 @@ typedef void (*Reel__Video__V1__MarkReadyRequest_Closure)
                   void *closure_data);
 typedef void (*Reel__Video__V1__MarkFailedRequest_Closure)
                  (const Reel__Video__V1__MarkFailedRequest *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__ReportPositionRequest_Closure)
+                 (const Reel__Video__V1__ReportPositionRequest *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__ReportPositionResponse_Closure)
+                 (const Reel__Video__V1__ReportPositionResponse *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__ListContinueWatchingRequest_Closure)
+                 (const Reel__Video__V1__ListContinueWatchingRequest *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__ContinueWatchingItem_Closure)
+                 (const Reel__Video__V1__ContinueWatchingItem *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__ContinueWatchingPage_Closure)
+                 (const Reel__Video__V1__ContinueWatchingPage *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__RecordViewRequest_Closure)
+                 (const Reel__Video__V1__RecordViewRequest *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__RecordViewResponse_Closure)
+                 (const Reel__Video__V1__RecordViewResponse *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -580,6 +849,18 @@ struct Reel__Video__V1__VideoService_Service
                       const Reel__Video__V1__MarkFailedRequest *input,
                       Reel__Video__V1__Video_Closure closure,
                       void *closure_data);
+  void (*report_position)(Reel__Video__V1__VideoService_Service *service,
+                          const Reel__Video__V1__ReportPositionRequest *input,
+                          Reel__Video__V1__ReportPositionResponse_Closure closure,
+                          void *closure_data);
+  void (*list_continue_watching)(Reel__Video__V1__VideoService_Service *service,
+                                 const Reel__Video__V1__ListContinueWatchingRequest *input,
+                                 Reel__Video__V1__ContinueWatchingPage_Closure closure,
+                                 void *closure_data);
+  void (*record_view)(Reel__Video__V1__VideoService_Service *service,
+                      const Reel__Video__V1__RecordViewRequest *input,
+                      Reel__Video__V1__RecordViewResponse_Closure closure,
+                      void *closure_data);
 };
 typedef void (*Reel__Video__V1__VideoService_ServiceDestroy)(Reel__Video__V1__VideoService_Service *);
 void reel__video__v1__video_service__init (Reel__Video__V1__VideoService_Service *service,
@@ -595,7 +876,10 @@ void reel__video__v1__video_service__init (Reel__Video__V1__VideoService_Service
       function_prefix__ ## list_my_videos,\
       function_prefix__ ## mark_progress,\
       function_prefix__ ## mark_ready,\
-      function_prefix__ ## mark_failed  }
+      function_prefix__ ## mark_failed,\
+      function_prefix__ ## report_position,\
+      function_prefix__ ## list_continue_watching,\
+      function_prefix__ ## record_view  }
 void reel__video__v1__video_service__list_videos(ProtobufCService *service,
                                                  const Reel__Video__V1__ListVideosRequest *input,
                                                  Reel__Video__V1__VideoPage_Closure closure,
@@ -628,6 +912,18 @@ void reel__video__v1__video_service__mark_failed(ProtobufCService *service,
                                                  const Reel__Video__V1__MarkFailedRequest *input,
                                                  Reel__Video__V1__Video_Closure closure,
                                                  void *closure_data);
+void reel__video__v1__video_service__report_position(ProtobufCService *service,
+                                                     const Reel__Video__V1__ReportPositionRequest *input,
+                                                     Reel__Video__V1__ReportPositionResponse_Closure closure,
+                                                     void *closure_data);
+void reel__video__v1__video_service__list_continue_watching(ProtobufCService *service,
+                                                            const Reel__Video__V1__ListContinueWatchingRequest *input,
+                                                            Reel__Video__V1__ContinueWatchingPage_Closure closure,
+                                                            void *closure_data);
+void reel__video__v1__video_service__record_view(ProtobufCService *service,
+                                                 const Reel__Video__V1__RecordViewRequest *input,
+                                                 Reel__Video__V1__RecordViewResponse_Closure closure,
+                                                 void *closure_data);
 
 /* --- descriptors --- */
 
@@ -642,6 +938,13 @@ extern const ProtobufCMessageDescriptor reel__video__v1__delete_video_response__
 extern const ProtobufCMessageDescriptor reel__video__v1__mark_progress_request__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__mark_ready_request__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__mark_failed_request__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__report_position_request__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__report_position_response__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__list_continue_watching_request__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__continue_watching_item__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__continue_watching_page__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__record_view_request__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__record_view_response__descriptor;
 extern const ProtobufCServiceDescriptor reel__video__v1__video_service__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -502,6 +502,321 @@ void   reel__video__v1__mark_failed_request__free_unpacked
   assert(message->base.descriptor == &reel__video__v1__mark_failed_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   reel__video__v1__report_position_request__init
+                     (Reel__Video__V1__ReportPositionRequest         *message)
+{
+  static const Reel__Video__V1__ReportPositionRequest init_value = REEL__VIDEO__V1__REPORT_POSITION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__report_position_request__get_packed_size
+                     (const Reel__Video__V1__ReportPositionRequest *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__report_position_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__report_position_request__pack
+                     (const Reel__Video__V1__ReportPositionRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__report_position_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__report_position_request__pack_to_buffer
+                     (const Reel__Video__V1__ReportPositionRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__report_position_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__ReportPositionRequest *
+       reel__video__v1__report_position_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__ReportPositionRequest *)
+     protobuf_c_message_unpack (&reel__video__v1__report_position_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__report_position_request__free_unpacked
+                     (Reel__Video__V1__ReportPositionRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__report_position_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__video__v1__report_position_response__init
+                     (Reel__Video__V1__ReportPositionResponse         *message)
+{
+  static const Reel__Video__V1__ReportPositionResponse init_value = REEL__VIDEO__V1__REPORT_POSITION_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__report_position_response__get_packed_size
+                     (const Reel__Video__V1__ReportPositionResponse *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__report_position_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__report_position_response__pack
+                     (const Reel__Video__V1__ReportPositionResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__report_position_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__report_position_response__pack_to_buffer
+                     (const Reel__Video__V1__ReportPositionResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__report_position_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__ReportPositionResponse *
+       reel__video__v1__report_position_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__ReportPositionResponse *)
+     protobuf_c_message_unpack (&reel__video__v1__report_position_response__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__report_position_response__free_unpacked
+                     (Reel__Video__V1__ReportPositionResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__report_position_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__video__v1__list_continue_watching_request__init
+                     (Reel__Video__V1__ListContinueWatchingRequest         *message)
+{
+  static const Reel__Video__V1__ListContinueWatchingRequest init_value = REEL__VIDEO__V1__LIST_CONTINUE_WATCHING_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__list_continue_watching_request__get_packed_size
+                     (const Reel__Video__V1__ListContinueWatchingRequest *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__list_continue_watching_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__list_continue_watching_request__pack
+                     (const Reel__Video__V1__ListContinueWatchingRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__list_continue_watching_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__list_continue_watching_request__pack_to_buffer
+                     (const Reel__Video__V1__ListContinueWatchingRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__list_continue_watching_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__ListContinueWatchingRequest *
+       reel__video__v1__list_continue_watching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__ListContinueWatchingRequest *)
+     protobuf_c_message_unpack (&reel__video__v1__list_continue_watching_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__list_continue_watching_request__free_unpacked
+                     (Reel__Video__V1__ListContinueWatchingRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__list_continue_watching_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__video__v1__continue_watching_item__init
+                     (Reel__Video__V1__ContinueWatchingItem         *message)
+{
+  static const Reel__Video__V1__ContinueWatchingItem init_value = REEL__VIDEO__V1__CONTINUE_WATCHING_ITEM__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__continue_watching_item__get_packed_size
+                     (const Reel__Video__V1__ContinueWatchingItem *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__continue_watching_item__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__continue_watching_item__pack
+                     (const Reel__Video__V1__ContinueWatchingItem *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__continue_watching_item__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__continue_watching_item__pack_to_buffer
+                     (const Reel__Video__V1__ContinueWatchingItem *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__continue_watching_item__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__ContinueWatchingItem *
+       reel__video__v1__continue_watching_item__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__ContinueWatchingItem *)
+     protobuf_c_message_unpack (&reel__video__v1__continue_watching_item__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__continue_watching_item__free_unpacked
+                     (Reel__Video__V1__ContinueWatchingItem *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__continue_watching_item__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__video__v1__continue_watching_page__init
+                     (Reel__Video__V1__ContinueWatchingPage         *message)
+{
+  static const Reel__Video__V1__ContinueWatchingPage init_value = REEL__VIDEO__V1__CONTINUE_WATCHING_PAGE__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__continue_watching_page__get_packed_size
+                     (const Reel__Video__V1__ContinueWatchingPage *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__continue_watching_page__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__continue_watching_page__pack
+                     (const Reel__Video__V1__ContinueWatchingPage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__continue_watching_page__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__continue_watching_page__pack_to_buffer
+                     (const Reel__Video__V1__ContinueWatchingPage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__continue_watching_page__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__ContinueWatchingPage *
+       reel__video__v1__continue_watching_page__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__ContinueWatchingPage *)
+     protobuf_c_message_unpack (&reel__video__v1__continue_watching_page__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__continue_watching_page__free_unpacked
+                     (Reel__Video__V1__ContinueWatchingPage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__continue_watching_page__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__video__v1__record_view_request__init
+                     (Reel__Video__V1__RecordViewRequest         *message)
+{
+  static const Reel__Video__V1__RecordViewRequest init_value = REEL__VIDEO__V1__RECORD_VIEW_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__record_view_request__get_packed_size
+                     (const Reel__Video__V1__RecordViewRequest *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__record_view_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__record_view_request__pack
+                     (const Reel__Video__V1__RecordViewRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__record_view_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__record_view_request__pack_to_buffer
+                     (const Reel__Video__V1__RecordViewRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__record_view_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__RecordViewRequest *
+       reel__video__v1__record_view_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__RecordViewRequest *)
+     protobuf_c_message_unpack (&reel__video__v1__record_view_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__record_view_request__free_unpacked
+                     (Reel__Video__V1__RecordViewRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__record_view_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__video__v1__record_view_response__init
+                     (Reel__Video__V1__RecordViewResponse         *message)
+{
+  static const Reel__Video__V1__RecordViewResponse init_value = REEL__VIDEO__V1__RECORD_VIEW_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__record_view_response__get_packed_size
+                     (const Reel__Video__V1__RecordViewResponse *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__record_view_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__record_view_response__pack
+                     (const Reel__Video__V1__RecordViewResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__record_view_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__record_view_response__pack_to_buffer
+                     (const Reel__Video__V1__RecordViewResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__record_view_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__RecordViewResponse *
+       reel__video__v1__record_view_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__RecordViewResponse *)
+     protobuf_c_message_unpack (&reel__video__v1__record_view_response__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__record_view_response__free_unpacked
+                     (Reel__Video__V1__RecordViewResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__record_view_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor reel__video__v1__video__field_descriptors[21] =
 {
   {
@@ -1433,7 +1748,331 @@ const ProtobufCMessageDescriptor reel__video__v1__mark_failed_request__descripto
   (ProtobufCMessageInit) reel__video__v1__mark_failed_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor reel__video__v1__video_service__method_descriptors[8] =
+static const ProtobufCFieldDescriptor reel__video__v1__report_position_request__field_descriptors[2] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__ReportPositionRequest, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "position_seconds",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Reel__Video__V1__ReportPositionRequest, has_position_seconds),
+    offsetof(Reel__Video__V1__ReportPositionRequest, position_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__report_position_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+  1,   /* field[1] = position_seconds */
+};
+static const ProtobufCIntRange reel__video__v1__report_position_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__report_position_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.ReportPositionRequest",
+  "ReportPositionRequest",
+  "Reel__Video__V1__ReportPositionRequest",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__ReportPositionRequest),
+  2,
+  reel__video__v1__report_position_request__field_descriptors,
+  reel__video__v1__report_position_request__field_indices_by_name,
+  1,  reel__video__v1__report_position_request__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__report_position_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define reel__video__v1__report_position_response__field_descriptors NULL
+#define reel__video__v1__report_position_response__field_indices_by_name NULL
+#define reel__video__v1__report_position_response__number_ranges NULL
+const ProtobufCMessageDescriptor reel__video__v1__report_position_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.ReportPositionResponse",
+  "ReportPositionResponse",
+  "Reel__Video__V1__ReportPositionResponse",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__ReportPositionResponse),
+  0,
+  reel__video__v1__report_position_response__field_descriptors,
+  reel__video__v1__report_position_response__field_indices_by_name,
+  0,  reel__video__v1__report_position_response__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__report_position_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__video__v1__list_continue_watching_request__field_descriptors[2] =
+{
+  {
+    "cursor",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__ListContinueWatchingRequest, cursor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__ListContinueWatchingRequest, has_limit),
+    offsetof(Reel__Video__V1__ListContinueWatchingRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__list_continue_watching_request__field_indices_by_name[] = {
+  0,   /* field[0] = cursor */
+  1,   /* field[1] = limit */
+};
+static const ProtobufCIntRange reel__video__v1__list_continue_watching_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__list_continue_watching_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.ListContinueWatchingRequest",
+  "ListContinueWatchingRequest",
+  "Reel__Video__V1__ListContinueWatchingRequest",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__ListContinueWatchingRequest),
+  2,
+  reel__video__v1__list_continue_watching_request__field_descriptors,
+  reel__video__v1__list_continue_watching_request__field_indices_by_name,
+  1,  reel__video__v1__list_continue_watching_request__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__list_continue_watching_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__video__v1__continue_watching_item__field_descriptors[3] =
+{
+  {
+    "video",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__ContinueWatchingItem, video),
+    &reel__video__v1__video__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "position_seconds",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Reel__Video__V1__ContinueWatchingItem, has_position_seconds),
+    offsetof(Reel__Video__V1__ContinueWatchingItem, position_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__ContinueWatchingItem, updated_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__continue_watching_item__field_indices_by_name[] = {
+  1,   /* field[1] = position_seconds */
+  2,   /* field[2] = updated_at */
+  0,   /* field[0] = video */
+};
+static const ProtobufCIntRange reel__video__v1__continue_watching_item__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__continue_watching_item__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.ContinueWatchingItem",
+  "ContinueWatchingItem",
+  "Reel__Video__V1__ContinueWatchingItem",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__ContinueWatchingItem),
+  3,
+  reel__video__v1__continue_watching_item__field_descriptors,
+  reel__video__v1__continue_watching_item__field_indices_by_name,
+  1,  reel__video__v1__continue_watching_item__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__continue_watching_item__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__video__v1__continue_watching_page__field_descriptors[2] =
+{
+  {
+    "items",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Reel__Video__V1__ContinueWatchingPage, n_items),
+    offsetof(Reel__Video__V1__ContinueWatchingPage, items),
+    &reel__video__v1__continue_watching_item__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_cursor",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__ContinueWatchingPage, next_cursor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__continue_watching_page__field_indices_by_name[] = {
+  0,   /* field[0] = items */
+  1,   /* field[1] = next_cursor */
+};
+static const ProtobufCIntRange reel__video__v1__continue_watching_page__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__continue_watching_page__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.ContinueWatchingPage",
+  "ContinueWatchingPage",
+  "Reel__Video__V1__ContinueWatchingPage",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__ContinueWatchingPage),
+  2,
+  reel__video__v1__continue_watching_page__field_descriptors,
+  reel__video__v1__continue_watching_page__field_indices_by_name,
+  1,  reel__video__v1__continue_watching_page__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__continue_watching_page__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__video__v1__record_view_request__field_descriptors[1] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__RecordViewRequest, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__record_view_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+};
+static const ProtobufCIntRange reel__video__v1__record_view_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__record_view_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.RecordViewRequest",
+  "RecordViewRequest",
+  "Reel__Video__V1__RecordViewRequest",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__RecordViewRequest),
+  1,
+  reel__video__v1__record_view_request__field_descriptors,
+  reel__video__v1__record_view_request__field_indices_by_name,
+  1,  reel__video__v1__record_view_request__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__record_view_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__video__v1__record_view_response__field_descriptors[2] =
+{
+  {
+    "counted",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Reel__Video__V1__RecordViewResponse, has_counted),
+    offsetof(Reel__Video__V1__RecordViewResponse, counted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "views",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__RecordViewResponse, has_views),
+    offsetof(Reel__Video__V1__RecordViewResponse, views),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__record_view_response__field_indices_by_name[] = {
+  0,   /* field[0] = counted */
+  1,   /* field[1] = views */
+};
+static const ProtobufCIntRange reel__video__v1__record_view_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__record_view_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.RecordViewResponse",
+  "RecordViewResponse",
+  "Reel__Video__V1__RecordViewResponse",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__RecordViewResponse),
+  2,
+  reel__video__v1__record_view_response__field_descriptors,
+  reel__video__v1__record_view_response__field_indices_by_name,
+  1,  reel__video__v1__record_view_response__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__record_view_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor reel__video__v1__video_service__method_descriptors[11] =
 {
   { "ListVideos", &reel__video__v1__list_videos_request__descriptor, &reel__video__v1__video_page__descriptor },
   { "GetVideo", &reel__video__v1__get_video_request__descriptor, &reel__video__v1__video__descriptor },
@@ -1443,15 +2082,21 @@ static const ProtobufCMethodDescriptor reel__video__v1__video_service__method_de
   { "MarkProgress", &reel__video__v1__mark_progress_request__descriptor, &reel__video__v1__video__descriptor },
   { "MarkReady", &reel__video__v1__mark_ready_request__descriptor, &reel__video__v1__video__descriptor },
   { "MarkFailed", &reel__video__v1__mark_failed_request__descriptor, &reel__video__v1__video__descriptor },
+  { "ReportPosition", &reel__video__v1__report_position_request__descriptor, &reel__video__v1__report_position_response__descriptor },
+  { "ListContinueWatching", &reel__video__v1__list_continue_watching_request__descriptor, &reel__video__v1__continue_watching_page__descriptor },
+  { "RecordView", &reel__video__v1__record_view_request__descriptor, &reel__video__v1__record_view_response__descriptor },
 };
 const unsigned reel__video__v1__video_service__method_indices_by_name[] = {
   3,        /* DeleteVideo */
   1,        /* GetVideo */
+  9,        /* ListContinueWatching */
   4,        /* ListMyVideos */
   0,        /* ListVideos */
   7,        /* MarkFailed */
   5,        /* MarkProgress */
   6,        /* MarkReady */
+  10,        /* RecordView */
+  8,        /* ReportPosition */
   2         /* UpdateVideo */
 };
 const ProtobufCServiceDescriptor reel__video__v1__video_service__descriptor =
@@ -1461,7 +2106,7 @@ const ProtobufCServiceDescriptor reel__video__v1__video_service__descriptor =
   "VideoService",
   "Reel__Video__V1__VideoService",
   "reel.video.v1",
-  8,
+  11,
   reel__video__v1__video_service__method_descriptors,
   reel__video__v1__video_service__method_indices_by_name
 };
@@ -1528,6 +2173,30 @@ void reel__video__v1__video_service__mark_failed(ProtobufCService *service,
 {
   assert(service->descriptor == &reel__video__v1__video_service__descriptor);
   service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__video__v1__video_service__report_position(ProtobufCService *service,
+                                                     const Reel__Video__V1__ReportPositionRequest *input,
+                                                     Reel__Video__V1__ReportPositionResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &reel__video__v1__video_service__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__video__v1__video_service__list_continue_watching(ProtobufCService *service,
+                                                            const Reel__Video__V1__ListContinueWatchingRequest *input,
+                                                            Reel__Video__V1__ContinueWatchingPage_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &reel__video__v1__video_service__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__video__v1__video_service__record_view(ProtobufCService *service,
+                                                 const Reel__Video__V1__RecordViewRequest *input,
+                                                 Reel__Video__V1__RecordViewResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &reel__video__v1__video_service__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void reel__video__v1__video_service__init (Reel__Video__V1__VideoService_Service *service,
                                            Reel__Video__V1__VideoService_ServiceDestroy destroy)

@@ -1,0 +1,66 @@
+import Foundation
+import ReelStorage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension MediaDelivery {
+    /// Local disk: open (no symbolic links anywhere under the storage root,
+    /// regular files only), fstat for the validators, and hand the
+    /// descriptor to the host for sendfile. Runs on the caller's thread.
+    func deliverLocal(_ storage: LocalDiskStorage, _ file: MediaFile, _ reply: MediaReply, grant: MediaCachePolicy.Grant) {
+        let fd: Int32
+        do {
+            fd = try storage.openForReading(key: file.key)
+        } catch StorageError.notFound, StorageError.symlinkRejected, StorageError.invalidKey {
+            return reply.error(404, "not_found", "no such media file")
+        } catch {
+            host.log(.error, "media file \(file.key) could not be opened (request \(reply.requestId)): \(error)")
+            return reply.error(500, "internal", "the media file could not be read")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            close(fd)
+            return reply.error(500, "internal", "the media file could not be read")
+        }
+        let size = Int64(info.st_size)
+        let validators = Validators(size: size, modifiedNanos: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                                    inode: UInt64(info.st_ino))
+        let growing = file.kind == .mediaPlaylist && !Self.endsList(fd, size: size)
+        var headers = headers(file, validators, growing: growing, grant: grant)
+        switch Self.answer(for: reply.head, size: size, validators: validators) {
+        case .notModified:
+            close(fd)
+            reply.responder.reply(status: 304, headers: headers + [("Content-Length", String(size))])
+        case .full:
+            reply.responder.replyFile(status: 200, headers: headers, fd: fd, offset: 0, length: UInt64(size))
+        case .partial(let offset, let length):
+            headers.append(("Content-Range", "bytes \(offset)-\(offset + length - 1)/\(size)"))
+            reply.responder.replyFile(status: 206, headers: headers, fd: fd, offset: UInt64(offset), length: UInt64(length))
+        case .unsatisfiable:
+            close(fd)
+            reply.error(416, "out_of_range", "the requested range is not satisfiable (the file has \(size) bytes)",
+                        [("Content-Range", "bytes */\(size)"), ("Accept-Ranges", "bytes")])
+        }
+    }
+
+    /// Whether a media playlist is finished: `#EXT-X-ENDLIST` near its end.
+    static func endsList(_ fd: Int32, size: Int64) -> Bool {
+        let tail = 64
+        var buffer = [UInt8](repeating: 0, count: tail)
+        let start = max(0, size - Int64(tail))
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(size - start), off_t(start)) }
+        guard count > 0 else { return false }
+        return endsList(buffer[0..<count])
+    }
+
+    static func endsList<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        let marker = Array("#EXT-X-ENDLIST".utf8)
+        let array = Array(bytes.suffix(64))
+        guard array.count >= marker.count else { return false }
+        for start in 0...(array.count - marker.count) where array[start..<start + marker.count].elementsEqual(marker) {
+            return true
+        }
+        return false
+    }
+}

@@ -1,0 +1,69 @@
+import ReelStorage
+
+/// A file of a video's published stream, as the media routes name it:
+/// `/media/videos/{id}/{path...}` with `path` under `streams/<attempt>/`.
+/// Only the transcoder's outputs are served (playlists, the DASH manifest,
+/// init and media segments, poster and thumbnails), never the uploaded
+/// original under `source/`, and never anything outside the video's folder.
+struct MediaFile: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        case masterPlaylist, mediaPlaylist, dashManifest, initSegment, mediaSegment, image
+
+        var contentType: String {
+            switch self {
+            case .masterPlaylist, .mediaPlaylist: "application/vnd.apple.mpegurl"
+            case .dashManifest: "application/dash+xml"
+            case .initSegment: "video/mp4"
+            case .mediaSegment: "video/iso.segment"
+            case .image: "image/jpeg"
+            }
+        }
+
+        /// Written once and never rewritten under its attempt's prefix.
+        var isImmutable: Bool {
+            switch self {
+            case .initSegment, .mediaSegment, .image: true
+            case .masterPlaylist, .mediaPlaylist, .dashManifest: false
+            }
+        }
+
+        var isPlaylist: Bool { self == .masterPlaylist || self == .mediaPlaylist || self == .dashManifest }
+    }
+
+    /// Canonical (lower-case) UUID.
+    let videoId: String
+    /// The storage key: `videos/<id>/streams/<attempt>/...`.
+    let key: String
+    let kind: Kind
+
+    /// The folder every file of a video lives in (and a signature covers).
+    static func folder(of videoId: String) -> String { "videos/\(videoId)/" }
+
+    /// Nil unless `videoId` is a canonical UUID and `path` (the decoded
+    /// catch-all, already free of ".", ".." and NUL segments) names a file of
+    /// a known type under `streams/<attempt>/` that is a valid storage key.
+    init?(videoId: String, path: String) {
+        guard UUIDs.canonical(videoId) == videoId else { return nil }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        // streams / <attempt> / [<rung> | thumbs /] <file>
+        guard segments.count >= 3, segments.count <= 5, segments[0] == "streams",
+              let name = segments.last, let kind = Self.kind(of: name, depth: segments.count) else { return nil }
+        let key = Self.folder(of: videoId) + path
+        guard (try? StorageKey.validate(key)) != nil else { return nil }
+        self.videoId = videoId
+        self.key = key
+        self.kind = kind
+    }
+
+    private static func kind(of name: Substring, depth: Int) -> Kind? {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        switch name[name.index(after: dot)...] {
+        case "m3u8": return name == "master.m3u8" && depth == 3 ? .masterPlaylist : .mediaPlaylist
+        case "mpd": return .dashManifest
+        case "mp4": return .initSegment
+        case "m4s": return .mediaSegment
+        case "jpg": return .image
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// A file's validators (RFC 9110 §8.8) and the conditional requests they
+/// answer: `If-None-Match` (304, weak comparison), `If-Modified-Since` (only
+/// without If-None-Match), and `If-Range` (strong comparison; a mismatch
+/// turns a range request into a full 200).
+struct Validators: Sendable, Equatable {
+    /// A strong entity tag, quotes included.
+    let etag: String
+    /// Seconds since 1970, when known (local disk; S3 proxying has none).
+    let lastModified: Int64?
+
+    /// Local files: size, modification time (ns) and inode. Stream files are
+    /// published by an atomic rename (a new inode), so any change of bytes
+    /// changes the tag.
+    init(size: Int64, modifiedNanos: Int64, inode: UInt64) {
+        etag = "\"" + String(UInt64(bitPattern: size), radix: 16) + "-" + String(UInt64(bitPattern: modifiedNanos), radix: 16)
+            + "-" + String(inode, radix: 16) + "\""
+        lastModified = modifiedNanos / 1_000_000_000
+    }
+
+    init(etag: String, lastModified: Int64?) {
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+
+    var lastModifiedHeader: String? { lastModified.map { HTTPDate.format(Date(timeIntervalSince1970: TimeInterval($0))) } }
+
+    /// True when a GET/HEAD should answer 304 Not Modified.
+    func notModified(ifNoneMatch: String?, ifModifiedSince: String?) -> Bool {
+        if let ifNoneMatch { return Self.anyMatches(ifNoneMatch, etag, weak: true) }
+        if let ifModifiedSince, let lastModified, let since = HTTPDate.parse(ifModifiedSince) {
+            return lastModified <= since
+        }
+        return false
+    }
+
+    /// Whether a Range may be honoured: no If-Range, or one that matches.
+    func rangeAllowed(ifRange: String?) -> Bool {
+        guard let value = ifRange?.trimmingCharacters(in: .whitespaces) else { return true }
+        if value.hasPrefix("\"") || value.hasPrefix("W/") {
+            return !value.contains(",") && Self.anyMatches(value, etag, weak: false)
+        }
+        guard let date = HTTPDate.parse(value), let lastModified else { return false }
+        return date == lastModified
+    }
+
+    /// `*` or a comma-separated list of entity tags against `etag`.
+    static func anyMatches(_ list: String, _ etag: String, weak: Bool) -> Bool {
+        if list.trimmingCharacters(in: .whitespaces) == "*" { return true }
+        let ours = opaque(etag)
+        for item in list.split(separator: ",") {
+            var tag = Substring(item).trimmingASCIIWhitespace
+            if tag.hasPrefix("W/") {
+                guard weak else { continue }
+                tag = tag.dropFirst(2)
+            }
+            if tag.count >= 2, tag.first == "\"", tag.last == "\"", tag == ours { return true }
+        }
+        return false
+    }
+
+    private static func opaque(_ etag: String) -> Substring {
+        etag.hasPrefix("W/") ? Substring(etag).dropFirst(2) : Substring(etag)
+    }
+}
