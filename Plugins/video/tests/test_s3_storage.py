@@ -2,45 +2,11 @@
 (moto on loopback): the original lands in the bucket, deleting the video
 empties its prefix, a refused file leaves nothing."""
 import hashlib
-import shutil
-import subprocess
-import time
-from pathlib import Path
 
 import pytest
-import requests
 
-from reelhost import HostStarter, free_port, wait_until
-from videoclient import make_video_api, tus_refusal
-
-BUCKET = "reel-media"
-
-
-@pytest.fixture(scope="module")
-def s3(tmp_path_factory):
-    server = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "moto_server"
-    if not server.exists():
-        pytest.skip("moto_server is not installed (tools/dev test installs tools/requirements-test.txt)")
-    boto3 = pytest.importorskip("boto3")
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("moto") / "moto.log", "wb")
-    process = subprocess.Popen([str(server), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        def up():
-            try:
-                return requests.get(endpoint, timeout=1).status_code < 500
-            except requests.ConnectionError:
-                return False
-        wait_until(up, timeout=30, what="moto_server")
-        client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                              aws_access_key_id="test", aws_secret_access_key="test")
-        client.create_bucket(Bucket=BUCKET)
-        yield endpoint, client
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+from reelhost import HostStarter
+from videoclient import BUCKET, make_video_api, s3_env, tus_refusal
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +15,7 @@ def s3_video(reel_env, s3, tmp_path_factory):
     name, url = reel_env.create_database()
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("s3-video-host"))
     try:
-        yield make_video_api(starter, reel_env, url, env={
-            "REEL_STORAGE": "s3", "REEL_S3_ENDPOINT": endpoint, "REEL_S3_BUCKET": BUCKET, "REEL_S3_REGION": "us-east-1",
-            "REEL_S3_ACCESS_KEY": "test", "REEL_S3_SECRET_KEY": "test"})
+        yield make_video_api(starter, reel_env, url, env=s3_env(endpoint))
     finally:
         starter.stop_all()
         reel_env.drop_database(name)

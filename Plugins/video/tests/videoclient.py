@@ -20,6 +20,7 @@ from authclient import Account, AuthAPI, unique_email
 from reelhost import Host, HostStarter, RawResponse, read_response
 
 UPLOADS = "/api/v1/uploads"
+BUCKET = "reel-media"  # the S3 tests' bucket (the `s3` fixture)
 TUS = {"Tus-Resumable": "1.0.0"}
 VIDEO = "reel.video.v1.VideoService"
 
@@ -255,3 +256,9 @@ class Fixtures:
         path = self.folder / "empty.mp4"
         path.write_bytes(b"")
         return path
+
+
+def s3_env(endpoint: str) -> dict:
+    """A host's settings for S3 storage on the test server (the `s3` fixture)."""
+    return {"REEL_STORAGE": "s3", "REEL_S3_ENDPOINT": endpoint, "REEL_S3_BUCKET": BUCKET, "REEL_S3_REGION": "us-east-1",
+            "REEL_S3_ACCESS_KEY": "test", "REEL_S3_SECRET_KEY": "test"}
