@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ReelPluginHello", type: .dynamic, targets: ["HelloPlugin"]),
         .library(name: "ReelPluginAuth", type: .dynamic, targets: ["AuthPlugin"]),
         .library(name: "ReelPluginVideo", type: .dynamic, targets: ["VideoPlugin"]),
+        .library(name: "ReelPluginTranscoder", type: .dynamic, targets: ["TranscoderPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -75,6 +76,7 @@ let package = Package(
         ]),
         .executableTarget(name: "reel", dependencies: [
             "ReelHost",
+            "ReelMedia",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -104,6 +106,16 @@ let package = Package(
                 dependencies: ["VideoCore", "ReelPluginKit", "CReelABI"],
                 path: "Plugins/video/Sources",
                 linkerSettings: swiftPluginLinkerSettings),
+        // transcoder: the job queue and libav workers (TranscoderCore, unit-tested)
+        // and the exports (TranscoderPlugin).
+        .target(name: "TranscoderCore",
+                dependencies: ["ReelPluginKit", "CReelProto", "CReelABI", "ReelPostgres", "ReelStorage", "ReelMedia",
+                               "ReelConcurrency"],
+                path: "Plugins/transcoder/Core"),
+        .target(name: "TranscoderPlugin",
+                dependencies: ["TranscoderCore", "ReelPluginKit", "CReelABI"],
+                path: "Plugins/transcoder/Sources",
+                linkerSettings: swiftPluginLinkerSettings),
 
         // Tests.
         .testTarget(name: "ReelHostTests",
@@ -114,5 +126,7 @@ let package = Package(
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia", "CLibAV"]),
         .testTarget(name: "AuthPluginTests", dependencies: ["AuthCore"], path: "Plugins/auth/Tests"),
         .testTarget(name: "VideoPluginTests", dependencies: ["VideoCore"], path: "Plugins/video/Tests"),
+        .testTarget(name: "TranscoderPluginTests", dependencies: ["TranscoderCore", "ReelPostgres", "ReelStorage"],
+                    path: "Plugins/transcoder/Tests"),
     ]
 )

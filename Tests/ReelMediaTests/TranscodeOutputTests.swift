@@ -115,6 +115,8 @@ final class TranscodeOutputTests: XCTestCase {
         XCTAssertEqual(split(8), "decoder 1, x264 4,2,1,1, threads 0 1 2 3")
         XCTAssertEqual(split(24), "decoder 3, x264 13,6,3,2, threads 0 1 2 3")
         XCTAssertEqual(ThreadBudget(total: 6, rungAreas: [640 * 360]).rungs, [6])
+        // An audio-only source has no rungs (this used to loop forever).
+        XCTAssertEqual(ThreadBudget(total: 2, rungAreas: []).workers, [])
         // Every rung gets at least one libx264 thread; together they keep to the total.
         for total in 1...64 {
             let budget = ThreadBudget(total: total, rungAreas: areas)

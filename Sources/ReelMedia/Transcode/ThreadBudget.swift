@@ -20,7 +20,7 @@ struct ThreadBudget: Equatable {
     init(total: Int, rungAreas: [Int]) {
         let count = rungAreas.count
         let areas = rungAreas.map { max(1, $0) }
-        guard total > 0 else {
+        guard total > 0, count > 0 else {  // (no rungs: an audio-only source)
             decoder = 0
             rungs = Array(repeating: 0, count: count)
             workers = areas.indices.map { [$0] }

@@ -1,0 +1,43 @@
+# The transcoder's live tests: real hosts with auth, video and transcoder,
+# real libav encodes, a real PostgreSQL queue, verified with ffprobe/ffmpeg
+# (the CLI is used by tests only; the product never runs it).
+import sys
+from pathlib import Path
+
+_repo = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(_repo / "Tests" / "live"))
+sys.path.insert(0, str(_repo / "Plugins" / "auth" / "tests"))
+sys.path.insert(0, str(_repo / "Plugins" / "video" / "tests"))
+
+import pytest  # noqa: E402
+
+from reelhost import HostStarter, protos, reel_env, start_host  # noqa: E402,F401 (pytest fixtures)
+from transcodeclient import MediaFixtures, Platform, make_platform  # noqa: E402
+
+# Fast settings for tests: the quickest x264 preset, a short lease so that a
+# killed worker's job is taken over within seconds, quick retries and polls.
+TEST_ENV = {
+    "REEL_TRANSCODER_PRESET": "ultrafast",
+    "REEL_TRANSCODER_LEASE_SECONDS": "4",
+    "REEL_TRANSCODER_POLL_SECONDS": "1",
+    "REEL_TRANSCODER_RETRY_SECONDS": "1",
+    "REEL_VIDEO_OUTBOX_POLL_SECONDS": "1",
+}
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory) -> MediaFixtures:
+    return MediaFixtures(tmp_path_factory.mktemp("transcode-fixtures"))
+
+
+@pytest.fixture(scope="module")
+def platform(reel_env, tmp_path_factory) -> Platform:
+    """One host with auth, video, transcoder (and the test-only bus-probe) on
+    a database of its own, with an admin and a creator signed in."""
+    name, url = reel_env.create_database()
+    starter = HostStarter(reel_env, tmp_path_factory.mktemp("transcode-host"))
+    try:
+        yield make_platform(starter, reel_env, url, env=TEST_ENV)
+    finally:
+        starter.stop_all()
+        reel_env.drop_database(name)
