@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "reel_sys.h"
+#include <malloc.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -13,3 +14,5 @@ void reel_sys_set_thread_name(const char *name) {
     buf[sizeof buf - 1] = '\0';
     pthread_setname_np(pthread_self(), buf);
 }
+
+void reel_sys_keep_freed_memory(void) { mallopt(M_TRIM_THRESHOLD, 64 << 20); }

@@ -158,8 +158,16 @@ extension HTTPServer {
 
     static func values(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [String: String] {
         var result: [String: String] = [:]
-        forEachValue(connection, kind: kind) { key, value in result[key.lowercased()] = value ?? "" }
+        forEachValue(connection, kind: kind) { key, value in result[asciiLowercased(key)] = value ?? "" }
         return result
+    }
+
+    /// Header names are ASCII: lower-cased without Unicode tables (every
+    /// request comes through here).
+    static func asciiLowercased(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return text }
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased() }
+        return String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     static func forEachValue(_ connection: OpaquePointer, kind: MHD_ValueKind, _ body: (String, String?) -> Void) {
@@ -211,8 +219,38 @@ enum RequestID {
         return make()
     }
 
+    /// 32 hex digits. Not a secret: a fast generator seeded once from the
+    /// system's (each request would otherwise cost two getrandom calls).
     static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String(format: "%016llx%016llx", generator.next() as UInt64, generator.next() as UInt64)
+        let (a, b) = generator.withLock { $0.next2() }
+        var text = [UInt8](repeating: 0, count: 32)
+        let digits = Array("0123456789abcdef".utf8)
+        for i in 0..<16 {
+            text[15 - i] = digits[Int((a >> (UInt64(i) * 4)) & 0xF)]
+            text[31 - i] = digits[Int((b >> (UInt64(i) * 4)) & 0xF)]
+        }
+        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let generator = LockedGenerator()
+}
+
+/// wyrand (a 64-bit mixing generator) under a lock, seeded from the system.
+private final class LockedGenerator: @unchecked Sendable {
+    struct State {
+        var seed: UInt64
+        mutating func next() -> UInt64 {
+            seed &+= 0xa076_1d64_78bd_642f
+            let product = seed.multipliedFullWidth(by: seed ^ 0xe703_7ed1_a0b4_28db)
+            return product.high ^ product.low
+        }
+        mutating func next2() -> (UInt64, UInt64) { (next(), next()) }
+    }
+    private let lock = NSLock()
+    private var state: State
+    init() {
+        var system = SystemRandomNumberGenerator()
+        state = State(seed: system.next())
+    }
+    func withLock<T>(_ body: (inout State) -> T) -> T { lock.withLock { body(&state) } }
 }

@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import CReelSupport
 import Foundation
 import Logging
 
@@ -43,6 +44,10 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     public func start(host: String, port: UInt16) throws {
+        // Each request allocates and frees libmicrohttpd's response; with
+        // glibc's default trim threshold the I/O threads' arenas shrink after
+        // every free and grow again (an mprotect per request, each way).
+        reel_sys_keep_freed_memory()
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian

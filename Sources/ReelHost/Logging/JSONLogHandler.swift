@@ -54,22 +54,54 @@ enum LogSink {
 
     static func write(_ fields: [String: Any]) {
         guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        FileHandle.standardError.write(data + Data([0x0A]))
+        write(Array(data) + [0x0A])
+    }
+
+    /// One complete line (newline included), written to stderr at once.
+    /// Lines up to PIPE_BUF go out in one write(2) without the lock (atomic
+    /// on a pipe; on a file, the kernel serialises writes to one open file),
+    /// so the I/O threads do not queue behind each other's log writes.
+    static func write(_ line: [UInt8]) {
+        let locked = line.count > Int(PIPE_BUF)
+        if locked { lock.lock() }
+        defer { if locked { lock.unlock() } }
+        line.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { return }
+            }
+        }
     }
 }
 
 enum LogClock {
+    /// "2026-11-24T23:45:29.123Z" (UTC, milliseconds).
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var tm = tm()
         var seconds = now.tv_sec
         gmtime_r(&seconds, &tm)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                      Int(now.tv_nsec / 1_000_000))
+        var text = [UInt8]()
+        text.reserveCapacity(24)
+        func digits(_ value: Int, _ count: Int, then separator: UInt8?) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+            if let separator { text.append(separator) }
+        }
+        digits(Int(tm.tm_year) + 1900, 4, then: UInt8(ascii: "-"))
+        digits(Int(tm.tm_mon) + 1, 2, then: UInt8(ascii: "-"))
+        digits(Int(tm.tm_mday), 2, then: UInt8(ascii: "T"))
+        digits(Int(tm.tm_hour), 2, then: UInt8(ascii: ":"))
+        digits(Int(tm.tm_min), 2, then: UInt8(ascii: ":"))
+        digits(Int(tm.tm_sec), 2, then: UInt8(ascii: "."))
+        digits(Int(now.tv_nsec / 1_000_000), 3, then: UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

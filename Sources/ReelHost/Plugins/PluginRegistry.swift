@@ -108,11 +108,16 @@ final class PluginRegistry: @unchecked Sendable {
     /// The raw HTTP route for a request; when found, its generation is entered.
     /// (Method mismatches fall through to the JSON routes, which answer 405.)
     func acquireHTTPRoute(method: String, path: String) -> HTTPRouteLookup {
-        lock.withLock {
-            guard case .found(let target, let parameters) = httpRouter.match(method: method, path: path),
-                  target.generation.enter() else { return .notFound }
-            return .found(target, parameters: parameters)
+        // Matched outside the lock (every request on every I/O thread comes
+        // here). A generation swapped out meanwhile may still be entered
+        // while it drains; once retired it refuses, and the match is redone
+        // on the current routes.
+        for _ in 0..<3 {
+            let router = lock.withLock { httpRouter }
+            guard case .found(let target, let parameters) = router.match(method: method, path: path) else { return .notFound }
+            if target.generation.enter() { return .found(target, parameters: parameters) }
         }
+        return .notFound
     }
 
     /// The methods raw HTTP routes answer at `path` (for 405 answers).

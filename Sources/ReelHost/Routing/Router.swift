@@ -117,9 +117,17 @@ public struct Router<Target: Sendable>: Sendable {
     static func decodeSegments(_ rawPath: String) -> [String]? {
         var result: [String] = []
         for raw in rawPath.split(separator: "/", omittingEmptySubsequences: true) {
-            guard let segment = PercentDecoding.decode(raw, plusIsSpace: false),
-                  segment != ".", segment != "..",
-                  !segment.contains("/"), !segment.contains("\0") else { return nil }
+            // Byte checks (String.contains would go through Foundation).
+            let segment: String
+            if raw.utf8.contains(UInt8(ascii: "%")) {
+                guard let decoded = PercentDecoding.decode(raw, plusIsSpace: false),
+                      !decoded.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) else { return nil }
+                segment = decoded
+            } else {
+                guard !raw.utf8.contains(0) else { return nil }
+                segment = String(raw)
+            }
+            guard segment != ".", segment != ".." else { return nil }
             result.append(segment)
         }
         return result
