@@ -1,5 +1,5 @@
 import Foundation
-import ReelStorage
+@testable import ReelStorage
 import XCTest
 
 /// The conformance suite on a temporary folder, plus what only local disk
@@ -61,6 +61,33 @@ final class LocalDiskStorageTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: outside.path + "/secret"))
         XCTAssertNil(try? FileManager.default.destinationOfSymbolicLink(atPath: root.path + "/evil"))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path + "/.tmp"), [])
+    }
+
+    /// The one-open fast path of openForReading takes only files reached
+    /// without any link; a link inside the root (even to a folder inside it)
+    /// sends it to the component-by-component walk, which refuses it.
+    func testOpenForReadingFastPathNeverFollowsLinks() async throws {
+        let linkedRoot = folder.appendingPathComponent("root-link")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: linkedRoot.path, withDestinationPath: root.path)
+        let storage = try LocalDiskStorage(root: linkedRoot) // the root itself may be a link
+        try await storage.put(key: "v/real/a.m4s", data: Data("bytes".utf8))
+        let fd = try XCTUnwrap(storage.openVerified(key: "v/real/a.m4s"))
+        close(fd)
+        let opened = try storage.openForReading(key: "v/real/a.m4s")
+        var buffer = [UInt8](repeating: 0, count: 5)
+        XCTAssertEqual(pread(opened, &buffer, 5, 0), 5)
+        XCTAssertEqual(String(decoding: buffer, as: UTF8.self), "bytes")
+        close(opened)
+
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/v/alias", withDestinationPath: root.path + "/v/real")
+        XCTAssertNil(storage.openVerified(key: "v/alias/a.m4s"))
+        await assertStorageError("open through an inner link", isSymlinkRejected) {
+            _ = try storage.openForReading(key: "v/alias/a.m4s")
+        }
+        try FileManager.default.createDirectory(atPath: root.path + "/v/dir.m4s", withIntermediateDirectories: true)
+        XCTAssertNil(storage.openVerified(key: "v/dir.m4s"), "folders are not files")
+        XCTAssertNil(storage.openVerified(key: "v/missing.m4s"))
     }
 
     func testSymlinkedFileIsNotFollowed() async throws {

@@ -16,6 +16,9 @@ import Glibc
 public final class LocalDiskStorage: ObjectStorage {
     public let root: URL
     let rootPath: String
+    /// The root with every symbolic link resolved (the root itself may be
+    /// one), for `openVerified`; nil if it could not be resolved.
+    let realRoot: String?
     let threads: BlockingThreads
     static let temporaryFolder = ".tmp"
 
@@ -31,6 +34,10 @@ public final class LocalDiskStorage: ObjectStorage {
             if mkdir(path, 0o755) != 0 && errno != EEXIST {
                 throw StorageError.io(operation: "create storage folder", key: path, errno: errno)
             }
+        }
+        realRoot = realpath(rootPath, nil).map { resolved in
+            defer { free(resolved) }
+            return String(cString: resolved)
         }
         removeStaleTemporaryFiles(olderThan: 86_400)
     }
@@ -174,6 +181,7 @@ public final class LocalDiskStorage: ObjectStorage {
     /// few system calls); the caller closes the descriptor.
     public func openForReading(key: String) throws -> Int32 {
         try StorageKey.validate(key)
+        if let fd = openVerified(key: key) { return fd }
         let rootFD = try openRoot(key: key)
         defer { close(rootFD) }
         guard let (parent, name) = try LocalFileSystem.openParent(root: rootFD, key: key, create: false) else {
@@ -195,6 +203,31 @@ public final class LocalDiskStorage: ObjectStorage {
             throw StorageError.notFound(key: key)
         }
         // O_NONBLOCK only kept open() from blocking on a FIFO; regular files ignore it.
+        return fd
+    }
+
+    /// The fast path of `openForReading` (media serving opens a file per
+    /// request): one `open` of the whole path, then the kernel's own record
+    /// of what was opened (/proc/self/fd) must be exactly that path under
+    /// the root's real path — a symbolic link anywhere on the way would
+    /// make it differ. Nil (the caller walks the path instead) when it
+    /// differs, when the open fails, when /proc is not there, or for
+    /// anything but a regular file; never a false positive.
+    func openVerified(key: String) -> Int32? {
+        guard let realRoot else { return nil }
+        let expected = realRoot + "/" + key
+        let fd = open(expected, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        let length = expected.utf8.count
+        var buffer = [CChar](repeating: 0, count: length + 1)
+        let count = readlink("/proc/self/fd/\(fd)", &buffer, buffer.count)
+        var info = stat()
+        guard count == length,
+              expected.utf8.elementsEqual(buffer[0..<length].lazy.map { UInt8(bitPattern: $0) }),
+              fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            return nil
+        }
         return fd
     }
 }
