@@ -38,6 +38,9 @@ final class MediaPathTests: XCTestCase {
         XCTAssertNil(MediaFile(videoId: id.uppercased(), path: "streams/a1/master.m3u8"), "ids are canonical")
         XCTAssertNil(MediaFile(videoId: "not-a-uuid", path: "streams/a1/master.m3u8"))
         XCTAssertNil(MediaFile(videoId: "../\(id)", path: "streams/a1/master.m3u8"))
+        XCTAssertNil(MediaFile(videoId: String(id.dropLast()) + "g", path: "streams/a1/master.m3u8"))
+        XCTAssertNil(MediaFile(videoId: id.replacingOccurrences(of: "-", with: "x"), path: "streams/a1/master.m3u8"))
+        XCTAssertTrue(UUIDs.isCanonical(UUIDs.make()))
     }
 
     func testCachePolicy() {

@@ -26,22 +26,53 @@ extension MediaDelivery {
         let size = Int64(info.st_size)
         let validators = Validators(size: size, modifiedNanos: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
                                     inode: UInt64(info.st_ino))
-        let growing = file.kind == .mediaPlaylist && !Self.endsList(fd, size: size)
-        var headers = headers(file, validators, growing: growing, grant: grant)
-        switch Self.answer(for: reply.head, size: size, validators: validators) {
-        case .notModified:
+        // Small files (playlists, manifests) are read and leave with their
+        // headers in one write; the rest goes out with sendfile.
+        var contents: [UInt8]?
+        if size <= Self.inlineBytes {
+            contents = Self.readAll(fd, size: Int(size))
             close(fd)
+            guard contents != nil else { return reply.error(500, "internal", "the media file could not be read") }
+        }
+        let growing = file.kind == .mediaPlaylist && !(contents.map { Self.endsList($0) } ?? Self.endsList(fd, size: size))
+        var headers = headers(file, validators, growing: growing, grant: grant)
+        let answer = Self.answer(for: reply.head, size: size, validators: validators)
+        if case .partial(let offset, let length) = answer {
+            headers.append(("Content-Range", "bytes \(offset)-\(offset + length - 1)/\(size)"))
+        }
+        switch answer {
+        case .notModified:
+            if contents == nil { close(fd) }
             reply.responder.reply(status: 304, headers: headers + [("Content-Length", String(size))])
         case .full:
+            if let contents { return reply.responder.reply(status: 200, headers: headers, body: contents) }
             reply.responder.replyFile(status: 200, headers: headers, fd: fd, offset: 0, length: UInt64(size))
         case .partial(let offset, let length):
-            headers.append(("Content-Range", "bytes \(offset)-\(offset + length - 1)/\(size)"))
+            if let contents {
+                return reply.responder.reply(status: 206, headers: headers, body: Array(contents[Int(offset)..<Int(offset + length)]))
+            }
             reply.responder.replyFile(status: 206, headers: headers, fd: fd, offset: UInt64(offset), length: UInt64(length))
         case .unsatisfiable:
-            close(fd)
+            if contents == nil { close(fd) }
             reply.error(416, "out_of_range", "the requested range is not satisfiable (the file has \(size) bytes)",
                         [("Content-Range", "bytes */\(size)"), ("Accept-Ranges", "bytes")])
         }
+    }
+
+    /// Files up to this size are answered from memory.
+    static let inlineBytes: Int64 = 16 * 1024
+
+    /// The whole of a small file; nil if it could not be read in full.
+    static func readAll(_ fd: Int32, size: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        while filled < size {
+            let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, size - filled, off_t(filled)) }
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { return nil }
+            filled += got
+        }
+        return bytes
     }
 
     /// Whether a media playlist is finished: `#EXT-X-ENDLIST` near its end.

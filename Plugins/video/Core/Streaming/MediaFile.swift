@@ -43,7 +43,7 @@ struct MediaFile: Sendable, Equatable {
     /// catch-all, already free of ".", ".." and NUL segments) names a file of
     /// a known type under `streams/<attempt>/` that is a valid storage key.
     init?(videoId: String, path: String) {
-        guard UUIDs.canonical(videoId) == videoId else { return nil }
+        guard UUIDs.isCanonical(videoId) else { return nil }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         // streams / <attempt> / [<rung> | thumbs /] <file>
         guard segments.count >= 3, segments.count <= 5, segments[0] == "streams",

@@ -8,4 +8,20 @@ enum UUIDs {
     static func canonical(_ text: String) -> String? {
         UUID(uuidString: text).map { $0.uuidString.lowercased() }
     }
+
+    /// Whether `text` already is a canonical id (36 characters, lower-case
+    /// hex, dashes at 8, 13, 18 and 23); byte checks, no parsing (the media
+    /// routes ask this for every file).
+    static func isCanonical(_ text: String) -> Bool {
+        guard text.utf8.count == 36 else { return false }
+        for (index, byte) in text.utf8.enumerated() {
+            switch index {
+            case 8, 13, 18, 23: if byte != UInt8(ascii: "-") { return false }
+            default:
+                guard (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+                else { return false }
+            }
+        }
+        return true
+    }
 }
