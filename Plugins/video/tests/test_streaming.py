@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "transcoder" / "tests"))
 
@@ -189,3 +190,25 @@ def test_keep_alive_connections_stay_open(platform, transcoded):
         sock.sendall(f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-9\r\n\r\n".encode())
         ranged = read_response(sock)
         assert ranged.status == 206 and ranged.body == data[:10]
+
+
+def rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+def test_serving_files_does_not_grow_the_host(platform, transcoded):
+    """Each media answer is freed (a raw-route exchange and its connection
+    context once held each other: every request leaked its answer)."""
+    url, _ = segment(platform, transcoded)
+    playlist = transcoded["hlsUrl"]
+    with requests.Session() as session:
+        def burst(count):
+            for n in range(count):
+                target = playlist if n % 2 else url
+                assert session.get(platform.host.url(target), headers={"Range": "bytes=0-99"}).status_code in (200, 206)
+        burst(500)
+        before = rss_kb(platform.host.process.pid)
+        burst(4000)
+        grown = rss_kb(platform.host.process.pid) - before
+    assert grown < 4096, f"the host grew by {grown} KB over 4000 media requests"

@@ -119,7 +119,12 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
         guard release else { return }
         let token = lock.withLock { self.token }
         if token != 0 { HTTPExchanges.shared.remove(token) }
-        lock.withLock { request = nil }
+        // `respond` holds the connection's RequestContext, which holds this
+        // exchange: let go of it, or both (and the answer) would leak.
+        lock.withLock {
+            request = nil
+            respond = nil
+        }
         generation.leave()
     }
 }

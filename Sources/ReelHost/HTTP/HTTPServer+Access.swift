@@ -151,6 +151,7 @@ extension HTTPServer {
     /// Called when libmicrohttpd is done with a request (sent, or the client left).
     func finished(_ context: RequestContext) {
         if let exchange = context.exchange, context.endExchange() { exchange.end(aborted: true) }
+        context.exchange = nil // the exchange's respond closure holds the context: no cycle left behind
         context.finish()
         requestEnded()
         AccessLog.write(context)
