@@ -1,0 +1,89 @@
+# The web client's browser tests: a real host (auth, video, transcoder, web)
+# on a database of its own, driven by headless Chromium through selenium and
+# Debian's chromedriver. tools/dev deps installs chromium and chromium-driver:
+# when they are missing the tests fail, they are never skipped.
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+_repo = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(_repo / "Tests" / "live"))
+
+import pytest  # noqa: E402
+
+from reelhost import HostStarter, reel_env  # noqa: E402,F401 (pytest fixtures)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+# Fast transcodes (as in Plugins/transcoder/tests/conftest.py).
+TEST_ENV = {
+    "REEL_TRANSCODER_PRESET": "ultrafast",
+    "REEL_TRANSCODER_LEASE_SECONDS": "4",
+    "REEL_TRANSCODER_POLL_SECONDS": "1",
+    "REEL_TRANSCODER_RETRY_SECONDS": "1",
+    "REEL_VIDEO_OUTBOX_POLL_SECONDS": "1",
+}
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory) -> Path:
+    """Where screenshots go: $REEL_DATA_DIR/artifacts (tools/dev test), else pytest's tmp."""
+    base = os.environ.get("REEL_DATA_DIR")
+    path = Path(base) / "artifacts" if base else tmp_path_factory.mktemp("artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def clip(tmp_path_factory) -> Path:
+    """12 s of 720p H.264 + AAC with moving content (ffmpeg CLI, tests only)."""
+    if shutil.which("ffmpeg") is None:
+        pytest.fail("ffmpeg is not on PATH (tools/dev deps installs it)")
+    path = tmp_path_factory.mktemp("web-media") / "browser-clip.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y",
+                    "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=12",
+                    "-f", "lavfi", "-i", "sine=frequency=440:duration=12",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
+                    "-c:a", "aac", "-movflags", "+faststart", "-shortest", str(path)],
+                   check=True, timeout=120)
+    return path
+
+
+@pytest.fixture(scope="module")
+def web_host(reel_env, tmp_path_factory):
+    """A host with auth, video, transcoder and web on an empty database (so
+    the first account registered through the page becomes admin)."""
+    name, url = reel_env.create_database()
+    starter = HostStarter(reel_env, tmp_path_factory.mktemp("web-host"))
+    try:
+        yield starter(plugins=("auth", "video", "transcoder", "web"), database_url=url, env=TEST_ENV)
+    finally:
+        starter.stop_all()
+        reel_env.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not os.access(path, os.X_OK):
+            pytest.fail(f"{path} is missing (tools/dev deps installs the Debian packages chromium and chromium-driver)")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.fail("selenium is not installed (tools/requirements-test.txt; tools/dev test installs it)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900",
+                     "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--disable-gpu"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()

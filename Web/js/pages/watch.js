@@ -1,0 +1,87 @@
+// The watch page: player, title, description, creator, views; resumes from
+// the last reported position and reports the position while playing.
+import * as api from "../api.js";
+import { el, creatorName, formatViews, notify, timeAgo } from "../ui.js";
+import { Player } from "../player.js";
+
+const REPORT_EVERY_MS = 10_000;
+
+async function lastPosition(id) {
+  if (!api.signedIn()) return 0;
+  try {
+    const page = await api.api("GET", "/api/v1/me/continue-watching?limit=100");
+    const item = page.items.find((i) => i.video && i.video.id === id);
+    return item ? item.positionSeconds || 0 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function details(video) {
+  const me = api.user();
+  return el("section.watch-details", { "aria-labelledby": "video-title" },
+    el("h1", { id: "video-title" }, video.title),
+    el("p.watch-meta", {},
+      el("span.creator", {}, creatorName(video, me)), " · ",
+      el("span", { id: "view-count" }, formatViews(video.views)),
+      video.publishedAt ? ` · ${timeAgo(video.publishedAt)}` : ""),
+    video.tags && video.tags.length
+      ? el("ul.tag-list", { "aria-label": "Tags" }, video.tags.map((t) => el("li", {}, el("a.chip", { href: `/?tag=${encodeURIComponent(t)}`, "data-link": true }, `#${t}`))))
+      : null,
+    video.description ? el("p.description", {}, video.description) : null);
+}
+
+export async function renderWatch(main, { params, query }) {
+  const [id] = params;
+  let video;
+  try {
+    video = await api.api("GET", `/api/v1/videos/${encodeURIComponent(id)}`);
+  } catch (e) {
+    main.append(el("h1", {}, "Video unavailable"), el("p", {}, e.message));
+    return;
+  }
+  document.title = `${video.title} · Reel`;
+  if (!video.hlsUrl) {
+    const state = video.state === "failed" ? `Processing failed: ${video.failureReason || "unknown reason"}.` : `This video is still being processed (${video.progress || 0}%). Check back soon.`;
+    main.append(el("div.player-placeholder", { role: "status" }, state), details(video));
+    return;
+  }
+  const fromQuery = Number(query.get("t"));
+  const startAt = Number.isFinite(fromQuery) && fromQuery > 0 ? fromQuery : await lastPosition(id);
+  const player = new Player({ ...video, startAt });
+  main.append(el("div.watch-layout", {}, player.root, details(video)));
+
+  let lastReport = 0, viewRecorded = false, reported = -1;
+  const report = (force = false) => {
+    if (!api.signedIn()) return;
+    const t = player.video.currentTime;
+    if (!Number.isFinite(t) || Math.abs(t - reported) < 1) return;
+    if (!force && Date.now() - lastReport < REPORT_EVERY_MS) return;
+    lastReport = Date.now();
+    reported = t;
+    api.api("PUT", `/api/v1/videos/${encodeURIComponent(id)}/position`, { positionSeconds: t }, { keepalive: true }).catch(() => {});
+  };
+  player.video.addEventListener("timeupdate", () => report());
+  player.video.addEventListener("pause", () => report(true));
+  player.video.addEventListener("playing", () => {
+    if (viewRecorded) return;
+    viewRecorded = true; // one per viewer and day, counted by the server
+    api.api("POST", `/api/v1/videos/${encodeURIComponent(id)}/views`, {})
+      .then((r) => { if (r && typeof r.views === "number") document.getElementById("view-count").textContent = formatViews(r.views); })
+      .catch(() => {});
+  });
+  const onHide = () => report(true);
+  window.addEventListener("pagehide", onHide);
+
+  try {
+    await player.load();
+  } catch (e) {
+    notify(`The video could not be loaded: ${e.message}`);
+  }
+  return () => {
+    report(true);
+    window.removeEventListener("pagehide", onHide);
+    player.destroy();
+    document.title = "Reel";
+  };
+}
