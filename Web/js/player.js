@@ -6,7 +6,10 @@ import { el } from "./ui.js";
 import { fetchText, parseMaster } from "./hls.js";
 import { MseSession } from "./mse.js";
 
+/** Whether Auto uses the browser's own HLS ("reel.player.mse" = "1" in
+ * localStorage forces Media Source Extensions, e.g. to compare the two). */
 export function nativeHls(video) {
+  if (localStorage.getItem("reel.player.mse") === "1") return false;
   return video.canPlayType("application/vnd.apple.mpegurl") !== "";
 }
 

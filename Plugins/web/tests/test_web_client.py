@@ -23,7 +23,7 @@ def video_state(driver) -> dict:
     return driver.execute_script("""
         const v = document.getElementById('player-video');
         const f = document.querySelector('figure.player');
-        return v && {time: v.currentTime, paused: v.paused, error: v.error && (v.error.code + ' ' + v.error.message),
+        return v && {time: v.currentTime, audioBytes: v.webkitAudioDecodedByteCount, paused: v.paused, error: v.error && (v.error.code + ' ' + v.error.message),
                      height: v.videoHeight, ready: v.readyState, mode: f.dataset.mode, quality: f.dataset.quality,
                      note: document.getElementById('quality-note').textContent};""")
 
@@ -36,6 +36,7 @@ def assert_advances(driver, seconds=1.5, timeout=30):
          timeout, f"currentTime to advance past {start['time'] + seconds:.1f} (state: {video_state(driver)})")
     end = video_state(driver)
     assert end["error"] is None, end
+    assert end["audioBytes"] > 0, f"no audio decoded (the separate audio rendition): {end}"
     return end
 
 
@@ -133,6 +134,7 @@ def test_play_it(web_host, browser, artifacts):
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.SPACE)
     end = assert_advances(browser)
     assert end["mode"] in ("native", "mse") and end["quality"] == "auto", end
+    print(f"Auto plays with {end['mode']} at {end['height']}p")
     path = artifacts / "watch-page.png"
     browser.save_screenshot(str(path))
     print(f"watch page screenshot: {path}")
@@ -157,6 +159,16 @@ def test_switch_quality(browser):
     wait(browser, lambda d: video_state(d)["quality"] == "auto", what="Auto")
     browser.execute_script("document.getElementById('player-video').play()")
     assert_advances(browser, seconds=1)
+    # Auto through MSE (as in a browser without native HLS): rungs by throughput.
+    browser.execute_script("localStorage.setItem('reel.player.mse', '1')")
+    try:
+        browser.refresh()
+        wait(browser, lambda d: (s := video_state(d)) and s["mode"] == "mse", what="Auto through MSE")
+        browser.execute_script("document.getElementById('player-video').play()")
+        end = assert_advances(browser)
+        print(f"Auto through MSE plays at {end['height']}p")
+    finally:
+        browser.execute_script("localStorage.removeItem('reel.player.mse')")
     # Pausing reports the position (continue-watching).
     browser.execute_script("document.getElementById('player-video').pause()")
     time.sleep(1)
@@ -211,3 +223,34 @@ def test_my_videos_edit(web_host, browser):
     item.find_element(By.CSS_SELECTOR, "form.edit-form button[type=submit]").click()
     wait(browser, lambda d: requests.get(web_host.url(f"/api/v1/videos/{state['video_id']}"), timeout=10)
          .json()["title"] == f"Renamed {WORD}", what="the new title")
+
+
+def test_upload_resumes(web_host, browser, clip):
+    """Half the file sent by another client, the rest by the page: it asks
+    the server for the offset (HEAD) and finishes the same upload."""
+    assert "email" in state, "the register step failed"
+    token = requests.post(web_host.url("/api/v1/auth/login"), timeout=30, json={
+        "email": state["email"], "password": "a long browser passphrase"}).json()["accessToken"]
+    data = clip.read_bytes()
+    tus = {"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
+    created = requests.post(web_host.url("/api/v1/uploads"), timeout=30, headers={
+        **tus, "Upload-Length": str(len(data)), "Upload-Metadata": "filename YnJvd3Nlci1jbGlwLm1wNA==,title UmVzdW1lZA=="})
+    assert created.status_code == 201, created.text
+    location = created.headers["Location"]
+    half = len(data) // 2
+    patched = requests.patch(web_host.url(location), data=data[:half], timeout=30, headers={
+        **tus, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+    assert patched.status_code == 204 and patched.headers["Upload-Offset"] == str(half)
+
+    browser.get(web_host.url("/upload"))
+    file_input = wait(browser, lambda d: d.find_element(By.ID, "file-input"), what="the upload form")
+    file_input.send_keys(str(clip))
+    browser.execute_script("""
+        const f = document.getElementById('file-input').files[0];
+        localStorage.setItem(`reel.tus.${f.name}|${f.size}|${f.lastModified}`, arguments[0]);""", location)
+    browser.find_element(By.ID, "upload-button").click()
+    wait(browser, lambda d: d.find_elements(By.ID, "watch-link"), timeout=240, what="the resumed video to be ready")
+    video_id = browser.find_element(By.ID, "watch-link").get_attribute("href").rsplit("/", 1)[1]
+    head = requests.head(web_host.url(location), headers=tus, timeout=30)
+    assert head.headers.get("Reel-Video-Id") == video_id
+    assert browser.execute_script("return Object.keys(localStorage).filter(k => k.startsWith('reel.tus.'))") == []
