@@ -254,3 +254,22 @@ def test_upload_resumes(web_host, browser, clip):
     head = requests.head(web_host.url(location), headers=tus, timeout=30)
     assert head.headers.get("Reel-Video-Id") == video_id
     assert browser.execute_script("return Object.keys(localStorage).filter(k => k.startsWith('reel.tus.'))") == []
+
+
+def test_resume_from_continue_watching(web_host, browser):
+    """The position reported on pause comes back: the continue-watching card
+    opens the watch page there."""
+    assert "video_id" in state, "the upload step failed"
+    browser.get(web_host.url("/"))
+    card = wait(browser, lambda d: d.find_element(
+        By.CSS_SELECTOR, f"section[aria-labelledby='continue-title'] a.card-link[data-video-id='{state['video_id']}']"),
+        what="the continue-watching card")
+    href = card.get_attribute("href")
+    assert "?t=" in href, href
+    position = int(href.split("?t=")[1])
+    print(f"continue watching at {position} s")
+    card.click()
+    wait(browser, lambda d: (s := video_state(d)) and s["ready"] >= 1, what="the player")
+    assert position >= 1, "the pause in test_switch_quality reported a position"
+    wait(browser, lambda d: abs(video_state(d)["time"] - position) < 1.5, what=f"a resume at {position} s")
+    assert video_state(browser)["error"] is None
