@@ -103,11 +103,28 @@ public final class HTTPResponder: @unchecked Sendable {
         }
     }
 
+    /// The headers as C strings for the call: every name and value in one
+    /// buffer, NUL-terminated (one allocation, not two per header).
     private func withCHeaders(_ headers: [(String, String)], _ body: (UnsafePointer<reel_http_header>?, Int) -> Void) {
-        let strings = headers.map { (strdup($0.0), strdup($0.1)) }
-        defer { strings.forEach { free($0.0); free($0.1) } }
-        let array = strings.map { reel_http_header(name: UnsafePointer($0.0), value: UnsafePointer($0.1)) }
-        array.withUnsafeBufferPointer { body($0.baseAddress, $0.count) }
+        guard !headers.isEmpty else { return body(nil, 0) }
+        var bytes: [CChar] = []
+        bytes.reserveCapacity(headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 })
+        var offsets: [(Int, Int)] = []
+        offsets.reserveCapacity(headers.count)
+        for (name, value) in headers {
+            let nameAt = bytes.count
+            bytes.append(contentsOf: name.utf8.map { CChar(bitPattern: $0) })
+            bytes.append(0)
+            let valueAt = bytes.count
+            bytes.append(contentsOf: value.utf8.map { CChar(bitPattern: $0) })
+            bytes.append(0)
+            offsets.append((nameAt, valueAt))
+        }
+        bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let array = offsets.map { reel_http_header(name: base + $0.0, value: base + $0.1) }
+            array.withUnsafeBufferPointer { body($0.baseAddress, $0.count) }
+        }
     }
 }
 

@@ -102,8 +102,8 @@ public struct Router<Target: Sendable>: Sendable {
         guard let path = Self.decodeSegments(rawPath) else { return .badPath }
         var allowed: [String] = []
         for route in routes {
-            guard route.pattern.match(path) != nil else { continue }
-            if route.method == method || (method == "HEAD" && route.method == "GET"), let parameters = route.pattern.match(path) {
+            guard let parameters = route.pattern.match(path) else { continue }
+            if route.method == method || (method == "HEAD" && route.method == "GET") {
                 return .found(route.target, parameters: parameters)
             }
             allowed.append(route.method)
