@@ -24,7 +24,12 @@ export function navigate(href, { replace = false } = {}) {
   const url = new URL(href, location.href);
   if (replace) history.replaceState(null, "", url);
   else history.pushState(null, "", url);
-  render();
+  render().then(() => {
+    // Screen readers and keyboards start at the new page's content.
+    const main = document.getElementById("main");
+    if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  });
 }
 
 async function render() {

@@ -245,9 +245,18 @@ def test_upload_resumes(web_host, browser, clip):
     browser.get(web_host.url("/upload"))
     file_input = wait(browser, lambda d: d.find_element(By.ID, "file-input"), what="the upload form")
     file_input.send_keys(str(clip))
+    # The file arrives by drag and drop (a drop event carrying it), and the
+    # page knows the upload already started for it.
     browser.execute_script("""
-        const f = document.getElementById('file-input').files[0];
-        localStorage.setItem(`reel.tus.${f.name}|${f.size}|${f.lastModified}`, arguments[0]);""", location)
+        const input = document.getElementById('file-input'), f = input.files[0];
+        localStorage.setItem(`reel.tus.${f.name}|${f.size}|${f.lastModified}`, arguments[0]);
+        document.getElementById('title').value = '';
+        const dt = new DataTransfer();
+        dt.items.add(f);
+        input.value = '';
+        document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));""", location)
+    assert "browser-clip.mp4" in browser.find_element(By.ID, "chosen-file").text
+    assert browser.find_element(By.ID, "title").get_attribute("value") == "browser clip"
     browser.find_element(By.ID, "upload-button").click()
     wait(browser, lambda d: d.find_elements(By.ID, "watch-link"), timeout=240, what="the resumed video to be ready")
     video_id = browser.find_element(By.ID, "watch-link").get_attribute("href").rsplit("/", 1)[1]

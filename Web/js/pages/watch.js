@@ -42,9 +42,23 @@ export async function renderWatch(main, { params, query }) {
   }
   document.title = `${video.title} · Reel`;
   if (!video.hlsUrl) {
-    const state = video.state === "failed" ? `Processing failed: ${video.failureReason || "unknown reason"}.` : `This video is still being processed (${video.progress || 0}%). Check back soon.`;
-    main.append(el("div.player-placeholder", { role: "status" }, state), details(video));
-    return;
+    // Not playable yet: follow the processing, and start over once the
+    // first segments (or the finished stream) are published.
+    const status = el("div.player-placeholder", { role: "status", "aria-live": "polite" });
+    main.append(status, details(video));
+    let timer = null, gone = false;
+    const poll = async () => {
+      if (video.state === "failed") { status.textContent = `Processing failed: ${video.failureReason || "unknown reason"}.`; return; }
+      status.textContent = `This video is still being processed (${video.progress || 0}%). It will play here as soon as it can.`;
+      timer = setTimeout(async () => {
+        try { video = await api.api("GET", `/api/v1/videos/${encodeURIComponent(id)}`); } catch { /* try again */ }
+        if (gone) return;
+        if (video.hlsUrl) { main.replaceChildren(); cleanup = await renderWatch(main, { params, query }); } else poll();
+      }, 2000);
+    };
+    let cleanup = null;
+    poll();
+    return () => { gone = true; clearTimeout(timer); if (cleanup) cleanup(); };
   }
   const fromQuery = Number(query.get("t"));
   const startAt = Number.isFinite(fromQuery) && fromQuery > 0 ? fromQuery : await lastPosition(id);
