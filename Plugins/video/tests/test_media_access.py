@@ -82,7 +82,9 @@ def test_tampered_foreign_and_expired_signatures_are_refused(api):
                 f"/media/s/{int(expires) + 300}/{signature}/{rest}",                        # longer life
                 f"/media/s/{expires}/{signature[:-1]}/{rest}",                              # truncated
                 f"/media/s/{expires}/{signature}/" + rest.replace(video_id, other_id),     # another video
-                f"/media/s/soon/{signature}/{rest}"]:                                       # not a number
+                f"/media/s/soon/{signature}/{rest}",                                        # not a number
+                f"/media/s/0{expires}/{signature}/{rest}",                                  # not canonical
+                f"/media/s/+{expires}/{signature}/{rest}"]:
         assert_json_error(api.host.get(url), 403, "permission_denied")
     # A correctly signed URL whose time has passed.
     secret = signing_key(api)

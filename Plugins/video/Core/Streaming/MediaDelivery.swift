@@ -37,7 +37,9 @@ final class MediaDelivery: Sendable {
         }
         if signed {
             let now = Self.now()
-            guard let expires = head.parameters["expires"].flatMap({ Int64($0) }), let signature = head.parameters["signature"] else {
+            // Only the canonical spelling of the expiry (no "+", no leading zeros): one URL per signature.
+            guard let text = head.parameters["expires"], let expires = Int64(text), String(expires) == text,
+                  let signature = head.parameters["signature"] else {
                 reply.error(403, "permission_denied", "the media URL's signature is not valid")
                 return nil
             }
