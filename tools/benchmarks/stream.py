@@ -7,8 +7,10 @@ videos/<id>/streams/a1-bench/ for a public, ready video. nginx (Debian's,
 started here on loopback with its own config: sendfile on, access log to a
 file as Reel writes one per request) serves that media folder at the same
 /media/ URLs. For each file kind (a small media playlist, a segment) wrk
-runs against nginx, then against Reel; both answers are checked byte for
-byte first. Ratios: Reel / nginx (targets: throughput >= 0.9, p99 <= 1.2)."""
+runs against nginx, then against Reel, --repeat times (medians reported, so
+that a burst of other work on the machine does not decide the ratio); both
+answers are checked byte for byte first. Ratios: Reel / nginx (targets:
+throughput >= 0.9, p99 <= 1.2)."""
 import argparse
 import os
 import re
@@ -114,12 +116,20 @@ def wrk(url: str, connections: int, threads: int, seconds: int) -> dict:
             "errors": (int(errors.group(1)) if errors else 0), "socket": socket_errors.group(1) if socket_errors else ""}
 
 
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main() -> None:
     args = argparse.ArgumentParser()
     args.add_argument("--bin", required=True)
     args.add_argument("--plugins", required=True)
     args.add_argument("--data", required=True)
     args.add_argument("--seconds", type=int, default=10, help="wrk duration of each run")
+    args.add_argument("--repeat", type=int, default=3,
+                      help="runs per server and file, interleaved (nginx, reel, nginx, ...); medians are reported")
     args.add_argument("--connections", type=int, default=32)
     args.add_argument("--threads", type=int, default=2, help="wrk threads")
     args.add_argument("--reel-threads", type=int, default=os.cpu_count(),
@@ -178,9 +188,15 @@ def main() -> None:
             if a.status_code != 200 or b.status_code != 200 or a.content != b.content:
                 sys.exit(f"{name}: nginx {a.status_code} / reel {b.status_code}: not the same file")
             size = len(b.content)
+            runs = {"nginx": [], "reel": []}
             for server, base in (("nginx", nginx_base), ("reel", reel_base)):
                 wrk(base + path, opts.connections, opts.threads, 2)  # warm-up
-                results[(name, server)] = wrk(base + path, opts.connections, opts.threads, opts.seconds)
+            for _ in range(opts.repeat):
+                for server, base in (("nginx", nginx_base), ("reel", reel_base)):
+                    runs[server].append(wrk(base + path, opts.connections, opts.threads, opts.seconds))
+            for server, measured in runs.items():
+                results[(name, server)] = {key: median([m[key] for m in measured]) if key not in ("socket",) else
+                                           "; ".join(m[key] for m in measured if m[key]) for key in measured[0]}
             results[(name, "size")] = size
     finally:
         reel.send_signal(signal.SIGTERM)
@@ -189,7 +205,8 @@ def main() -> None:
         nginx.wait(timeout=30)
         reel_log.close()
 
-    print(f"stream benchmark: wrk -t{opts.threads} -c{opts.connections} -d{opts.seconds}s per run, "
+    print(f"stream benchmark: wrk -t{opts.threads} -c{opts.connections} -d{opts.seconds}s per run, medians of "
+          f"{opts.repeat} interleaved runs, "
           f"{os.cpu_count()} cores, loopback; nginx {nginx_version()} (worker_processes auto) vs reel "
           f"(release, REEL_HTTP_THREADS={opts.reel_threads})")
     print(f"  segments in the folder: {len(segment_sizes)}, {segment_sizes[0] / 1e6:.2f}-{segment_sizes[-1] / 1e6:.2f} MB")
