@@ -282,3 +282,17 @@ def test_resume_from_continue_watching(web_host, browser):
     assert position >= 1, "the pause in test_switch_quality reported a position"
     wait(browser, lambda d: abs(video_state(d)["time"] - position) < 1.5, what=f"a resume at {position} s")
     assert video_state(browser)["error"] is None
+
+
+def test_delete_from_my_videos(web_host, browser):
+    """Deleting asks first, then the video is gone from the page and the API."""
+    browser.get(web_host.url("/my-videos"))
+    items = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "li.my-video"), what="my videos")
+    doomed = next(i for i in items if i.get_attribute("data-video-id") != state.get("video_id"))
+    doomed_id = doomed.get_attribute("data-video-id")
+    doomed.find_element(By.CSS_SELECTOR, "button.button-danger").click()
+    wait(browser, lambda d: d.switch_to.alert, what="the confirmation").accept()
+    wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, f"li.my-video[data-video-id='{doomed_id}']"),
+         what="the video to leave the list")
+    assert requests.get(web_host.url(f"/api/v1/videos/{doomed_id}"), timeout=10).status_code == 404
+    assert browser.find_elements(By.CSS_SELECTOR, f"li.my-video[data-video-id='{state['video_id']}']")
