@@ -154,6 +154,10 @@ def test_switch_quality(browser):
     if state_now["paused"]:
         browser.execute_script("document.getElementById('player-video').play()")
     assert_advances(browser)
+    # Seeking through MSE: back to the start, and it plays on from there.
+    browser.execute_script("document.getElementById('player-video').currentTime = 0.5")
+    wait(browser, lambda d: video_state(d)["time"] < 2, what="a seek to the start")
+    assert_advances(browser)
     # Back to Auto, and it still plays.
     Select(browser.find_element(By.ID, "quality-select")).select_by_visible_text("Auto")
     wait(browser, lambda d: video_state(d)["quality"] == "auto", what="Auto")

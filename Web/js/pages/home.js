@@ -25,11 +25,29 @@ export async function renderHome(main, { query, navigate }) {
     const heading = q ? `Results for “${q}”` : `Tagged #${tag}`;
     main.append(el("h1", {}, heading));
     try {
-      const page = await api.api("GET", `/api/v1/videos${api.query({ q, tag, limit: 60 })}`);
+      const page = await api.api("GET", `/api/v1/videos${api.query({ q, tag, limit: 48 })}`);
       const tags = page.items.flatMap((v) => v.tags || []);
-      main.append(tagBar(tags, tag, navigate, q) || "",
-        row(q ? "Videos" : `#${tag}`, "results-title", page.items.map((v) => videoCard(v, me)),
-          q ? "No videos match your search. Try other words." : "No videos with this tag yet."));
+      const results = row(q ? "Videos" : `#${tag}`, "results-title", page.items.map((v) => videoCard(v, me)),
+        q ? "No videos match your search. Try other words." : "No videos with this tag yet.");
+      main.append(tagBar(tags, tag, navigate, q) || "", results);
+      let cursor = page.nextCursor;
+      if (cursor) {
+        const more = el("button.button.more", { type: "button" }, "Show more");
+        more.addEventListener("click", async () => {
+          more.disabled = true;
+          try {
+            const next = await api.api("GET", `/api/v1/videos${api.query({ q, tag, limit: 48, cursor })}`);
+            results.querySelector("ul.grid").append(...next.items.map((v) => videoCard(v, me)));
+            cursor = next.nextCursor;
+            if (!cursor) more.remove();
+          } catch (e) {
+            notify(e.message);
+          } finally {
+            more.disabled = false;
+          }
+        });
+        main.append(more);
+      }
     } catch (e) {
       notify(e.message);
     }
