@@ -53,7 +53,9 @@ function changed() { for (const fn of listeners) fn(currentUser); }
 
 function takeTokens(pair) {
   accessToken = pair.accessToken;
-  accessExpiresAt = Date.now() + (pair.expiresIn || 900) * 1000;
+  // Refreshed a little before it expires: 30 s, or a quarter of a short lifetime.
+  const lifetime = (pair.expiresIn || 900) * 1000;
+  accessExpiresAt = Date.now() + lifetime - Math.min(30_000, lifetime / 4);
   if (pair.refreshToken) localStorage.setItem(REFRESH_KEY, pair.refreshToken);
   if (pair.user) currentUser = pair.user;
   changed();
@@ -80,16 +82,28 @@ async function post(path, body) {
 /** Gets a new access token with the stored refresh token; false if none works. */
 export function refresh() {
   if (refreshing) return refreshing;
-  const token = localStorage.getItem(REFRESH_KEY);
-  if (!token) return Promise.resolve(false);
-  refreshing = post("/api/v1/auth/refresh", { refreshToken: token })
-    .then(async (pair) => {
-      takeTokens(pair);
-      if (!currentUser) { currentUser = await api("GET", "/api/v1/users/me"); changed(); }
-      return true;
-    })
-    .catch((error) => { if (error.status >= 400 && error.status < 500) forget(); return false; })
-    .finally(() => { refreshing = null; });
+  // Tabs share the refresh token, and using a spent one revokes the whole
+  // family: one tab at a time (Web Locks, where the context has them) reads
+  // the newest token and rotates it.
+  const rotate = async () => {
+    const token = localStorage.getItem(REFRESH_KEY);
+    if (!token) return false;
+    try {
+      takeTokens(await post("/api/v1/auth/refresh", { refreshToken: token }));
+    } catch (error) {
+      if (error.status >= 400 && error.status < 500 && localStorage.getItem(REFRESH_KEY) === token) forget();
+      return false;
+    }
+    if (!currentUser) {
+      const response = await fetch("/api/v1/users/me", { headers: { Authorization: `Bearer ${accessToken}` } }).catch(() => null);
+      if (!response || !response.ok) return false;
+      currentUser = await response.json();
+      changed();
+    }
+    return true;
+  };
+  const locks = typeof navigator !== "undefined" && navigator.locks;
+  refreshing = (locks ? locks.request("reel.refresh", rotate) : rotate()).finally(() => { refreshing = null; });
   return refreshing;
 }
 
@@ -112,7 +126,7 @@ export async function signOut() {
 
 /** The Authorization header value, refreshed first when about to expire. */
 export async function authorization() {
-  if (accessToken && Date.now() > accessExpiresAt - 30_000) await refresh();
+  if (accessToken && Date.now() > accessExpiresAt) await refresh();
   return accessToken ? `Bearer ${accessToken}` : null;
 }
 

@@ -25,6 +25,8 @@ TEST_ENV = {
     "REEL_TRANSCODER_POLL_SECONDS": "1",
     "REEL_TRANSCODER_RETRY_SECONDS": "1",
     "REEL_VIDEO_OUTBOX_POLL_SECONDS": "1",
+    # Short-lived access tokens: the page refreshes them during the run.
+    "REEL_AUTH_ACCESS_TTL_SECONDS": "20",
 }
 
 

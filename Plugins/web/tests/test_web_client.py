@@ -300,3 +300,17 @@ def test_delete_from_my_videos(web_host, browser):
          what="the video to leave the list")
     assert requests.get(web_host.url(f"/api/v1/videos/{doomed_id}"), timeout=10).status_code == 404
     assert browser.find_elements(By.CSS_SELECTOR, f"li.my-video[data-video-id='{state['video_id']}']")
+
+
+def test_session_outlives_the_access_token(web_host, browser):
+    """Access tokens live 20 s here: after that the page refreshes (rotating
+    the refresh token) instead of failing or signing out."""
+    browser.get(web_host.url("/my-videos"))
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "li.my-video"), what="my videos")
+    time.sleep(21)
+    browser.find_element(By.CSS_SELECTOR, "a.brand").click()
+    wait(browser, lambda d: d.find_elements(By.ID, "continue-title"), what="the signed-in home page")
+    browser.find_element(By.CSS_SELECTOR, "#account-nav a[href='/my-videos']").click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "li.my-video"), what="my videos after the token expired")
+    assert browser.find_element(By.ID, "notice").get_attribute("hidden") is not None
+    assert "Sign out" in browser.find_element(By.ID, "account-nav").text
