@@ -57,7 +57,11 @@ async function render() {
   main.replaceChildren(el("h1", {}, "Page not found"), el("p", {}, el("a", { href: "/", "data-link": true }, "Back to the home page")));
 }
 
+let navFor;
 function renderNav(me) {
+  const key = me ? `${me.id}|${me.role}|${me.displayName}` : "";
+  if (key === navFor) return; // unchanged: keep the same elements (and focus)
+  navFor = key;
   const nav = document.getElementById("account-nav");
   const link = (href, text) => el("a.nav-link", { href, "data-link": true }, text);
   if (!me) {

@@ -19,6 +19,19 @@ def wait(driver, condition, timeout=20, what="condition"):
     return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition, message=f"timed out waiting for {what}")
 
 
+def click(driver, selector, what="an element"):
+    """Clicks the element `selector` names, finding it again if the page redrew it."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    def attempt(d):
+        try:
+            d.find_element(By.CSS_SELECTOR, selector).click()
+            return True
+        except StaleElementReferenceException:
+            return False
+    wait(driver, attempt, what=f"a click on {what}")
+
+
 def video_state(driver) -> dict:
     return driver.execute_script("""
         const v = document.getElementById('player-video');
@@ -64,7 +77,7 @@ def test_pages_are_served(web_host):
 def test_register_through_the_page(web_host, browser):
     browser.get(web_host.url("/"))
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#account-nav a[href='/register']"), what="the nav")
-    browser.find_element(By.CSS_SELECTOR, "#account-nav a[href='/register']").click()
+    click(browser, "#account-nav a[href='/register']", "Register")
     wait(browser, lambda d: d.find_elements(By.ID, "displayName"), what="the register form")
     email = f"browser-{uuid.uuid4().hex[:8]}@example.com"
     browser.find_element(By.ID, "displayName").send_keys("Browser Tester")
@@ -98,7 +111,7 @@ def test_wrong_password_is_explained(web_host, browser):
 
 
 def test_upload_through_the_page(web_host, browser, clip):
-    browser.find_element(By.CSS_SELECTOR, "#account-nav a[href='/upload']").click()
+    click(browser, "#account-nav a[href='/upload']", "Upload")
     file_input = wait(browser, lambda d: d.find_element(By.ID, "file-input"), what="the upload form")
     file_input.send_keys(str(clip))
     title = browser.find_element(By.ID, "title")
@@ -216,7 +229,7 @@ def test_search_and_home(web_host, browser, artifacts):
 
 def test_my_videos_edit(web_host, browser):
     assert "video_id" in state, "the upload step failed"
-    browser.find_element(By.CSS_SELECTOR, "#account-nav a[href='/my-videos']").click()
+    click(browser, "#account-nav a[href='/my-videos']", "My videos")
     item = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, f"li.my-video[data-video-id='{state['video_id']}']"),
                 what="my video")
     assert "Ready" in item.text
@@ -310,7 +323,7 @@ def test_session_outlives_the_access_token(web_host, browser):
     time.sleep(21)
     browser.find_element(By.CSS_SELECTOR, "a.brand").click()
     wait(browser, lambda d: d.find_elements(By.ID, "continue-title"), what="the signed-in home page")
-    browser.find_element(By.CSS_SELECTOR, "#account-nav a[href='/my-videos']").click()
+    click(browser, "#account-nav a[href='/my-videos']", "My videos")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "li.my-video"), what="my videos after the token expired")
     assert browser.find_element(By.ID, "notice").get_attribute("hidden") is not None
     assert "Sign out" in browser.find_element(By.ID, "account-nav").text
