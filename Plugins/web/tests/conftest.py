@@ -89,3 +89,20 @@ def browser():
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="session")
+def more_clips(tmp_path_factory) -> list[tuple[str, Path]]:
+    """A few short clips that look different, for a catalog worth a screenshot."""
+    folder = tmp_path_factory.mktemp("web-more-media")
+    sources = [("Mandelbrot zoom", "mandelbrot=size=640x360:rate=25"),
+               ("Colour bars", "smptehdbars=size=640x360:rate=25"),
+               ("Game of life", "life=size=640x360:rate=25:mold=10:ratio=0.5:life_color=#44ccff:death_color=#202040")]
+    clips = []
+    for index, (title, source) in enumerate(sources):
+        path = folder / f"more-{index}.mp4"
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", source, "-f", "lavfi", "-i", "sine=frequency=220:duration=4", "-t", "4",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+                        str(path)], check=True, timeout=120)
+        clips.append((title, path))
+    return clips

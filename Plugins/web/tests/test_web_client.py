@@ -2,6 +2,7 @@
 # the page (tus), follow processing, play (native HLS or MSE), switch
 # quality, keyboard shortcuts, search; screenshots of home and watch pages.
 # The steps run in order and share one browser and one host.
+import base64
 import time
 import uuid
 
@@ -191,8 +192,32 @@ def test_switch_quality(browser):
     time.sleep(1)
 
 
-def test_search_and_home(web_host, browser, artifacts):
+def upload_with_api(host, token: str, path, title: str) -> str:
+    """One tus upload from Python (POST, one PATCH); the new video's id."""
+    data = path.read_bytes()
+    tus = {"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
+    name = base64.b64encode(path.name.encode()).decode()
+    created = requests.post(host.url("/api/v1/uploads"), timeout=30, headers={
+        **tus, "Upload-Length": str(len(data)),
+        "Upload-Metadata": f"filename {name},title {base64.b64encode(title.encode()).decode()}"})
+    assert created.status_code == 201, created.text
+    done = requests.patch(host.url(created.headers["Location"]), data=data, timeout=60, headers={
+        **tus, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+    assert done.status_code == 204, done.text
+    return done.headers["Reel-Video-Id"]
+
+
+def test_search_and_home(web_host, browser, artifacts, more_clips):
     assert "video_id" in state, "the upload step failed"
+    # A few more videos, so that the home page is a catalog.
+    token = requests.post(web_host.url("/api/v1/auth/login"), timeout=30, json={
+        "email": state["email"], "password": "a long browser passphrase"}).json()["accessToken"]
+    ids = [upload_with_api(web_host, token, path, title) for title, path in more_clips]
+    deadline = time.monotonic() + 240
+    while not all(requests.get(web_host.url(f"/api/v1/videos/{i}"), timeout=10, headers={
+            "Authorization": f"Bearer {token}"}).json().get("state") == "ready" for i in ids):
+        assert time.monotonic() < deadline, "the extra videos did not become ready"
+        time.sleep(1)
     box = browser.find_element(By.ID, "search-input")
     box.clear()
     box.send_keys(WORD)
@@ -210,7 +235,8 @@ def test_search_and_home(web_host, browser, artifacts):
     browser.find_element(By.CSS_SELECTOR, "a.brand").click()
     wait(browser, lambda d: d.find_elements(By.ID, "newest-title"), what="the home page")
     wait(browser, lambda d: d.execute_script(
-        "return [...document.querySelectorAll('.card img')].some(i => i.complete && i.naturalWidth > 0)"), what="a poster")
+        "const imgs = [...document.querySelectorAll('#newest-title ~ ul .card img')];"
+        "return imgs.length >= 4 && imgs.every(i => i.complete && i.naturalWidth > 0)"), what="the posters")
     headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "main h2")]
     assert "Newest" in headings and "Most viewed" in headings and "Continue watching" in headings, headings
     path = artifacts / "home-page.png"
