@@ -34,7 +34,7 @@ export function renderUpload(main, { navigate }) {
     return;
   }
   let cancelled = false, upload = null, file = null;
-  const input = el("input.visually-hidden", { type: "file", id: "file-input", accept: "video/*,audio/*" });
+  const input = el("input.visually-hidden", { type: "file", id: "file-input", accept: "video/*,audio/*", tabindex: "-1" });
   const chosen = el("span.drop-file", { id: "chosen-file" }, "No file chosen");
   const drop = el("label.dropzone", { for: "file-input", id: "dropzone", tabindex: "0" },
     el("span.drop-title", {}, "Drag and drop a video here"), el("span", {}, "or click to choose a file"), chosen);
