@@ -16,7 +16,7 @@ state: dict = {}
 WORD = f"zebra{uuid.uuid4().hex[:6]}"
 
 
-def wait(driver, condition, timeout=20, what="condition"):
+def wait(driver, condition, timeout=45, what="condition"):
     return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition, message=f"timed out waiting for {what}")
 
 
