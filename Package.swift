@@ -100,7 +100,8 @@ let package = Package(
         // video: tus uploads, metadata and catalog (VideoCore, unit-tested) and
         // the exports (VideoPlugin).
         .target(name: "VideoCore",
-                dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "ReelStorage", "ReelMedia", "ReelConcurrency"],
+                dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "ReelStorage", "ReelMedia", "ReelConcurrency",
+                               .product(name: "Crypto", package: "swift-crypto")],
                 path: "Plugins/video/Core"),
         .target(name: "VideoPlugin",
                 dependencies: ["VideoCore", "ReelPluginKit", "CReelABI"],

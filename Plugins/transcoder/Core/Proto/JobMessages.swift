@@ -83,6 +83,8 @@ enum JobMessages {
         m.hls_key = arena.string(job.hlsKey)
         m.dash_key = arena.string(job.dashKey)
         m.poster_key = arena.string(job.posterKey)
+        m.has_rungs = 1
+        m.rungs = Int32(clamping: job.rungsTotal)  // the whole ladder, even if no progress report got through
         m.n_thumbnail_keys = job.thumbnailKeys.count
         m.thumbnail_keys = arena.strings(job.thumbnailKeys)
         if let duration = job.durationSeconds {

@@ -46,7 +46,11 @@ extension VideoService {
             posterKey: try key(m.poster_key, "posterKey"), hlsKey: try key(m.hls_key, "hlsKey"),
             dashKey: try key(m.dash_key, "dashKey"),
             durationSeconds: m.has_duration_seconds != 0 ? m.duration_seconds : nil,
-            thumbnailKeys: try (0..<m.n_thumbnail_keys).compactMap { try key(m.thumbnail_keys[$0], "thumbnailKeys") })
+            thumbnailKeys: try (0..<m.n_thumbnail_keys).compactMap { try key(m.thumbnail_keys[$0], "thumbnailKeys") },
+            rungs: m.has_rungs != 0 ? Int(m.rungs) : nil)
+        if let rungs = renditions.rungs, !(0...100).contains(rungs) {
+            throw PluginError.invalidArgument("rungs must be between 0 and 100")
+        }
         guard renditions.hlsKey != nil || renditions.dashKey != nil else {
             throw PluginError.invalidArgument("a ready video needs hlsKey or dashKey")
         }

@@ -160,6 +160,8 @@ enum VideoStore {
         var dashKey: String?
         var durationSeconds: Double?
         var thumbnailKeys: [String] = []
+        /// Renditions made; nil keeps what progress reports said.
+        var rungs: Int?
     }
 
     static func markReady(_ c: PostgresConnection, id: String, _ r: Renditions) throws -> Video {
@@ -168,12 +170,13 @@ enum VideoStore {
                 poster_key = $2, hls_key = $3, dash_key = $4,
                 duration_seconds = coalesce($5, v.duration_seconds),
                 thumbnail_keys = ARRAY(SELECT jsonb_array_elements_text($6::jsonb)),
-                rungs_done = v.rungs_total,
+                rungs_total = coalesce($7, v.rungs_total), rungs_done = coalesce($7, v.rungs_total),
                 published_at = coalesce(v.published_at, clock_timestamp()), updated_at = clock_timestamp()
             WHERE v.id = $1 RETURNING \(Video.columns)
             """, [.string(id), r.posterKey.map(PostgresValue.string), r.hlsKey.map(PostgresValue.string),
                   r.dashKey.map(PostgresValue.string), r.durationSeconds.map(PostgresValue.double),
-                  .string(String(decoding: try JSONEncoder().encode(r.thumbnailKeys), as: UTF8.self))])
+                  .string(String(decoding: try JSONEncoder().encode(r.thumbnailKeys), as: UTF8.self)),
+                  r.rungs.map(PostgresValue.int)])
         guard let row = rows.first else { throw PluginError.notFound("no video with id \(id)") }
         return try Video(row: row)
     }

@@ -287,10 +287,15 @@ struct  Reel__Video__V1__MarkReadyRequest
   double duration_seconds;
   size_t n_thumbnail_keys;
   char **thumbnail_keys;
+  /*
+   * renditions made (unset: keep rungs_total)
+   */
+  protobuf_c_boolean has_rungs;
+  int32_t rungs;
 };
 #define REEL__VIDEO__V1__MARK_READY_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__mark_ready_request__descriptor) \
-    , NULL, NULL, NULL, NULL, 0, 0, 0,NULL }
+    , NULL, NULL, NULL, NULL, 0, 0, 0,NULL, 0, 0 }
 
 
 struct  Reel__Video__V1__MarkFailedRequest

@@ -1594,7 +1594,7 @@ const ProtobufCMessageDescriptor reel__video__v1__mark_progress_request__descrip
   (ProtobufCMessageInit) reel__video__v1__mark_progress_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor reel__video__v1__mark_ready_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor reel__video__v1__mark_ready_request__field_descriptors[7] =
 {
   {
     "id",
@@ -1668,6 +1668,18 @@ static const ProtobufCFieldDescriptor reel__video__v1__mark_ready_request__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "rungs",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__MarkReadyRequest, has_rungs),
+    offsetof(Reel__Video__V1__MarkReadyRequest, rungs),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned reel__video__v1__mark_ready_request__field_indices_by_name[] = {
   3,   /* field[3] = dash_key */
@@ -1675,12 +1687,13 @@ static const unsigned reel__video__v1__mark_ready_request__field_indices_by_name
   2,   /* field[2] = hls_key */
   0,   /* field[0] = id */
   1,   /* field[1] = poster_key */
+  6,   /* field[6] = rungs */
   5,   /* field[5] = thumbnail_keys */
 };
 static const ProtobufCIntRange reel__video__v1__mark_ready_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor reel__video__v1__mark_ready_request__descriptor =
 {
@@ -1690,7 +1703,7 @@ const ProtobufCMessageDescriptor reel__video__v1__mark_ready_request__descriptor
   "Reel__Video__V1__MarkReadyRequest",
   "reel.video.v1",
   sizeof(Reel__Video__V1__MarkReadyRequest),
-  6,
+  7,
   reel__video__v1__mark_ready_request__field_descriptors,
   reel__video__v1__mark_ready_request__field_indices_by_name,
   1,  reel__video__v1__mark_ready_request__number_ranges,
