@@ -12,17 +12,8 @@ sys.path.insert(0, str(_repo / "Plugins" / "video" / "tests"))
 import pytest  # noqa: E402
 
 from reelhost import HostStarter, protos, reel_env, start_host  # noqa: E402,F401 (pytest fixtures)
-from transcodeclient import MediaFixtures, Platform, make_platform  # noqa: E402
+from transcodeclient import TEST_ENV, MediaFixtures, Platform, make_platform  # noqa: E402
 
-# Fast settings for tests: the quickest x264 preset, a short lease so that a
-# killed worker's job is taken over within seconds, quick retries and polls.
-TEST_ENV = {
-    "REEL_TRANSCODER_PRESET": "ultrafast",
-    "REEL_TRANSCODER_LEASE_SECONDS": "4",
-    "REEL_TRANSCODER_POLL_SECONDS": "1",
-    "REEL_TRANSCODER_RETRY_SECONDS": "1",
-    "REEL_VIDEO_OUTBOX_POLL_SECONDS": "1",
-}
 
 
 @pytest.fixture(scope="session")

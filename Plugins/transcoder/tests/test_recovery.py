@@ -4,7 +4,7 @@ half-published; a second host in worker mode (`--plugins transcoder` only,
 same database and storage) takes jobs in parallel."""
 import signal
 
-from conftest import TEST_ENV
+from transcodeclient import TEST_ENV
 from reelhost import HostStarter, wait_until
 from transcodeclient import storage_key, Platform, decode_errors, make_platform
 

@@ -2,7 +2,7 @@
 sample, transcoded like any upload, in the public catalog (once only)."""
 from pathlib import Path
 
-from conftest import TEST_ENV
+from transcodeclient import TEST_ENV
 from reelhost import HostStarter, msg, wait_until
 from transcodeclient import storage_key, decode_errors
 

@@ -12,6 +12,17 @@ from reelhost import HostStarter, wait_until
 from videoclient import Fixtures, VideoAPI
 
 
+# Fast settings for tests: the quickest x264 preset, a short lease so that a
+# killed worker's job is taken over within seconds, quick retries and polls.
+TEST_ENV = {
+    "REEL_TRANSCODER_PRESET": "ultrafast",
+    "REEL_TRANSCODER_LEASE_SECONDS": "4",
+    "REEL_TRANSCODER_POLL_SECONDS": "1",
+    "REEL_TRANSCODER_RETRY_SECONDS": "1",
+    "REEL_VIDEO_OUTBOX_POLL_SECONDS": "1",
+}
+
+
 class MediaFixtures(Fixtures):
     """More media, made once per session with the ffmpeg CLI."""
 
