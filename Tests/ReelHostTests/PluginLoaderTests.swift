@@ -40,6 +40,26 @@ final class PluginLoaderTests: XCTestCase {
         XCTAssertTrue(refusal("missing.so").contains("cannot read"), refusal("missing.so"))
     }
 
+    func testAPluginBuiltAgainstABI10sHeaderStillLoads() throws {
+        let library = try LoadedLibrary(file: "\(fixtures!)/abi-1-0.so", cacheDir: cache)
+        XCTAssertEqual(library.name, "abi-1-0")
+        XCTAssertEqual(library.methods.map(\.name), ["reel.test.v1.FixtureService/Ping"])
+        XCTAssertTrue(library.httpRoutes.isEmpty, "1.0 had no HTTP routes: its reserved slots are not read as 1.2 fields")
+        library.unload()
+    }
+
+    func testAChangedCachedCopyIsReplacedBeforeDlopen() throws {
+        let file = "\(fixtures!)/abi-1-0.so"
+        let first = try LoadedLibrary(file: file, cacheDir: cache)
+        let cachedPath = first.loadedPath
+        first.unload()
+        try Data("tampered".utf8).write(to: URL(fileURLWithPath: cachedPath))
+        let second = try LoadedLibrary(file: file, cacheDir: cache)
+        XCTAssertEqual(second.loadedPath, cachedPath)
+        XCTAssertEqual(second.name, "abi-1-0", "the tampered copy was rewritten from the source, not dlopened")
+        second.unload()
+    }
+
     func testAValidPluginIsCopiedToAContentAddressedPath() throws {
         let plugins = try XCTUnwrap(ProcessInfo.processInfo.environment["REEL_TEST_PLUGINS"])
         let library = try LoadedLibrary(file: "\(plugins)/hello-c.so", cacheDir: cache)

@@ -368,6 +368,21 @@ typedef struct reel_plugin_descriptor {
     void *reserved[3]; /* NULL */
 } reel_plugin_descriptor;
 
+/* -- since 1.2 (header only) -- */
+
+/* ABI 1.0's descriptor size (name .. subscription_count, then 8 reserved
+ * pointers). Hosts accept any struct_size at least this large and read only
+ * the fields a plugin's struct_size covers. */
+#define REEL_PLUGIN_DESCRIPTOR_SIZE_1_0                                       \
+    (offsetof(reel_plugin_descriptor, http_routes) + 8 * sizeof(void *))
+
+/* Boilerplate for C authors (nginx's NGX_MODULE_V1 is the model): opens a
+ * descriptor initializer so a plugin writes names and handlers, never
+ * struct_size:
+ *   static const reel_plugin_descriptor d = { REEL_PLUGIN_DESCRIPTOR_V1,
+ *       .name = "x", .init = x_init, ... }; */
+#define REEL_PLUGIN_DESCRIPTOR_V1 .struct_size = (uint32_t)sizeof(reel_plugin_descriptor)
+
 /* The two exported functions. */
 typedef const reel_magic *(*reel_plugin_magic_fn)(void);
 typedef const reel_plugin_descriptor *(*reel_plugin_entry_fn)(void);

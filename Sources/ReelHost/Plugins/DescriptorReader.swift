@@ -17,9 +17,7 @@ enum DescriptorReader {
     /// `pluginMinor` is the ABI minor the plugin was built with: fields newer
     /// than it are not read.
     static func read(_ descriptor: UnsafePointer<reel_plugin_descriptor>, pluginMinor: UInt32) throws(PluginLoadError) -> Parsed {
-        let d = descriptor.pointee
-        let minimum = MemoryLayout<reel_plugin_descriptor>.size
-        guard Int(d.struct_size) >= minimum else { throw .descriptorTooSmall(host: minimum, plugin: Int(d.struct_size)) }
+        let d = try copyPresentFields(descriptor)
         guard let namePointer = d.name else { throw .invalidDescriptor("name is NULL") }
         let name = String(cString: namePointer)
         guard isPluginName(name) else { throw .invalidDescriptor("name '\(name)' must match [a-z0-9-]+ (at most 64 characters)") }
@@ -81,6 +79,23 @@ enum DescriptorReader {
                       summary: d.description.map { String(cString: $0) } ?? "",
                       unloadable: d.flags & UInt32(REEL_PLUGIN_UNLOADABLE) != 0,
                       methods: methods, routes: routes, subscriptions: subscriptions, httpRoutes: httpRoutes)
+    }
+
+    /// ABI 1.0's descriptor size: the smallest the loader accepts.
+    static let minimumSize = (MemoryLayout<reel_plugin_descriptor>.offset(of: \.http_routes) ?? MemoryLayout<reel_plugin_descriptor>.size) + 8 * MemoryLayout<UnsafeRawPointer>.size
+
+    /// The descriptor grows only by appending: any size from 1.0's up is
+    /// accepted, and only the bytes the plugin declared are read — fields it
+    /// does not have stay zero (NULL), never read past its struct.
+    static func copyPresentFields(_ descriptor: UnsafePointer<reel_plugin_descriptor>) throws(PluginLoadError) -> reel_plugin_descriptor {
+        let declared = Int(descriptor.pointee.struct_size)
+        guard declared >= minimumSize else { throw .descriptorTooSmall(host: minimumSize, plugin: declared) }
+        var copy = reel_plugin_descriptor()
+        let count = min(declared, MemoryLayout<reel_plugin_descriptor>.size)
+        withUnsafeMutableBytes(of: &copy) { target in
+            target.copyMemory(from: UnsafeRawBufferPointer(start: UnsafeRawPointer(descriptor), count: count))
+        }
+        return copy
     }
 
     private static func readHTTPRoutes(_ d: reel_plugin_descriptor, jsonRoutes: [RouteInfo]) throws(PluginLoadError) -> [HTTPRouteInfo] {

@@ -81,7 +81,9 @@ final class LoadedLibrary: @unchecked Sendable {
 
     /// Writes through a temporary file and a rename, never over a mapped file.
     private static func writeOnce(_ data: Data, to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) { return }
+        // A cached copy is used only if it still hashes to its name's content:
+        // one changed on disk since is replaced, never dlopened.
+        if let cached = FileManager.default.contents(atPath: path), cached == data { return }
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try data.write(to: URL(fileURLWithPath: temporary))
         guard rename(temporary, path) == 0 else {

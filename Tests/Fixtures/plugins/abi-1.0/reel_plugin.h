@@ -1,0 +1,284 @@
+/*
+ * reel_plugin.h — the Reel plugin ABI, version 1.
+ *
+ * This header is the whole contract between the Reel host process and its
+ * service plugins. A plugin is a shared library that includes this header
+ * only (plus protobuf-c for its own messages, if it wants), exports the two
+ * functions below, and never links against the host.
+ *
+ *   const reel_magic             *reel_plugin_magic(void);
+ *   const reel_plugin_descriptor *reel_plugin_entry(void);
+ *
+ * Loading, in order (the host runs no other plugin code before step 2 passes):
+ *   1. dlopen(RTLD_NOW | RTLD_LOCAL) of a private copy of the file;
+ *   2. reel_plugin_magic(): magic and ABI major must match the host's, the
+ *      ABI minor must not be newer than the host's; otherwise the plugin is
+ *      refused with a log line naming both versions and the host goes on;
+ *   3. reel_plugin_entry(): the descriptor (names, handlers, methods, routes);
+ *   4. descriptor->init(): the plugin receives its host handle and the host
+ *      function table, and returns its state.
+ *
+ * Naming: types are `reel_*`; functions a plugin implements are fields of
+ * `reel_plugin_descriptor`; functions the host implements are fields of
+ * `reel_host_api`.
+ *
+ * Evolution rules: this ABI is append-only. Within a major version, structs
+ * only grow at their end, every struct starts with its size, and each group
+ * of fields is tagged with the minor version that added it. A plugin must
+ * check `api->abi_minor` (or a NULL slot) before using a field newer than
+ * 1.0. Removing or changing anything bumps REEL_ABI_MAJOR.
+ *
+ * Memory: every pointer handed across the boundary is borrowed. The comment
+ * next to it says how long it stays valid; whoever needs it longer copies it.
+ * The host copies every string it keeps from a plugin (names, routes, error
+ * messages), and never keeps a plugin pointer past the plugin's generation.
+ *
+ * Threads: the host calls handle() concurrently from many threads. A handler
+ * must not block for long: it replies at once or hands the work to its own
+ * thread and replies later, from any thread, exactly once. Every host
+ * function is thread-safe and may be called from init() on, until shutdown()
+ * returns (in shutdown() itself only log and config_get).
+ *
+ * Lifetime of a generation (hot-swap): a new version of a plugin is loaded
+ * from a new file, init() runs, then new calls and events go to it. The old
+ * generation keeps serving the calls it already has; it is "in flight" while
+ * any call, queued event or bus_call callback of its own is pending. When
+ * nothing is, its shutdown() runs; no call, event or callback reaches it
+ * after that. on_event() never runs before init() has returned.
+ *
+ * Table entries (reel_method_def, reel_route_def) are frozen for ABI 1: a
+ * later minor version adds per-entry data as new parallel arrays appended to
+ * reel_plugin_descriptor, never by growing these structs.
+ */
+#ifndef REEL_PLUGIN_H
+#define REEL_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define REEL_ABI_MAJOR 1
+#define REEL_ABI_MINOR 0
+#define REEL_MAGIC 0x5245454Cu /* "REEL" */
+
+#define REEL_PLUGIN_MAGIC_SYMBOL "reel_plugin_magic"
+#define REEL_PLUGIN_ENTRY_SYMBOL "reel_plugin_entry"
+
+/* ---- Status codes (the Connect / gRPC code set) ------------------------ */
+/* The host maps each code to an HTTP status in exactly one place. */
+#define REEL_OK                   0
+#define REEL_CANCELED             1
+#define REEL_UNKNOWN              2
+#define REEL_INVALID_ARGUMENT     3
+#define REEL_DEADLINE_EXCEEDED    4
+#define REEL_NOT_FOUND            5
+#define REEL_ALREADY_EXISTS       6
+#define REEL_PERMISSION_DENIED    7
+#define REEL_RESOURCE_EXHAUSTED   8
+#define REEL_FAILED_PRECONDITION  9
+#define REEL_ABORTED             10
+#define REEL_OUT_OF_RANGE        11
+#define REEL_UNIMPLEMENTED       12
+#define REEL_INTERNAL            13
+#define REEL_UNAVAILABLE         14
+#define REEL_DATA_LOSS           15
+#define REEL_UNAUTHENTICATED     16
+
+/* ---- Log levels ----------------------------------------------------------- */
+#define REEL_LOG_DEBUG 10
+#define REEL_LOG_INFO  20
+#define REEL_LOG_WARN  30
+#define REEL_LOG_ERROR 40
+
+/* ---- Access requirements, checked by the host before a handler runs ------ */
+#define REEL_ACCESS_PUBLIC         0 /* anyone, signed in or not */
+#define REEL_ACCESS_USER           1 /* any signed-in user */
+#define REEL_ACCESS_CREATOR        2 /* role creator or admin */
+#define REEL_ACCESS_ADMIN          3 /* role admin */
+#define REEL_ACCESS_OWNER_OR_ADMIN 4 /* signed in; the plugin checks ownership
+                                        against caller_user_id unless the
+                                        caller_role is "admin" */
+#define REEL_ACCESS_INTERNAL       5 /* only over the bus, never from outside */
+
+/* ---- Descriptor flags ------------------------------------------------------ */
+/* The plugin leaves no threads, callbacks or borrowed pointers behind after
+ * shutdown() returns, so the host may dlclose() it. Without this flag the
+ * host never unmaps the library (always the case for Swift plugins: the Swift
+ * runtime keeps pointers into every image it has seen). */
+#define REEL_PLUGIN_UNLOADABLE 0x1u
+
+/* ---- Magic: the compatibility check run before any other plugin code ----- */
+/* Exposed through a function because dlsym is only guaranteed for functions.
+ * Four uint32_t fields: no padding. */
+typedef struct reel_magic {
+    uint32_t magic;           /* REEL_MAGIC */
+    uint32_t abi_major;       /* REEL_ABI_MAJOR the plugin was built with */
+    uint32_t abi_minor;       /* REEL_ABI_MINOR the plugin was built with */
+    uint32_t descriptor_size; /* sizeof(reel_plugin_descriptor) it was built with */
+} reel_magic;
+
+/* Put this once in a C plugin (like PostgreSQL's PG_MODULE_MAGIC). */
+#ifdef __cplusplus
+#define REEL_EXTERN_C extern "C"
+#else
+#define REEL_EXTERN_C
+#endif
+#define REEL_PLUGIN_MAGIC_DEFINE                                             \
+    REEL_EXTERN_C __attribute__((visibility("default"))) const reel_magic *  \
+    reel_plugin_magic(void) {                                                \
+        static const reel_magic m = {REEL_MAGIC, REEL_ABI_MAJOR,             \
+                                     REEL_ABI_MINOR,                         \
+                                     (uint32_t)sizeof(                       \
+                                         reel_plugin_descriptor)};           \
+        return &m;                                                           \
+    }
+
+/* ---- Opaque host objects ------------------------------------------------- */
+/* One per loaded plugin generation; passed back on every host call. */
+typedef struct reel_host reel_host;
+/* One per incoming call; completed by exactly one api->reply(). */
+typedef struct reel_reply reel_reply;
+
+/* ---- A call to one of the plugin's methods ------------------------------ */
+/* Everything here is owned by the host and valid until api->reply() is
+ * called for the matching reel_reply. The payload is always the protobuf
+ * encoding of the method's input message, whether the call came from
+ * HTTP/JSON, from /rpc, or from another plugin over the bus. */
+typedef struct reel_request {
+    uint32_t struct_size;
+    uint32_t method_index;        /* index into descriptor->methods */
+    const char *method;           /* "reel.hello.v1.HelloService/Greet" */
+    const uint8_t *payload;       /* protobuf bytes, may be NULL when len 0 */
+    size_t payload_len;
+    const char *request_id;       /* for logs; never NULL */
+    const char *caller_user_id;   /* "" when anonymous; never NULL */
+    const char *caller_role;      /* "", "viewer", "creator", "admin" or
+                                     "internal" (another plugin) */
+} reel_request;
+
+/* Result of api->bus_call(). Called exactly once, on a host thread, possibly
+ * before bus_call returns. `message` and `payload` are valid only during the
+ * callback. `payload` is the protobuf output message when status is REEL_OK. */
+typedef void (*reel_bus_callback)(void *user_data, int32_t status,
+                                  const char *message, const uint8_t *payload,
+                                  size_t payload_len);
+
+/* ---- The table of host functions ------------------------------------------ */
+/* Owned by the host, valid from init() until shutdown() returns. */
+typedef struct reel_host_api {
+    uint32_t struct_size;
+    uint32_t abi_minor; /* the host's REEL_ABI_MINOR */
+
+    /* -- since 1.0 -- */
+
+    /* One log line, tagged by the host with the plugin name and version.
+     * `message` is copied before return. */
+    void (*log)(reel_host *host, int32_t level, const char *message);
+
+    /* Configuration by key, e.g. "REEL_DATABASE_URL", "REEL_DATA_DIR".
+     * Returns NULL when unset. The string is owned by the host and valid
+     * until shutdown() returns. */
+    const char *(*config_get)(reel_host *host, const char *key);
+
+    /* Completes a call. `status` is a REEL_* code; `message` is a short
+     * human-readable error (NULL when OK); `payload` is the protobuf output
+     * message (when OK). All are copied before return. Callable from any
+     * thread, exactly once per reel_reply. */
+    void (*reply)(reel_reply *reply, int32_t status, const char *message,
+                  const uint8_t *payload, size_t payload_len);
+
+    /* Calls a method of any plugin ("package.Service/Method") with a protobuf
+     * payload (copied before return). The callee sees caller_role "internal".
+     * The result arrives through `callback` (see reel_bus_callback); an
+     * unknown method answers REEL_UNIMPLEMENTED. */
+    void (*bus_call)(reel_host *host, const char *method,
+                     const uint8_t *payload, size_t payload_len,
+                     reel_bus_callback callback, void *user_data);
+
+    /* Publishes an event (protobuf payload, copied) to every plugin that lists
+     * `topic` in its subscriptions. Asynchronous; returns the number of
+     * subscribers it was queued for. */
+    int32_t (*publish)(reel_host *host, const char *topic,
+                       const uint8_t *payload, size_t payload_len);
+
+    /* Spare slots: NULL until a later minor version gives them a meaning. */
+    void *spare[8];
+} reel_host_api;
+
+/* ---- What a plugin offers ---------------------------------------------- */
+
+/* A bus method: one protobuf-in, protobuf-out operation. It is reachable over
+ * the bus at `name`, and from outside (unless REEL_ACCESS_INTERNAL) at
+ * POST /rpc/<name> with the Connect unary protocol. */
+typedef struct reel_method_def {
+    const char *name;   /* "reel.hello.v1.HelloService/Greet" */
+    int32_t access;     /* REEL_ACCESS_* */
+    /* Optional `const ProtobufCMessageDescriptor *` of the input and output
+     * messages, from the plugin's protobuf-c generated code. With them the
+     * host validates protobuf bodies and transcodes JSON; without them the
+     * method takes application/proto only. Valid for the plugin's lifetime. */
+    const void *input_descriptor;
+    const void *output_descriptor;
+} reel_method_def;
+
+/* A JSON route for the web: `http_method path` ends in the bus method
+ * `method`. The host builds the input message from the JSON body, then the
+ * query string, then `{field}` path segments (which win), and answers the
+ * output message as JSON with `success_status`. */
+typedef struct reel_route_def {
+    const char *http_method;  /* "GET", "POST", "PATCH", "PUT", "DELETE" */
+    const char *path;         /* "/api/v1/hello/{name}" */
+    const char *method;       /* a name from the methods table */
+    int32_t success_status;   /* 200, 201 or 204 (no body) */
+} reel_route_def;
+
+/* The plugin's descriptor, returned by reel_plugin_entry(). Static data: it
+ * and everything it points to stay valid while the library is loaded. */
+typedef struct reel_plugin_descriptor {
+    uint32_t struct_size;
+    uint32_t flags;            /* REEL_PLUGIN_* */
+    const char *name;          /* [a-z0-9-]+, unique in a host */
+    const char *version;       /* free-form, e.g. "1.2.0" */
+    const char *description;
+
+    /* Called once after loading. Returns 0 and sets *state on success; any
+     * other value refuses the plugin (the host logs it and keeps the previous
+     * generation, if any). `host` and `api` stay valid until shutdown()
+     * returns. The plugin must not serve calls before init returns. */
+    int32_t (*init)(reel_host *host, const reel_host_api *api, void **state);
+
+    /* Called once, after the last in-flight call of this generation has been
+     * replied to. The plugin stops its threads and frees its state. */
+    void (*shutdown)(void *state);
+
+    /* Serves one call of one of `methods`; replies through api->reply(). */
+    void (*handle)(void *state, const reel_request *request, reel_reply *reply);
+
+    /* Receives an event of one of `subscriptions`. Called on a host thread,
+     * one event at a time per plugin, in publishing order. `topic` and
+     * `payload` are valid during the call only. May be NULL. */
+    void (*on_event)(void *state, const char *topic, const uint8_t *payload,
+                     size_t payload_len);
+
+    const reel_method_def *methods;
+    uint32_t method_count;
+    const reel_route_def *routes;
+    uint32_t route_count;
+    const char *const *subscriptions;
+    uint32_t subscription_count;
+
+    void *reserved[8]; /* NULL */
+} reel_plugin_descriptor;
+
+/* The two exported functions. */
+typedef const reel_magic *(*reel_plugin_magic_fn)(void);
+typedef const reel_plugin_descriptor *(*reel_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* REEL_PLUGIN_H */
