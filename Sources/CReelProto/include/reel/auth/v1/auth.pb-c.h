@@ -34,6 +34,9 @@ typedef struct Reel__Auth__V1__GetSigningKeysRequest Reel__Auth__V1__GetSigningK
 typedef struct Reel__Auth__V1__SigningKey Reel__Auth__V1__SigningKey;
 typedef struct Reel__Auth__V1__SigningKeys Reel__Auth__V1__SigningKeys;
 typedef struct Reel__Auth__V1__GetUserRequest Reel__Auth__V1__GetUserRequest;
+typedef struct Reel__Auth__V1__GetUserProfilesRequest Reel__Auth__V1__GetUserProfilesRequest;
+typedef struct Reel__Auth__V1__UserProfile Reel__Auth__V1__UserProfile;
+typedef struct Reel__Auth__V1__UserProfiles Reel__Auth__V1__UserProfiles;
 
 
 /* --- enums --- */
@@ -284,6 +287,39 @@ struct  Reel__Auth__V1__GetUserRequest
 #define REEL__AUTH__V1__GET_USER_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&reel__auth__v1__get_user_request__descriptor) \
     , (char *)protobuf_c_empty_string }
+
+
+struct  Reel__Auth__V1__GetUserProfilesRequest
+{
+  ProtobufCMessage base;
+  size_t n_ids;
+  char **ids;
+};
+#define REEL__AUTH__V1__GET_USER_PROFILES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__auth__v1__get_user_profiles_request__descriptor) \
+    , 0,NULL }
+
+
+struct  Reel__Auth__V1__UserProfile
+{
+  ProtobufCMessage base;
+  char *id;
+  char *display_name;
+};
+#define REEL__AUTH__V1__USER_PROFILE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__auth__v1__user_profile__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Reel__Auth__V1__UserProfiles
+{
+  ProtobufCMessage base;
+  size_t n_profiles;
+  Reel__Auth__V1__UserProfile **profiles;
+};
+#define REEL__AUTH__V1__USER_PROFILES__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__auth__v1__user_profiles__descriptor) \
+    , 0,NULL }
 
 
 /* Reel__Auth__V1__User methods */
@@ -647,6 +683,63 @@ Reel__Auth__V1__GetUserRequest *
 void   reel__auth__v1__get_user_request__free_unpacked
                      (Reel__Auth__V1__GetUserRequest *message,
                       ProtobufCAllocator *allocator);
+/* Reel__Auth__V1__GetUserProfilesRequest methods */
+void   reel__auth__v1__get_user_profiles_request__init
+                     (Reel__Auth__V1__GetUserProfilesRequest         *message);
+size_t reel__auth__v1__get_user_profiles_request__get_packed_size
+                     (const Reel__Auth__V1__GetUserProfilesRequest   *message);
+size_t reel__auth__v1__get_user_profiles_request__pack
+                     (const Reel__Auth__V1__GetUserProfilesRequest   *message,
+                      uint8_t             *out);
+size_t reel__auth__v1__get_user_profiles_request__pack_to_buffer
+                     (const Reel__Auth__V1__GetUserProfilesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Auth__V1__GetUserProfilesRequest *
+       reel__auth__v1__get_user_profiles_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__auth__v1__get_user_profiles_request__free_unpacked
+                     (Reel__Auth__V1__GetUserProfilesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Auth__V1__UserProfile methods */
+void   reel__auth__v1__user_profile__init
+                     (Reel__Auth__V1__UserProfile         *message);
+size_t reel__auth__v1__user_profile__get_packed_size
+                     (const Reel__Auth__V1__UserProfile   *message);
+size_t reel__auth__v1__user_profile__pack
+                     (const Reel__Auth__V1__UserProfile   *message,
+                      uint8_t             *out);
+size_t reel__auth__v1__user_profile__pack_to_buffer
+                     (const Reel__Auth__V1__UserProfile   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Auth__V1__UserProfile *
+       reel__auth__v1__user_profile__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__auth__v1__user_profile__free_unpacked
+                     (Reel__Auth__V1__UserProfile *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Auth__V1__UserProfiles methods */
+void   reel__auth__v1__user_profiles__init
+                     (Reel__Auth__V1__UserProfiles         *message);
+size_t reel__auth__v1__user_profiles__get_packed_size
+                     (const Reel__Auth__V1__UserProfiles   *message);
+size_t reel__auth__v1__user_profiles__pack
+                     (const Reel__Auth__V1__UserProfiles   *message,
+                      uint8_t             *out);
+size_t reel__auth__v1__user_profiles__pack_to_buffer
+                     (const Reel__Auth__V1__UserProfiles   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Auth__V1__UserProfiles *
+       reel__auth__v1__user_profiles__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__auth__v1__user_profiles__free_unpacked
+                     (Reel__Auth__V1__UserProfiles *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Reel__Auth__V1__User_Closure)
@@ -706,6 +799,15 @@ typedef void (*Reel__Auth__V1__SigningKeys_Closure)
 typedef void (*Reel__Auth__V1__GetUserRequest_Closure)
                  (const Reel__Auth__V1__GetUserRequest *message,
                   void *closure_data);
+typedef void (*Reel__Auth__V1__GetUserProfilesRequest_Closure)
+                 (const Reel__Auth__V1__GetUserProfilesRequest *message,
+                  void *closure_data);
+typedef void (*Reel__Auth__V1__UserProfile_Closure)
+                 (const Reel__Auth__V1__UserProfile *message,
+                  void *closure_data);
+typedef void (*Reel__Auth__V1__UserProfiles_Closure)
+                 (const Reel__Auth__V1__UserProfiles *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -757,6 +859,10 @@ struct Reel__Auth__V1__AuthService_Service
                    const Reel__Auth__V1__GetUserRequest *input,
                    Reel__Auth__V1__User_Closure closure,
                    void *closure_data);
+  void (*get_user_profiles)(Reel__Auth__V1__AuthService_Service *service,
+                            const Reel__Auth__V1__GetUserProfilesRequest *input,
+                            Reel__Auth__V1__UserProfiles_Closure closure,
+                            void *closure_data);
 };
 typedef void (*Reel__Auth__V1__AuthService_ServiceDestroy)(Reel__Auth__V1__AuthService_Service *);
 void reel__auth__v1__auth_service__init (Reel__Auth__V1__AuthService_Service *service,
@@ -775,7 +881,8 @@ void reel__auth__v1__auth_service__init (Reel__Auth__V1__AuthService_Service *se
       function_prefix__ ## set_role,\
       function_prefix__ ## set_disabled,\
       function_prefix__ ## get_signing_keys,\
-      function_prefix__ ## get_user  }
+      function_prefix__ ## get_user,\
+      function_prefix__ ## get_user_profiles  }
 void reel__auth__v1__auth_service__register_user(ProtobufCService *service,
                                                  const Reel__Auth__V1__RegisterRequest *input,
                                                  Reel__Auth__V1__RegisterResponse_Closure closure,
@@ -820,6 +927,10 @@ void reel__auth__v1__auth_service__get_user(ProtobufCService *service,
                                             const Reel__Auth__V1__GetUserRequest *input,
                                             Reel__Auth__V1__User_Closure closure,
                                             void *closure_data);
+void reel__auth__v1__auth_service__get_user_profiles(ProtobufCService *service,
+                                                     const Reel__Auth__V1__GetUserProfilesRequest *input,
+                                                     Reel__Auth__V1__UserProfiles_Closure closure,
+                                                     void *closure_data);
 
 /* --- descriptors --- */
 
@@ -842,6 +953,9 @@ extern const ProtobufCMessageDescriptor reel__auth__v1__get_signing_keys_request
 extern const ProtobufCMessageDescriptor reel__auth__v1__signing_key__descriptor;
 extern const ProtobufCMessageDescriptor reel__auth__v1__signing_keys__descriptor;
 extern const ProtobufCMessageDescriptor reel__auth__v1__get_user_request__descriptor;
+extern const ProtobufCMessageDescriptor reel__auth__v1__get_user_profiles_request__descriptor;
+extern const ProtobufCMessageDescriptor reel__auth__v1__user_profile__descriptor;
+extern const ProtobufCMessageDescriptor reel__auth__v1__user_profiles__descriptor;
 extern const ProtobufCServiceDescriptor reel__auth__v1__auth_service__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -16,6 +16,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 
 typedef struct Reel__Video__V1__Video Reel__Video__V1__Video;
+typedef struct Reel__Video__V1__VideoOwner Reel__Video__V1__VideoOwner;
 typedef struct Reel__Video__V1__VideoPage Reel__Video__V1__VideoPage;
 typedef struct Reel__Video__V1__ListVideosRequest Reel__Video__V1__ListVideosRequest;
 typedef struct Reel__Video__V1__ListMyVideosRequest Reel__Video__V1__ListMyVideosRequest;
@@ -33,6 +34,10 @@ typedef struct Reel__Video__V1__ContinueWatchingItem Reel__Video__V1__ContinueWa
 typedef struct Reel__Video__V1__ContinueWatchingPage Reel__Video__V1__ContinueWatchingPage;
 typedef struct Reel__Video__V1__RecordViewRequest Reel__Video__V1__RecordViewRequest;
 typedef struct Reel__Video__V1__RecordViewResponse Reel__Video__V1__RecordViewResponse;
+typedef struct Reel__Video__V1__GetVideoAccessRequest Reel__Video__V1__GetVideoAccessRequest;
+typedef struct Reel__Video__V1__VideoAccess Reel__Video__V1__VideoAccess;
+typedef struct Reel__Video__V1__BatchGetVideosRequest Reel__Video__V1__BatchGetVideosRequest;
+typedef struct Reel__Video__V1__BatchGetVideosResponse Reel__Video__V1__BatchGetVideosResponse;
 
 
 /* --- enums --- */
@@ -126,10 +131,35 @@ struct  Reel__Video__V1__Video
    */
   size_t n_thumbnail_urls;
   char **thumbnail_urls;
+  /*
+   * -- fields added in the second wave are numbered from 40 --
+   */
+  /*
+   * the uploader with their current display name
+   */
+  Reel__Video__V1__VideoOwner *owner;
 };
 #define REEL__VIDEO__V1__VIDEO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__video__descriptor) \
-    , NULL, NULL, NULL, 0,NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL }
+    , NULL, NULL, NULL, 0,NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0,NULL, NULL }
+
+
+/*
+ * The creator of a video as cards show them. The display name comes from the
+ * auth plugin over the bus (never stored with the video): a rename shows.
+ */
+struct  Reel__Video__V1__VideoOwner
+{
+  ProtobufCMessage base;
+  char *id;
+  /*
+   * "" when the auth plugin does not know the user
+   */
+  char *display_name;
+};
+#define REEL__VIDEO__V1__VIDEO_OWNER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__video_owner__descriptor) \
+    , NULL, NULL }
 
 
 struct  Reel__Video__V1__VideoPage
@@ -417,6 +447,85 @@ struct  Reel__Video__V1__RecordViewResponse
     , 0, 0, 0, 0 }
 
 
+struct  Reel__Video__V1__GetVideoAccessRequest
+{
+  ProtobufCMessage base;
+  char *video_id;
+  /*
+   * "" for an anonymous caller
+   */
+  char *user_id;
+  /*
+   * "", "viewer", "creator" or "admin"
+   */
+  char *role;
+};
+#define REEL__VIDEO__V1__GET_VIDEO_ACCESS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__get_video_access_request__descriptor) \
+    , NULL, NULL, NULL }
+
+
+struct  Reel__Video__V1__VideoAccess
+{
+  ProtobufCMessage base;
+  /*
+   * false: no such video (deleted or never was)
+   */
+  protobuf_c_boolean has_exists;
+  protobuf_c_boolean exists;
+  /*
+   * the caller may watch it and read what hangs off it
+   */
+  protobuf_c_boolean has_may_view;
+  protobuf_c_boolean may_view;
+  char *owner_id;
+  /*
+   * "public", "unlisted" or "private"
+   */
+  char *visibility;
+  /*
+   * "uploading", "processing", "ready" or "failed"
+   */
+  char *state;
+};
+#define REEL__VIDEO__V1__VIDEO_ACCESS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__video_access__descriptor) \
+    , 0, 0, 0, 0, NULL, NULL, NULL }
+
+
+struct  Reel__Video__V1__BatchGetVideosRequest
+{
+  ProtobufCMessage base;
+  /*
+   * at most 500
+   */
+  size_t n_ids;
+  char **ids;
+  /*
+   * "" for an anonymous viewer
+   */
+  char *viewer_id;
+  char *viewer_role;
+};
+#define REEL__VIDEO__V1__BATCH_GET_VIDEOS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__batch_get_videos_request__descriptor) \
+    , 0,NULL, NULL, NULL }
+
+
+struct  Reel__Video__V1__BatchGetVideosResponse
+{
+  ProtobufCMessage base;
+  /*
+   * visible ones only, in the order asked
+   */
+  size_t n_videos;
+  Reel__Video__V1__Video **videos;
+};
+#define REEL__VIDEO__V1__BATCH_GET_VIDEOS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__batch_get_videos_response__descriptor) \
+    , 0,NULL }
+
+
 /* Reel__Video__V1__Video methods */
 void   reel__video__v1__video__init
                      (Reel__Video__V1__Video         *message);
@@ -435,6 +544,25 @@ Reel__Video__V1__Video *
                       const uint8_t       *data);
 void   reel__video__v1__video__free_unpacked
                      (Reel__Video__V1__Video *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Video__V1__VideoOwner methods */
+void   reel__video__v1__video_owner__init
+                     (Reel__Video__V1__VideoOwner         *message);
+size_t reel__video__v1__video_owner__get_packed_size
+                     (const Reel__Video__V1__VideoOwner   *message);
+size_t reel__video__v1__video_owner__pack
+                     (const Reel__Video__V1__VideoOwner   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__video_owner__pack_to_buffer
+                     (const Reel__Video__V1__VideoOwner   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__VideoOwner *
+       reel__video__v1__video_owner__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__video_owner__free_unpacked
+                     (Reel__Video__V1__VideoOwner *message,
                       ProtobufCAllocator *allocator);
 /* Reel__Video__V1__VideoPage methods */
 void   reel__video__v1__video_page__init
@@ -759,10 +887,89 @@ Reel__Video__V1__RecordViewResponse *
 void   reel__video__v1__record_view_response__free_unpacked
                      (Reel__Video__V1__RecordViewResponse *message,
                       ProtobufCAllocator *allocator);
+/* Reel__Video__V1__GetVideoAccessRequest methods */
+void   reel__video__v1__get_video_access_request__init
+                     (Reel__Video__V1__GetVideoAccessRequest         *message);
+size_t reel__video__v1__get_video_access_request__get_packed_size
+                     (const Reel__Video__V1__GetVideoAccessRequest   *message);
+size_t reel__video__v1__get_video_access_request__pack
+                     (const Reel__Video__V1__GetVideoAccessRequest   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__get_video_access_request__pack_to_buffer
+                     (const Reel__Video__V1__GetVideoAccessRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__GetVideoAccessRequest *
+       reel__video__v1__get_video_access_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__get_video_access_request__free_unpacked
+                     (Reel__Video__V1__GetVideoAccessRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Video__V1__VideoAccess methods */
+void   reel__video__v1__video_access__init
+                     (Reel__Video__V1__VideoAccess         *message);
+size_t reel__video__v1__video_access__get_packed_size
+                     (const Reel__Video__V1__VideoAccess   *message);
+size_t reel__video__v1__video_access__pack
+                     (const Reel__Video__V1__VideoAccess   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__video_access__pack_to_buffer
+                     (const Reel__Video__V1__VideoAccess   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__VideoAccess *
+       reel__video__v1__video_access__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__video_access__free_unpacked
+                     (Reel__Video__V1__VideoAccess *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Video__V1__BatchGetVideosRequest methods */
+void   reel__video__v1__batch_get_videos_request__init
+                     (Reel__Video__V1__BatchGetVideosRequest         *message);
+size_t reel__video__v1__batch_get_videos_request__get_packed_size
+                     (const Reel__Video__V1__BatchGetVideosRequest   *message);
+size_t reel__video__v1__batch_get_videos_request__pack
+                     (const Reel__Video__V1__BatchGetVideosRequest   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__batch_get_videos_request__pack_to_buffer
+                     (const Reel__Video__V1__BatchGetVideosRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__BatchGetVideosRequest *
+       reel__video__v1__batch_get_videos_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__batch_get_videos_request__free_unpacked
+                     (Reel__Video__V1__BatchGetVideosRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Video__V1__BatchGetVideosResponse methods */
+void   reel__video__v1__batch_get_videos_response__init
+                     (Reel__Video__V1__BatchGetVideosResponse         *message);
+size_t reel__video__v1__batch_get_videos_response__get_packed_size
+                     (const Reel__Video__V1__BatchGetVideosResponse   *message);
+size_t reel__video__v1__batch_get_videos_response__pack
+                     (const Reel__Video__V1__BatchGetVideosResponse   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__batch_get_videos_response__pack_to_buffer
+                     (const Reel__Video__V1__BatchGetVideosResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__BatchGetVideosResponse *
+       reel__video__v1__batch_get_videos_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__batch_get_videos_response__free_unpacked
+                     (Reel__Video__V1__BatchGetVideosResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Reel__Video__V1__Video_Closure)
                  (const Reel__Video__V1__Video *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__VideoOwner_Closure)
+                 (const Reel__Video__V1__VideoOwner *message,
                   void *closure_data);
 typedef void (*Reel__Video__V1__VideoPage_Closure)
                  (const Reel__Video__V1__VideoPage *message,
@@ -815,6 +1022,18 @@ typedef void (*Reel__Video__V1__RecordViewRequest_Closure)
 typedef void (*Reel__Video__V1__RecordViewResponse_Closure)
                  (const Reel__Video__V1__RecordViewResponse *message,
                   void *closure_data);
+typedef void (*Reel__Video__V1__GetVideoAccessRequest_Closure)
+                 (const Reel__Video__V1__GetVideoAccessRequest *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__VideoAccess_Closure)
+                 (const Reel__Video__V1__VideoAccess *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__BatchGetVideosRequest_Closure)
+                 (const Reel__Video__V1__BatchGetVideosRequest *message,
+                  void *closure_data);
+typedef void (*Reel__Video__V1__BatchGetVideosResponse_Closure)
+                 (const Reel__Video__V1__BatchGetVideosResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -866,6 +1085,14 @@ struct Reel__Video__V1__VideoService_Service
                       const Reel__Video__V1__RecordViewRequest *input,
                       Reel__Video__V1__RecordViewResponse_Closure closure,
                       void *closure_data);
+  void (*get_video_access)(Reel__Video__V1__VideoService_Service *service,
+                           const Reel__Video__V1__GetVideoAccessRequest *input,
+                           Reel__Video__V1__VideoAccess_Closure closure,
+                           void *closure_data);
+  void (*batch_get_videos)(Reel__Video__V1__VideoService_Service *service,
+                           const Reel__Video__V1__BatchGetVideosRequest *input,
+                           Reel__Video__V1__BatchGetVideosResponse_Closure closure,
+                           void *closure_data);
 };
 typedef void (*Reel__Video__V1__VideoService_ServiceDestroy)(Reel__Video__V1__VideoService_Service *);
 void reel__video__v1__video_service__init (Reel__Video__V1__VideoService_Service *service,
@@ -884,7 +1111,9 @@ void reel__video__v1__video_service__init (Reel__Video__V1__VideoService_Service
       function_prefix__ ## mark_failed,\
       function_prefix__ ## report_position,\
       function_prefix__ ## list_continue_watching,\
-      function_prefix__ ## record_view  }
+      function_prefix__ ## record_view,\
+      function_prefix__ ## get_video_access,\
+      function_prefix__ ## batch_get_videos  }
 void reel__video__v1__video_service__list_videos(ProtobufCService *service,
                                                  const Reel__Video__V1__ListVideosRequest *input,
                                                  Reel__Video__V1__VideoPage_Closure closure,
@@ -929,10 +1158,19 @@ void reel__video__v1__video_service__record_view(ProtobufCService *service,
                                                  const Reel__Video__V1__RecordViewRequest *input,
                                                  Reel__Video__V1__RecordViewResponse_Closure closure,
                                                  void *closure_data);
+void reel__video__v1__video_service__get_video_access(ProtobufCService *service,
+                                                      const Reel__Video__V1__GetVideoAccessRequest *input,
+                                                      Reel__Video__V1__VideoAccess_Closure closure,
+                                                      void *closure_data);
+void reel__video__v1__video_service__batch_get_videos(ProtobufCService *service,
+                                                      const Reel__Video__V1__BatchGetVideosRequest *input,
+                                                      Reel__Video__V1__BatchGetVideosResponse_Closure closure,
+                                                      void *closure_data);
 
 /* --- descriptors --- */
 
 extern const ProtobufCMessageDescriptor reel__video__v1__video__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__video_owner__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__video_page__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__list_videos_request__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__list_my_videos_request__descriptor;
@@ -950,6 +1188,10 @@ extern const ProtobufCMessageDescriptor reel__video__v1__continue_watching_item_
 extern const ProtobufCMessageDescriptor reel__video__v1__continue_watching_page__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__record_view_request__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__record_view_response__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__get_video_access_request__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__video_access__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__batch_get_videos_request__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__batch_get_videos_response__descriptor;
 extern const ProtobufCServiceDescriptor reel__video__v1__video_service__descriptor;
 
 PROTOBUF_C__END_DECLS

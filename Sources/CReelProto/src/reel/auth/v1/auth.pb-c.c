@@ -862,6 +862,141 @@ void   reel__auth__v1__get_user_request__free_unpacked
   assert(message->base.descriptor == &reel__auth__v1__get_user_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   reel__auth__v1__get_user_profiles_request__init
+                     (Reel__Auth__V1__GetUserProfilesRequest         *message)
+{
+  static const Reel__Auth__V1__GetUserProfilesRequest init_value = REEL__AUTH__V1__GET_USER_PROFILES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__auth__v1__get_user_profiles_request__get_packed_size
+                     (const Reel__Auth__V1__GetUserProfilesRequest *message)
+{
+  assert(message->base.descriptor == &reel__auth__v1__get_user_profiles_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__auth__v1__get_user_profiles_request__pack
+                     (const Reel__Auth__V1__GetUserProfilesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__auth__v1__get_user_profiles_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__auth__v1__get_user_profiles_request__pack_to_buffer
+                     (const Reel__Auth__V1__GetUserProfilesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__auth__v1__get_user_profiles_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Auth__V1__GetUserProfilesRequest *
+       reel__auth__v1__get_user_profiles_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Auth__V1__GetUserProfilesRequest *)
+     protobuf_c_message_unpack (&reel__auth__v1__get_user_profiles_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__auth__v1__get_user_profiles_request__free_unpacked
+                     (Reel__Auth__V1__GetUserProfilesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__auth__v1__get_user_profiles_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__auth__v1__user_profile__init
+                     (Reel__Auth__V1__UserProfile         *message)
+{
+  static const Reel__Auth__V1__UserProfile init_value = REEL__AUTH__V1__USER_PROFILE__INIT;
+  *message = init_value;
+}
+size_t reel__auth__v1__user_profile__get_packed_size
+                     (const Reel__Auth__V1__UserProfile *message)
+{
+  assert(message->base.descriptor == &reel__auth__v1__user_profile__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__auth__v1__user_profile__pack
+                     (const Reel__Auth__V1__UserProfile *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__auth__v1__user_profile__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__auth__v1__user_profile__pack_to_buffer
+                     (const Reel__Auth__V1__UserProfile *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__auth__v1__user_profile__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Auth__V1__UserProfile *
+       reel__auth__v1__user_profile__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Auth__V1__UserProfile *)
+     protobuf_c_message_unpack (&reel__auth__v1__user_profile__descriptor,
+                                allocator, len, data);
+}
+void   reel__auth__v1__user_profile__free_unpacked
+                     (Reel__Auth__V1__UserProfile *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__auth__v1__user_profile__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__auth__v1__user_profiles__init
+                     (Reel__Auth__V1__UserProfiles         *message)
+{
+  static const Reel__Auth__V1__UserProfiles init_value = REEL__AUTH__V1__USER_PROFILES__INIT;
+  *message = init_value;
+}
+size_t reel__auth__v1__user_profiles__get_packed_size
+                     (const Reel__Auth__V1__UserProfiles *message)
+{
+  assert(message->base.descriptor == &reel__auth__v1__user_profiles__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__auth__v1__user_profiles__pack
+                     (const Reel__Auth__V1__UserProfiles *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__auth__v1__user_profiles__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__auth__v1__user_profiles__pack_to_buffer
+                     (const Reel__Auth__V1__UserProfiles *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__auth__v1__user_profiles__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Auth__V1__UserProfiles *
+       reel__auth__v1__user_profiles__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Auth__V1__UserProfiles *)
+     protobuf_c_message_unpack (&reel__auth__v1__user_profiles__descriptor,
+                                allocator, len, data);
+}
+void   reel__auth__v1__user_profiles__free_unpacked
+                     (Reel__Auth__V1__UserProfiles *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__auth__v1__user_profiles__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor reel__auth__v1__user__field_descriptors[6] =
 {
   {
@@ -1777,7 +1912,134 @@ const ProtobufCMessageDescriptor reel__auth__v1__get_user_request__descriptor =
   (ProtobufCMessageInit) reel__auth__v1__get_user_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor reel__auth__v1__auth_service__method_descriptors[11] =
+static const ProtobufCFieldDescriptor reel__auth__v1__get_user_profiles_request__field_descriptors[1] =
+{
+  {
+    "ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Reel__Auth__V1__GetUserProfilesRequest, n_ids),
+    offsetof(Reel__Auth__V1__GetUserProfilesRequest, ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__auth__v1__get_user_profiles_request__field_indices_by_name[] = {
+  0,   /* field[0] = ids */
+};
+static const ProtobufCIntRange reel__auth__v1__get_user_profiles_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor reel__auth__v1__get_user_profiles_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.auth.v1.GetUserProfilesRequest",
+  "GetUserProfilesRequest",
+  "Reel__Auth__V1__GetUserProfilesRequest",
+  "reel.auth.v1",
+  sizeof(Reel__Auth__V1__GetUserProfilesRequest),
+  1,
+  reel__auth__v1__get_user_profiles_request__field_descriptors,
+  reel__auth__v1__get_user_profiles_request__field_indices_by_name,
+  1,  reel__auth__v1__get_user_profiles_request__number_ranges,
+  (ProtobufCMessageInit) reel__auth__v1__get_user_profiles_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__auth__v1__user_profile__field_descriptors[2] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Auth__V1__UserProfile, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "display_name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Auth__V1__UserProfile, display_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__auth__v1__user_profile__field_indices_by_name[] = {
+  1,   /* field[1] = display_name */
+  0,   /* field[0] = id */
+};
+static const ProtobufCIntRange reel__auth__v1__user_profile__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor reel__auth__v1__user_profile__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.auth.v1.UserProfile",
+  "UserProfile",
+  "Reel__Auth__V1__UserProfile",
+  "reel.auth.v1",
+  sizeof(Reel__Auth__V1__UserProfile),
+  2,
+  reel__auth__v1__user_profile__field_descriptors,
+  reel__auth__v1__user_profile__field_indices_by_name,
+  1,  reel__auth__v1__user_profile__number_ranges,
+  (ProtobufCMessageInit) reel__auth__v1__user_profile__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__auth__v1__user_profiles__field_descriptors[1] =
+{
+  {
+    "profiles",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Reel__Auth__V1__UserProfiles, n_profiles),
+    offsetof(Reel__Auth__V1__UserProfiles, profiles),
+    &reel__auth__v1__user_profile__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__auth__v1__user_profiles__field_indices_by_name[] = {
+  0,   /* field[0] = profiles */
+};
+static const ProtobufCIntRange reel__auth__v1__user_profiles__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor reel__auth__v1__user_profiles__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.auth.v1.UserProfiles",
+  "UserProfiles",
+  "Reel__Auth__V1__UserProfiles",
+  "reel.auth.v1",
+  sizeof(Reel__Auth__V1__UserProfiles),
+  1,
+  reel__auth__v1__user_profiles__field_descriptors,
+  reel__auth__v1__user_profiles__field_indices_by_name,
+  1,  reel__auth__v1__user_profiles__number_ranges,
+  (ProtobufCMessageInit) reel__auth__v1__user_profiles__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor reel__auth__v1__auth_service__method_descriptors[12] =
 {
   { "RegisterUser", &reel__auth__v1__register_request__descriptor, &reel__auth__v1__register_response__descriptor },
   { "Login", &reel__auth__v1__login_request__descriptor, &reel__auth__v1__token_pair__descriptor },
@@ -1790,11 +2052,13 @@ static const ProtobufCMethodDescriptor reel__auth__v1__auth_service__method_desc
   { "SetDisabled", &reel__auth__v1__set_disabled_request__descriptor, &reel__auth__v1__user__descriptor },
   { "GetSigningKeys", &reel__auth__v1__get_signing_keys_request__descriptor, &reel__auth__v1__signing_keys__descriptor },
   { "GetUser", &reel__auth__v1__get_user_request__descriptor, &reel__auth__v1__user__descriptor },
+  { "GetUserProfiles", &reel__auth__v1__get_user_profiles_request__descriptor, &reel__auth__v1__user_profiles__descriptor },
 };
 const unsigned reel__auth__v1__auth_service__method_indices_by_name[] = {
   5,        /* ChangePassword */
   9,        /* GetSigningKeys */
   10,        /* GetUser */
+  11,        /* GetUserProfiles */
   6,        /* ListUsers */
   1,        /* Login */
   3,        /* Logout */
@@ -1811,7 +2075,7 @@ const ProtobufCServiceDescriptor reel__auth__v1__auth_service__descriptor =
   "AuthService",
   "Reel__Auth__V1__AuthService",
   "reel.auth.v1",
-  11,
+  12,
   reel__auth__v1__auth_service__method_descriptors,
   reel__auth__v1__auth_service__method_indices_by_name
 };
@@ -1902,6 +2166,14 @@ void reel__auth__v1__auth_service__get_user(ProtobufCService *service,
 {
   assert(service->descriptor == &reel__auth__v1__auth_service__descriptor);
   service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__auth__v1__auth_service__get_user_profiles(ProtobufCService *service,
+                                                     const Reel__Auth__V1__GetUserProfilesRequest *input,
+                                                     Reel__Auth__V1__UserProfiles_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &reel__auth__v1__auth_service__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void reel__auth__v1__auth_service__init (Reel__Auth__V1__AuthService_Service *service,
                                          Reel__Auth__V1__AuthService_ServiceDestroy destroy)

@@ -52,6 +52,51 @@ void   reel__video__v1__video__free_unpacked
   assert(message->base.descriptor == &reel__video__v1__video__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   reel__video__v1__video_owner__init
+                     (Reel__Video__V1__VideoOwner         *message)
+{
+  static const Reel__Video__V1__VideoOwner init_value = REEL__VIDEO__V1__VIDEO_OWNER__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__video_owner__get_packed_size
+                     (const Reel__Video__V1__VideoOwner *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__video_owner__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__video_owner__pack
+                     (const Reel__Video__V1__VideoOwner *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__video_owner__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__video_owner__pack_to_buffer
+                     (const Reel__Video__V1__VideoOwner *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__video_owner__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__VideoOwner *
+       reel__video__v1__video_owner__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__VideoOwner *)
+     protobuf_c_message_unpack (&reel__video__v1__video_owner__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__video_owner__free_unpacked
+                     (Reel__Video__V1__VideoOwner *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__video_owner__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   reel__video__v1__video_page__init
                      (Reel__Video__V1__VideoPage         *message)
 {
@@ -817,7 +862,187 @@ void   reel__video__v1__record_view_response__free_unpacked
   assert(message->base.descriptor == &reel__video__v1__record_view_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor reel__video__v1__video__field_descriptors[21] =
+void   reel__video__v1__get_video_access_request__init
+                     (Reel__Video__V1__GetVideoAccessRequest         *message)
+{
+  static const Reel__Video__V1__GetVideoAccessRequest init_value = REEL__VIDEO__V1__GET_VIDEO_ACCESS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__get_video_access_request__get_packed_size
+                     (const Reel__Video__V1__GetVideoAccessRequest *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__get_video_access_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__get_video_access_request__pack
+                     (const Reel__Video__V1__GetVideoAccessRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__get_video_access_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__get_video_access_request__pack_to_buffer
+                     (const Reel__Video__V1__GetVideoAccessRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__get_video_access_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__GetVideoAccessRequest *
+       reel__video__v1__get_video_access_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__GetVideoAccessRequest *)
+     protobuf_c_message_unpack (&reel__video__v1__get_video_access_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__get_video_access_request__free_unpacked
+                     (Reel__Video__V1__GetVideoAccessRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__get_video_access_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__video__v1__video_access__init
+                     (Reel__Video__V1__VideoAccess         *message)
+{
+  static const Reel__Video__V1__VideoAccess init_value = REEL__VIDEO__V1__VIDEO_ACCESS__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__video_access__get_packed_size
+                     (const Reel__Video__V1__VideoAccess *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__video_access__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__video_access__pack
+                     (const Reel__Video__V1__VideoAccess *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__video_access__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__video_access__pack_to_buffer
+                     (const Reel__Video__V1__VideoAccess *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__video_access__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__VideoAccess *
+       reel__video__v1__video_access__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__VideoAccess *)
+     protobuf_c_message_unpack (&reel__video__v1__video_access__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__video_access__free_unpacked
+                     (Reel__Video__V1__VideoAccess *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__video_access__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__video__v1__batch_get_videos_request__init
+                     (Reel__Video__V1__BatchGetVideosRequest         *message)
+{
+  static const Reel__Video__V1__BatchGetVideosRequest init_value = REEL__VIDEO__V1__BATCH_GET_VIDEOS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__batch_get_videos_request__get_packed_size
+                     (const Reel__Video__V1__BatchGetVideosRequest *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__batch_get_videos_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__batch_get_videos_request__pack
+                     (const Reel__Video__V1__BatchGetVideosRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__batch_get_videos_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__batch_get_videos_request__pack_to_buffer
+                     (const Reel__Video__V1__BatchGetVideosRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__batch_get_videos_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__BatchGetVideosRequest *
+       reel__video__v1__batch_get_videos_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__BatchGetVideosRequest *)
+     protobuf_c_message_unpack (&reel__video__v1__batch_get_videos_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__batch_get_videos_request__free_unpacked
+                     (Reel__Video__V1__BatchGetVideosRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__batch_get_videos_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__video__v1__batch_get_videos_response__init
+                     (Reel__Video__V1__BatchGetVideosResponse         *message)
+{
+  static const Reel__Video__V1__BatchGetVideosResponse init_value = REEL__VIDEO__V1__BATCH_GET_VIDEOS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__batch_get_videos_response__get_packed_size
+                     (const Reel__Video__V1__BatchGetVideosResponse *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__batch_get_videos_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__batch_get_videos_response__pack
+                     (const Reel__Video__V1__BatchGetVideosResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__batch_get_videos_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__batch_get_videos_response__pack_to_buffer
+                     (const Reel__Video__V1__BatchGetVideosResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__batch_get_videos_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__BatchGetVideosResponse *
+       reel__video__v1__batch_get_videos_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__BatchGetVideosResponse *)
+     protobuf_c_message_unpack (&reel__video__v1__batch_get_videos_response__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__batch_get_videos_response__free_unpacked
+                     (Reel__Video__V1__BatchGetVideosResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__batch_get_videos_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor reel__video__v1__video__field_descriptors[22] =
 {
   {
     "id",
@@ -1071,6 +1296,18 @@ static const ProtobufCFieldDescriptor reel__video__v1__video__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "owner",
+    40,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__Video, owner),
+    &reel__video__v1__video_owner__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned reel__video__v1__video__field_indices_by_name[] = {
   9,   /* field[9] = created_at */
@@ -1081,6 +1318,7 @@ static const unsigned reel__video__v1__video__field_indices_by_name[] = {
   17,   /* field[17] = height */
   12,   /* field[12] = hls_url */
   0,   /* field[0] = id */
+  21,   /* field[21] = owner */
   8,   /* field[8] = owner_id */
   11,   /* field[11] = poster_url */
   6,   /* field[6] = progress */
@@ -1095,10 +1333,11 @@ static const unsigned reel__video__v1__video__field_indices_by_name[] = {
   4,   /* field[4] = visibility */
   16,   /* field[16] = width */
 };
-static const ProtobufCIntRange reel__video__v1__video__number_ranges[1 + 1] =
+static const ProtobufCIntRange reel__video__v1__video__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 21 }
+  { 40, 21 },
+  { 0, 22 }
 };
 const ProtobufCMessageDescriptor reel__video__v1__video__descriptor =
 {
@@ -1108,11 +1347,62 @@ const ProtobufCMessageDescriptor reel__video__v1__video__descriptor =
   "Reel__Video__V1__Video",
   "reel.video.v1",
   sizeof(Reel__Video__V1__Video),
-  21,
+  22,
   reel__video__v1__video__field_descriptors,
   reel__video__v1__video__field_indices_by_name,
-  1,  reel__video__v1__video__number_ranges,
+  2,  reel__video__v1__video__number_ranges,
   (ProtobufCMessageInit) reel__video__v1__video__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__video__v1__video_owner__field_descriptors[2] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__VideoOwner, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "display_name",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__VideoOwner, display_name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__video_owner__field_indices_by_name[] = {
+  1,   /* field[1] = display_name */
+  0,   /* field[0] = id */
+};
+static const ProtobufCIntRange reel__video__v1__video_owner__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__video_owner__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.VideoOwner",
+  "VideoOwner",
+  "Reel__Video__V1__VideoOwner",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__VideoOwner),
+  2,
+  reel__video__v1__video_owner__field_descriptors,
+  reel__video__v1__video_owner__field_indices_by_name,
+  1,  reel__video__v1__video_owner__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__video_owner__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor reel__video__v1__video_page__field_descriptors[2] =
@@ -2085,7 +2375,263 @@ const ProtobufCMessageDescriptor reel__video__v1__record_view_response__descript
   (ProtobufCMessageInit) reel__video__v1__record_view_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor reel__video__v1__video_service__method_descriptors[11] =
+static const ProtobufCFieldDescriptor reel__video__v1__get_video_access_request__field_descriptors[3] =
+{
+  {
+    "video_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__GetVideoAccessRequest, video_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "user_id",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__GetVideoAccessRequest, user_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "role",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__GetVideoAccessRequest, role),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__get_video_access_request__field_indices_by_name[] = {
+  2,   /* field[2] = role */
+  1,   /* field[1] = user_id */
+  0,   /* field[0] = video_id */
+};
+static const ProtobufCIntRange reel__video__v1__get_video_access_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__get_video_access_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.GetVideoAccessRequest",
+  "GetVideoAccessRequest",
+  "Reel__Video__V1__GetVideoAccessRequest",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__GetVideoAccessRequest),
+  3,
+  reel__video__v1__get_video_access_request__field_descriptors,
+  reel__video__v1__get_video_access_request__field_indices_by_name,
+  1,  reel__video__v1__get_video_access_request__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__get_video_access_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__video__v1__video_access__field_descriptors[5] =
+{
+  {
+    "exists",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Reel__Video__V1__VideoAccess, has_exists),
+    offsetof(Reel__Video__V1__VideoAccess, exists),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "may_view",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Reel__Video__V1__VideoAccess, has_may_view),
+    offsetof(Reel__Video__V1__VideoAccess, may_view),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "owner_id",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__VideoAccess, owner_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "visibility",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__VideoAccess, visibility),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__VideoAccess, state),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__video_access__field_indices_by_name[] = {
+  0,   /* field[0] = exists */
+  1,   /* field[1] = may_view */
+  2,   /* field[2] = owner_id */
+  4,   /* field[4] = state */
+  3,   /* field[3] = visibility */
+};
+static const ProtobufCIntRange reel__video__v1__video_access__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__video_access__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.VideoAccess",
+  "VideoAccess",
+  "Reel__Video__V1__VideoAccess",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__VideoAccess),
+  5,
+  reel__video__v1__video_access__field_descriptors,
+  reel__video__v1__video_access__field_indices_by_name,
+  1,  reel__video__v1__video_access__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__video_access__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__video__v1__batch_get_videos_request__field_descriptors[3] =
+{
+  {
+    "ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Reel__Video__V1__BatchGetVideosRequest, n_ids),
+    offsetof(Reel__Video__V1__BatchGetVideosRequest, ids),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "viewer_id",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__BatchGetVideosRequest, viewer_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "viewer_role",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__BatchGetVideosRequest, viewer_role),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__batch_get_videos_request__field_indices_by_name[] = {
+  0,   /* field[0] = ids */
+  1,   /* field[1] = viewer_id */
+  2,   /* field[2] = viewer_role */
+};
+static const ProtobufCIntRange reel__video__v1__batch_get_videos_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__batch_get_videos_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.BatchGetVideosRequest",
+  "BatchGetVideosRequest",
+  "Reel__Video__V1__BatchGetVideosRequest",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__BatchGetVideosRequest),
+  3,
+  reel__video__v1__batch_get_videos_request__field_descriptors,
+  reel__video__v1__batch_get_videos_request__field_indices_by_name,
+  1,  reel__video__v1__batch_get_videos_request__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__batch_get_videos_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__video__v1__batch_get_videos_response__field_descriptors[1] =
+{
+  {
+    "videos",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Reel__Video__V1__BatchGetVideosResponse, n_videos),
+    offsetof(Reel__Video__V1__BatchGetVideosResponse, videos),
+    &reel__video__v1__video__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__batch_get_videos_response__field_indices_by_name[] = {
+  0,   /* field[0] = videos */
+};
+static const ProtobufCIntRange reel__video__v1__batch_get_videos_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__batch_get_videos_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.BatchGetVideosResponse",
+  "BatchGetVideosResponse",
+  "Reel__Video__V1__BatchGetVideosResponse",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__BatchGetVideosResponse),
+  1,
+  reel__video__v1__batch_get_videos_response__field_descriptors,
+  reel__video__v1__batch_get_videos_response__field_indices_by_name,
+  1,  reel__video__v1__batch_get_videos_response__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__batch_get_videos_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor reel__video__v1__video_service__method_descriptors[13] =
 {
   { "ListVideos", &reel__video__v1__list_videos_request__descriptor, &reel__video__v1__video_page__descriptor },
   { "GetVideo", &reel__video__v1__get_video_request__descriptor, &reel__video__v1__video__descriptor },
@@ -2098,10 +2644,14 @@ static const ProtobufCMethodDescriptor reel__video__v1__video_service__method_de
   { "ReportPosition", &reel__video__v1__report_position_request__descriptor, &reel__video__v1__report_position_response__descriptor },
   { "ListContinueWatching", &reel__video__v1__list_continue_watching_request__descriptor, &reel__video__v1__continue_watching_page__descriptor },
   { "RecordView", &reel__video__v1__record_view_request__descriptor, &reel__video__v1__record_view_response__descriptor },
+  { "GetVideoAccess", &reel__video__v1__get_video_access_request__descriptor, &reel__video__v1__video_access__descriptor },
+  { "BatchGetVideos", &reel__video__v1__batch_get_videos_request__descriptor, &reel__video__v1__batch_get_videos_response__descriptor },
 };
 const unsigned reel__video__v1__video_service__method_indices_by_name[] = {
+  12,        /* BatchGetVideos */
   3,        /* DeleteVideo */
   1,        /* GetVideo */
+  11,        /* GetVideoAccess */
   9,        /* ListContinueWatching */
   4,        /* ListMyVideos */
   0,        /* ListVideos */
@@ -2119,7 +2669,7 @@ const ProtobufCServiceDescriptor reel__video__v1__video_service__descriptor =
   "VideoService",
   "Reel__Video__V1__VideoService",
   "reel.video.v1",
-  11,
+  13,
   reel__video__v1__video_service__method_descriptors,
   reel__video__v1__video_service__method_indices_by_name
 };
@@ -2210,6 +2760,22 @@ void reel__video__v1__video_service__record_view(ProtobufCService *service,
 {
   assert(service->descriptor == &reel__video__v1__video_service__descriptor);
   service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__video__v1__video_service__get_video_access(ProtobufCService *service,
+                                                      const Reel__Video__V1__GetVideoAccessRequest *input,
+                                                      Reel__Video__V1__VideoAccess_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &reel__video__v1__video_service__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__video__v1__video_service__batch_get_videos(ProtobufCService *service,
+                                                      const Reel__Video__V1__BatchGetVideosRequest *input,
+                                                      Reel__Video__V1__BatchGetVideosResponse_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &reel__video__v1__video_service__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void reel__video__v1__video_service__init (Reel__Video__V1__VideoService_Service *service,
                                            Reel__Video__V1__VideoService_ServiceDestroy destroy)
