@@ -213,15 +213,32 @@ static int32_t wl_init(reel_host *host, const reel_host_api *api, void **state) 
         free(s);
         return 1;
     }
-    /* The schema first, on a connection of our own (not a host thread's
-     * work: a worker-to-be's connection, before any job exists). */
-    wl_worker *first = &s->workers[0];
-    first->s = s;
-    int migrated = wl_db_migrate(first);
-    wl_db_close(first);
-    if (migrated != 0 || wl_pool_start(s) != 0) {
+    if (pthread_cond_init(&s->migrate_done, NULL) != 0) {
+        pthread_cond_destroy(&s->wake);
+        pthread_mutex_destroy(&s->lock);
+        free(s);
+        return 1;
+    }
+    /* The schema first, migrated by a worker (never on this host thread);
+     * no call can arrive before init returns, so it is the only job. */
+    int ok = wl_pool_start(s) == 0;
+    wl_job *migrate = ok ? calloc(1, sizeof *migrate) : NULL;
+    if (migrate != NULL) {
+        migrate->kind = WL_JOB_MIGRATE;
+        migrate->s = s;
+        wl_pool_submit(s, migrate);
+        pthread_mutex_lock(&s->lock);
+        while (s->migrated == 0) pthread_cond_wait(&s->migrate_done, &s->lock);
+        ok = s->migrated == 1;
+        pthread_mutex_unlock(&s->lock);
+    } else {
+        ok = 0;
+    }
+    if (!ok) {
         wl_log(s, REEL_LOG_ERROR, WL_NAME " " WL_VERSION " not started: %s",
-               migrated != 0 ? "the schema could not be migrated" : "no worker threads");
+               s->started ? "the schema could not be migrated" : "no worker threads");
+        wl_pool_stop(s);
+        pthread_cond_destroy(&s->migrate_done);
         pthread_cond_destroy(&s->wake);
         pthread_mutex_destroy(&s->lock);
         free(s);
@@ -237,6 +254,7 @@ static void wl_shutdown(void *state) {
     wl_state *s = state;
     if (s == NULL) return;
     wl_pool_stop(s); /* finishes queued event jobs, joins, closes connections */
+    pthread_cond_destroy(&s->migrate_done);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
     free(s);

@@ -36,6 +36,7 @@ typedef enum wl_job_kind {
     WL_JOB_CONTAINS,      /* the bus method: answers WatchlistContainsResponse */
     WL_JOB_CONTAINS_HTTP, /* the raw route: answers a JSON object */
     WL_JOB_VIDEO_DELETED, /* an event: no reply */
+    WL_JOB_MIGRATE,       /* init's schema migration: reports to state->migrated */
 } wl_job_kind;
 
 /* One unit of work for a worker. OWNERSHIP: the queue owns a job from
@@ -85,6 +86,8 @@ struct wl_state {
     int stopping;
     wl_worker workers[WL_MAX_WORKERS];
     int started; /* threads running */
+    int migrated;               /* 0 while init's migration runs, then 1 or -1 */
+    pthread_cond_t migrate_done; /* signalled with `lock` held when migrated changes */
 };
 
 /* ---- wl_pool.c ---------------------------------------------------------- */

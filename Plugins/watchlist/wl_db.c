@@ -290,8 +290,9 @@ static void run_list(wl_worker *w, wl_job *job) {
         goto done;
     }
     for (;;) {
-        char after_text[24], chunk_text[16];
-        size_t chunk = want - have;
+        char after_text[24], chunk_text[24];
+        /* At least a few dozen rows a round: hidden entries cost no extra bus call each. */
+        size_t chunk = want - have < 64 ? 64 : want - have;
         snprintf(after_text, sizeof after_text, "%lld", (long long)after);
         snprintf(chunk_text, sizeof chunk_text, "%zu", chunk);
         const char *params[] = {job->user_id, after_text, chunk_text};
@@ -453,5 +454,13 @@ void wl_run_job(wl_worker *w, wl_job *job) {
     case WL_JOB_CONTAINS: run_contains(w, job); return;
     case WL_JOB_CONTAINS_HTTP: run_contains_http(w, job); return;
     case WL_JOB_VIDEO_DELETED: run_video_deleted(w, job); return;
+    case WL_JOB_MIGRATE: {
+        int result = wl_db_migrate(w) == 0 ? 1 : -1;
+        pthread_mutex_lock(&w->s->lock);
+        w->s->migrated = result;
+        pthread_cond_broadcast(&w->s->migrate_done);
+        pthread_mutex_unlock(&w->s->lock);
+        return;
+    }
     }
 }
