@@ -1,7 +1,6 @@
 # The watchlist plugin's live tests: real hosts with the auth, video and
 # watchlist plugins, using the host fixtures of Tests/live/reelhost.py and the
 # clients of Plugins/auth/tests and Plugins/video/tests.
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,32 +13,19 @@ sys.path.insert(0, str(_repo / "Plugins" / "video" / "tests"))
 import pytest  # noqa: E402
 
 from reelhost import HostStarter, protos, reel_env, start_host  # noqa: E402,F401 (pytest fixtures)
-from watchlistclient import CAP, WatchlistAPI, make_watchlist_api  # noqa: E402
-
-
-# REEL_WATCHLIST_MEMCHECK=asan (see the README's "Memory checks"): the
-# plugin is rebuilt with AddressSanitizer (and -z nodelete, so LeakSanitizer
-# can still name its frames at exit) and the hosts of these tests preload the
-# ASan runtime; ASAN_OPTIONS / LSAN_OPTIONS pass through to them.
-MEMCHECK = os.environ.get("REEL_WATCHLIST_MEMCHECK", "")
-
-
-def memcheck_env() -> dict:
-    if MEMCHECK != "asan":
-        return {}
-    runtime = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True, text=True,
-                             check=True).stdout.strip()
-    return {"LD_PRELOAD": runtime}
+from watchlistclient import (CAP, MEMCHECK, MEMCHECK_MODES, WatchlistAPI, make_watchlist_api,  # noqa: E402
+                             memcheck_make_args)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def memcheck_build(reel_env):
-    if MEMCHECK == "asan":
+    """REEL_WATCHLIST_MEMCHECK=asan|asan-unload: the plugin rebuilt with
+    AddressSanitizer into the test plugins folder (see watchlistclient)."""
+    if MEMCHECK not in MEMCHECK_MODES:
+        pytest.fail(f"REEL_WATCHLIST_MEMCHECK={MEMCHECK}: expected one of {MEMCHECK_MODES}")
+    if MEMCHECK:
         subprocess.run(["make", "-s", "-C", str(_repo / "Plugins" / "watchlist"), f"OUT={reel_env.plugins}",
-                        "EXTRA_CFLAGS=-fsanitize=address -fno-omit-frame-pointer -O1",
-                        "EXTRA_LDFLAGS=-Wl,-z,nodelete"], check=True)
-    elif MEMCHECK:
-        pytest.fail(f"REEL_WATCHLIST_MEMCHECK={MEMCHECK}: only 'asan' is known")
+                        *memcheck_make_args()], check=True)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +35,7 @@ def wl(reel_env, tmp_path_factory) -> WatchlistAPI:
     name, url = reel_env.create_database()
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("watchlist-host"))
     try:
-        yield make_watchlist_api(starter, reel_env, url, env={"REEL_WATCHLIST_MAX_ENTRIES": str(CAP), **memcheck_env()})
+        yield make_watchlist_api(starter, reel_env, url, env={"REEL_WATCHLIST_MAX_ENTRIES": str(CAP)})
     finally:
         starter.stop_all()
         reel_env.drop_database(name)

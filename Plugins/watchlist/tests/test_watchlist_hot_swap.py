@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from reelhost import REPO, msg, wait_until
-from watchlistclient import BASE, make_watchlist_api
+from watchlistclient import BASE, make_watchlist_api, memcheck_make_args
 
 CLIENTS = 4
 
@@ -69,7 +69,7 @@ def test_hot_swap_under_load(reel_env, tmp_path):
             time.sleep(1.5)  # let the load settle in before swapping
             # A new build straight into the plugins folder (temp file + rename): the watcher takes it.
             subprocess.run(["make", "-s", "-C", str(REPO / "Plugins/watchlist"), f"OUT={host.plugins_dir}",
-                            "VERSION=2.0.0"], check=True, capture_output=True)
+                            "VERSION=2.0.0", *memcheck_make_args()], check=True, capture_output=True)
             wait_until(lambda: host.plugins()["watchlist"]["version"] == "2.0.0", timeout=30,
                        what="watchlist 2.0.0 loaded")
             time.sleep(1.5)  # and some load on the new generation

@@ -2,6 +2,8 @@
 calls with protobuf bodies, and videos written with psql in chosen states."""
 from __future__ import annotations
 
+import os
+import subprocess
 import uuid
 
 import requests
@@ -15,6 +17,32 @@ SERVICE = "reel.watchlist.v1.WatchlistService"
 CAP = 130  # REEL_WATCHLIST_MAX_ENTRIES of the test host (the default is 5000)
 PROTO = {"Content-Type": "application/proto"}
 CONNECT_ERROR_JSON = {"code", "message"}  # a Connect error body
+
+
+# The memory check (the README's "Memory checks"): "asan" builds the plugin
+# with AddressSanitizer and -z nodelete (LeakSanitizer can still name its
+# frames at exit), "asan-unload" without -z nodelete (for the hot-swap test,
+# which checks the old library is unmapped); the test hosts preload the ASan
+# runtime, and ASAN_OPTIONS / LSAN_OPTIONS pass through to them.
+MEMCHECK = os.environ.get("REEL_WATCHLIST_MEMCHECK", "")
+MEMCHECK_MODES = ("", "asan", "asan-unload")
+
+
+def memcheck_make_args() -> list[str]:
+    """Extra `make` arguments for a plugin build in the memory-check mode."""
+    if not MEMCHECK:
+        return []
+    args = ["EXTRA_CFLAGS=-fsanitize=address -fno-omit-frame-pointer -O1"]
+    return args + (["EXTRA_LDFLAGS=-Wl,-z,nodelete"] if MEMCHECK == "asan" else [])
+
+
+def memcheck_env() -> dict:
+    """Extra host environment in the memory-check mode."""
+    if not MEMCHECK:
+        return {}
+    runtime = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    return {"LD_PRELOAD": runtime}
 
 
 class WatchlistAPI(VideoAPI):
@@ -73,7 +101,8 @@ class WatchlistAPI(VideoAPI):
 
 def make_watchlist_api(starter: HostStarter, reel_env, database_url: str, env=None) -> WatchlistAPI:
     """A host with auth, video and watchlist; an admin, a creator and a viewer (as make_video_api)."""
-    host = starter(plugins=("auth", "video", "watchlist"), database_url=database_url, env=env or {})
+    host = starter(plugins=("auth", "video", "watchlist"), database_url=database_url,
+                   env={**(env or {}), **memcheck_env()})
     api = WatchlistAPI(host, AuthAPI(host, reel_env, database_url))
     api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
     assert api.admin.user["role"] == "admin"
