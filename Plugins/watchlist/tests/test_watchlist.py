@@ -196,3 +196,16 @@ def test_bad_input_is_a_clear_4xx(wl, fresh):
     for response in (wl.add(None, video), wl.remove(None, video), wl.page(None), wl.contains(None, [video])):
         error_of(response, 401, "unauthenticated")
     assert wl.entries(fresh) == 0
+
+
+def test_concurrent_adds_cannot_pass_the_cap(wl, fresh):
+    from concurrent.futures import ThreadPoolExecutor
+
+    videos = wl.insert_videos(wl.creator, CAP - 1 + 8, prefix="Race")
+    values = ",".join(f"('{fresh.id}', '{v}')" for v in videos[:CAP - 1])
+    wl.psql(f"INSERT INTO watchlist.entries (user_id, video_id) VALUES {values}")
+    # One place left, eight different videos at once: exactly one gets it.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(lambda v: wl.add(fresh, v).status_code, videos[CAP - 1:]))
+    assert statuses == [204] + [429] * 7, statuses
+    assert wl.entries(fresh) == CAP
