@@ -6,7 +6,6 @@ import * as api from "./api.js";
 import { el, notify, timeAgo } from "./ui.js";
 
 const PAGE = 20;
-const MAX_CHARS = 5000;
 
 function loadStyles() {
   if (document.getElementById("comments-css")) return;
@@ -92,7 +91,7 @@ export function commentSection(video) {
 
   /** A form with a text area; `onSubmit(text)` posts it (throws to keep the text). */
   function composer({ label, button, onSubmit, initial = "", onCancel }) {
-    const area = el("textarea.comment-input", { "aria-label": label, placeholder: `${label}…`, rows: 2, maxlength: MAX_CHARS });
+    const area = el("textarea.comment-input", { "aria-label": label, placeholder: `${label}…`, rows: 2 });
     area.value = initial;
     const submit = el("button.button.button-primary", { type: "submit" }, button);
     const form = el("form.comment-composer", {}, area,

@@ -10,7 +10,7 @@ final class CommentTextTests: XCTestCase {
 
     func testEmptyAfterTrimmingIsRefused() {
         XCTAssertEqual(CommentText.normalized(""), .failure(.empty))
-        XCTAssertEqual(CommentText.normalized(" \n\t \u{3000}"), .failure(.empty))
+        XCTAssertEqual(CommentText.normalized(" \n \u{3000}\u{2028}"), .failure(.empty))
     }
 
     func testLimitCountsCodePoints() throws {
@@ -26,6 +26,8 @@ final class CommentTextTests: XCTestCase {
         XCTAssertEqual(CommentText.normalized("a\u{1B}[31mb"), .failure(.controlCharacter(0x1B)))
         XCTAssertEqual(CommentText.normalized("a\u{7F}b"), .failure(.controlCharacter(0x7F)))
         XCTAssertEqual(CommentText.normalized("a\u{85}b"), .failure(.controlCharacter(0x85)))
+        XCTAssertEqual(CommentText.normalized("trailing\u{85}"), .failure(.controlCharacter(0x85)))
+        XCTAssertEqual(CommentText.normalized(" \t"), .failure(.controlCharacter(9)))
     }
 
     func testEmojiSequencesAndMarkupArePlainText() throws {

@@ -25,8 +25,12 @@ struct VideoAccess: Sendable, Equatable {
             host.log(.warn, "\(method) failed: \(error)")
             throw .unavailable("videos cannot be looked up right now")
         }
-        let answer = try Proto.unpack(bytes, as: Reel__Video__V1__VideoAccess.self, "reel.video.v1.VideoAccess").message
-        return VideoAccess(exists: answer.exists != 0, mayView: answer.may_view != 0, ownerId: Proto.string(answer.owner_id))
+        // Keep the unpacked message alive while its strings are read.
+        let unpacked = try Proto.unpack(bytes, as: Reel__Video__V1__VideoAccess.self, "reel.video.v1.VideoAccess")
+        let answer = unpacked.message
+        return withExtendedLifetime(unpacked) {
+            VideoAccess(exists: answer.exists != 0, mayView: answer.may_view != 0, ownerId: Proto.string(answer.owner_id))
+        }
     }
 
     /// The video if the caller may see it; otherwise not_found (a private

@@ -25,9 +25,10 @@ public enum CommentText {
     /// The text as stored, or the rule it breaks.
     public static func normalized(_ raw: String) -> Result<String, Problem> {
         let unified = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        // Before trimming: NEL (U+0085) is white space to Unicode, yet a C1 control here.
+        if let bad = unified.unicodeScalars.first(where: isRefusedControl) { return .failure(.controlCharacter(bad.value)) }
         let text = unified.trimmingWhitespace()
         if text.isEmpty { return .failure(.empty) }
-        if let bad = text.unicodeScalars.first(where: isRefusedControl) { return .failure(.controlCharacter(bad.value)) }
         if text.unicodeScalars.count > maxCodePoints { return .failure(.tooLong) }
         if text.utf8.count > maxBytes { return .failure(.tooManyBytes) }
         return .success(text)
