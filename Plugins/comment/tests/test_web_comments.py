@@ -25,7 +25,7 @@ def web(reel_env, tmp_path_factory) -> CommentAPI:
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("comment-web-host"))
     try:
         host = starter(plugins=("auth", "video", "comment", "web"), database_url=url,
-                       env={"REEL_DISPLAY_NAME_TTL_SECONDS": "1"})
+                       env={"REEL_DISPLAY_NAME_TTL_SECONDS": "1", "REEL_COMMENT_RATE_PER_MINUTE": "100"})
         api = CommentAPI(host, AuthAPI(host, reel_env, url))
         api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
         api.creator = api.account("creator")
@@ -133,6 +133,58 @@ def test_delete_a_comment(web, browser):
     [b for b in browser.find_elements(By.CSS_SELECTOR, f"{root} > .comment-actions button") if b.text == "Delete"][0].click()
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"{root} .comment-deleted"), what="the placeholder")
     assert browser.find_element(By.CSS_SELECTOR, f"{root} .comment-author").text == "Deleted comment"
+
+
+def sign_in(web, browser, account):
+    browser.get(web.host.url(f"/signin?next=/watch/{state['video']}"))
+    wait(browser, lambda d: d.find_elements(By.ID, "email"), what="the sign-in form")
+    browser.find_element(By.ID, "email").send_keys(account.email)
+    browser.find_element(By.ID, "password").send_keys(account.password)
+    browser.find_element(By.CSS_SELECTOR, "form.auth-form button[type=submit]").click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "section.comments .comment-composer textarea"),
+         what="the comment box")
+
+
+def button(browser, scope, label):
+    wait(browser, lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, f"{scope} > .comment-actions button")
+                             if b.text == label], what=f"the {label} button")[0].click()
+
+
+def test_edit_a_comment(web, browser):
+    comment = web.create(web.viewer, state["video"], "Frist")
+    open_watch(web, browser)
+    scope = f"li.comment[data-comment-id='{comment['id']}']"
+    button(browser, scope, "Edit")
+    area = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"{scope} .comment-composer textarea"), what="the editor")[0]
+    area.clear()
+    area.send_keys("First, properly spelled")
+    browser.find_element(By.CSS_SELECTOR, f"{scope} .comment-composer button[type=submit]").click()
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, f"{scope} .comment-text").text == "First, properly spelled",
+         what="the edited text")
+    assert browser.find_element(By.CSS_SELECTOR, f"{scope} .comment-edited").text == "(edited)"
+    assert web.list(state["video"]).json()["items"][0]["edited"] is True
+    state["edited"] = comment["id"]
+
+
+def test_show_more_and_the_owner_pins(web, browser):
+    for i in range(21):
+        web.create(web.admin, state["video"], f"filler {i}")
+    sign_in(web, browser, web.creator)
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".comment-list > li.comment")) == 20, what="a page")
+    more = browser.find_element(By.CSS_SELECTOR, "section.comments > button.more")
+    assert more.is_displayed()
+    more.click()
+    total = len(web.pages(lambda **p: web.list(state["video"], **p), limit=100)[0])
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".comment-list > li.comment")) == total,
+         what="the next page")
+    wait(browser, lambda d: not more.is_displayed(), what="Show more to go on the last page")
+
+    scope = f".comment-list > li.comment[data-comment-id='{state['edited']}']"
+    button(browser, scope, "Pin")
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".comment-list > li.comment").get_attribute("data-comment-id")
+         == state["edited"], what="the pinned comment first")
+    assert "Pinned" in browser.find_element(By.CSS_SELECTOR, f"{scope} .comment-head").text
+    assert web.list(state["video"]).json()["items"][0]["pinned"] is True
 
 
 def test_turned_off_comments(web, browser):
