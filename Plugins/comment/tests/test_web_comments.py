@@ -181,9 +181,11 @@ def test_show_more_and_the_owner_pins(web, browser):
 
     scope = f".comment-list > li.comment[data-comment-id='{state['edited']}']"
     button(browser, scope, "Pin")
-    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".comment-list > li.comment").get_attribute("data-comment-id")
-         == state["edited"], what="the pinned comment first")
-    assert "Pinned" in browser.find_element(By.CSS_SELECTOR, f"{scope} .comment-head").text
+    # The list is drawn again in its new order: read it in one script call.
+    first = """const n = document.querySelector('.comment-list > li.comment');
+               return n && [n.dataset.commentId, n.querySelector('.comment-head').textContent];"""
+    wait(browser, lambda d: (f := d.execute_script(first)) and f[0] == state["edited"] and "Pinned" in f[1],
+         what="the pinned comment first")
     assert web.list(state["video"]).json()["items"][0]["pinned"] is True
 
 

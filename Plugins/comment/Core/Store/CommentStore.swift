@@ -147,8 +147,14 @@ enum CommentStore {
         }
     }
 
-    /// Pins a root, unpinning the video's other pinned thread. In a transaction.
+    /// Pins a root, unpinning the video's other pinned thread. In a transaction;
+    /// pins of one video take turns (the unique index would refuse the second
+    /// of two at once).
     static func pin(_ c: PostgresConnection, _ comment: CommentRecord) throws -> CommentRecord {
+        try c.query("SELECT pg_advisory_xact_lock(hashtext('comment.pin:' || $1))", [.string(comment.videoId)])
+        guard let current = try byID(c, comment.id, forUpdate: true), !current.deleted else {
+            throw PluginError.notFound("no comment with id \(comment.id)")
+        }
         try c.query("UPDATE comment.comments SET pinned = false WHERE video_id = $1 AND pinned AND id <> $2",
                     [.string(comment.videoId), .string(comment.id)])
         return try setPinned(c, id: comment.id, true)
