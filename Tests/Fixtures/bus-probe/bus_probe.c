@@ -257,6 +257,7 @@ static const reel_http_route_def http_routes[] = {
 
 static const char *const subscriptions[] = {
     "video.uploaded", "video.progress", "video.ready", "video.failed", "video.deleted", "hello.greeted",
+    "comment.created",
 };
 
 static const reel_plugin_descriptor descriptor = {
