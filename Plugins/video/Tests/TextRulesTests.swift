@@ -76,3 +76,44 @@ final class TextRulesTests: XCTestCase {
         XCTAssertEqual(TusMetadata.filename("a/\(family)\u{0}.mp4"), "\(family).mp4")
     }
 }
+
+final class UploadQuotaTests: XCTestCase {
+    func testRefusals() {
+        var limits = UploadLimits()
+        limits.quotaBytes = 100
+        limits.dailyQuotaBytes = 50
+        limits.diskReserveBytes = 10
+        let idle = UploadQuota.Usage(total: 0, today: 0, pendingAll: 0)
+        XCTAssertNil(UploadQuota.refusal(length: 50, usage: idle, limits: limits, freeBytes: 1000))
+        XCTAssertEqual(UploadQuota.refusal(length: 51, usage: idle, limits: limits, freeBytes: 1000)?.isQuota, true)
+        let old = UploadQuota.Usage(total: 90, today: 0, pendingAll: 0)
+        XCTAssertEqual(UploadQuota.refusal(length: 11, usage: old, limits: limits, freeBytes: 1000)?.isQuota, true)
+        XCTAssertNil(UploadQuota.refusal(length: 10, usage: old, limits: limits, freeBytes: 1000))
+        XCTAssertEqual(UploadQuota.refusal(length: 10, usage: idle, limits: limits, freeBytes: 19)?.isQuota, false)
+        let busy = UploadQuota.Usage(total: 0, today: 0, pendingAll: 500)
+        XCTAssertEqual(UploadQuota.refusal(length: 10, usage: busy, limits: limits, freeBytes: 515)?.isQuota, false)
+        limits = UploadLimits()
+        limits.quotaBytes = -1
+        limits.dailyQuotaBytes = -1
+        limits.diskReserveBytes = -1
+        XCTAssertNil(UploadQuota.refusal(length: .max, usage: old, limits: limits, freeBytes: 0))
+    }
+
+    func testConfig() throws {
+        let config = try VideoConfig(["REEL_VIDEO_QUOTA_BYTES": "-1", "REEL_VIDEO_DAILY_QUOTA_BYTES": "0"].get)
+        XCTAssertEqual(config.uploadLimits.quotaBytes, -1)
+        XCTAssertEqual(config.uploadLimits.dailyQuotaBytes, 0)
+        XCTAssertEqual(config.uploadLimits.diskReserveBytes, 1 << 30)
+        XCTAssertThrowsError(try VideoConfig(["REEL_VIDEO_QUOTA_BYTES": "-2"].get))
+        XCTAssertThrowsError(try VideoConfig(["REEL_UPLOAD_DISK_RESERVE_BYTES": "lots"].get))
+        XCTAssertNotNil(UploadQuota.freeBytes("/"))
+    }
+}
+
+private extension UploadRefusal {
+    var isQuota: Bool { if case .quota = self { true } else { false } }
+}
+
+private extension Dictionary where Key == String, Value == String {
+    func get(_ key: String) -> String? { self[key] }
+}
