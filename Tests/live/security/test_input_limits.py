@@ -89,3 +89,11 @@ def test_hello_name_counts_code_points(start_host):
     error = assert_client_error(response, 400)
     assert error["message"] == "name must be 1 to 100 characters"
     assert host.post("/api/v1/hello", json={"name": FAMILY}).status_code == 200
+
+
+def test_catalog_filters_use_the_same_rule(video):
+    assert_client_error(video.list_videos(q="a" + COMBINING_ACUTE * 300), 400)
+    assert_client_error(video.list_videos(tag="a" + COMBINING_ACUTE * 100), 400)
+    assert_client_error(video.list_videos(q="a\u0000b"), 400)
+    assert video.list_videos(q=FAMILY).status_code == 200
+    assert video.list_videos(tag="cats").status_code == 200
