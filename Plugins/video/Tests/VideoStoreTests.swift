@@ -19,7 +19,7 @@ final class VideoStoreTests: XCTestCase {
         databaseName = "reel_video_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         try PostgresConnection(url: url).execute("CREATE DATABASE \(databaseName)")
         c = try PostgresConnection(configuration: PostgresConfiguration(url: url, database: databaseName, applicationName: "reel-video-tests"))
-        XCTAssertEqual(try VideoSchema.migrator.migrate(c), [1, 2, 3])
+        XCTAssertEqual(try VideoSchema.migrator.migrate(c), [1, 2, 3, 4])
     }
 
     override func tearDown() {
