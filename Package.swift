@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "reel", targets: ["reel"]),
+        .executable(name: "reel-bench", targets: ["reel-bench"]),
         .library(name: "ReelPluginHello", type: .dynamic, targets: ["HelloPlugin"]),
         .library(name: "ReelPluginAuth", type: .dynamic, targets: ["AuthPlugin"]),
         .library(name: "ReelPluginVideo", type: .dynamic, targets: ["VideoPlugin"]),
@@ -44,6 +45,9 @@ let package = Package(
 
         // The plugin ABI: one C header, the contract of the whole system.
         .target(name: "CReelABI"),
+        // Its Swift vocabulary, shared by the host and the plugin kit: access
+        // levels, status codes (HTTP status, code names), roles, the error body.
+        .target(name: "ReelABI", dependencies: ["CReelABI"]),
         // protobuf-c code generated from proto/ by tools/gen-proto (committed).
         .target(name: "CReelProto", dependencies: ["CProtobufC"]),
         // Small C helpers for the host: JSON <-> protobuf transcoding, GNU shims.
@@ -65,17 +69,23 @@ let package = Package(
 
         // Shared Swift helpers for plugins (never linked by the host).
         .target(name: "ReelPluginKit",
-                dependencies: ["CReelABI", "CProtobufC", "CReelProto", "ReelPostgres"]),
+                dependencies: ["CReelABI", "ReelABI", "CProtobufC", "CReelProto", "ReelPostgres"]),
 
         // The host: HTTP on libmicrohttpd, router, auth guard, plugin loader, bus.
         .target(name: "ReelHost", dependencies: [
-            "CMicroHTTPD", "CReelABI", "CReelSupport", "CProtobufC", "CReelProto", "ReelPostgres",
+            "CMicroHTTPD", "CReelABI", "ReelABI", "CReelSupport", "CProtobufC", "CReelProto",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "JWTKit", package: "jwt-kit"),
         ]),
         .executableTarget(name: "reel", dependencies: [
             "ReelHost",
+            "ReelPostgres",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Benchmark helpers (tools/bench): ReelMedia's ladder, timed. Not in
+        // `reel`, which links no libav.
+        .executableTarget(name: "reel-bench", dependencies: [
             "ReelMedia",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
