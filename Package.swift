@@ -130,7 +130,9 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "ReelHostTests",
-                    dependencies: ["ReelHost", "CReelProto", "CReelSupport"]),
+                    dependencies: ["ReelHost", "CReelProto", "CReelSupport",
+                                   .product(name: "JWTKit", package: "jwt-kit"),
+                                   .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReelConcurrencyTests", dependencies: ["ReelConcurrency"]),
         .testTarget(name: "ReelPostgresTests", dependencies: ["ReelPostgres"]),
         .testTarget(name: "ReelStorageTests", dependencies: ["ReelStorage"]),
