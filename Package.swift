@@ -48,6 +48,9 @@ let package = Package(
         // Its Swift vocabulary, shared by the host and the plugin kit: access
         // levels, status codes (HTTP status, code names), roles, the error body.
         .target(name: "ReelABI", dependencies: ["CReelABI"]),
+        // Text encodings written in more than one place: base64url, UTC and
+        // HTTP dates (Foundation format styles).
+        .target(name: "ReelEncoding"),
         // protobuf-c code generated from proto/ by tools/gen-proto (committed).
         .target(name: "CReelProto", dependencies: ["CProtobufC"]),
         // Small C helpers for the host: JSON <-> protobuf transcoding, GNU shims.
@@ -60,7 +63,7 @@ let package = Package(
 
         // Object storage (local disk or S3 through libcurl) for media files.
         .target(name: "ReelStorage", dependencies: [
-            "ReelConcurrency",
+            "ReelConcurrency", "ReelEncoding",
             "CCurl", .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
@@ -69,11 +72,12 @@ let package = Package(
 
         // Shared Swift helpers for plugins (never linked by the host).
         .target(name: "ReelPluginKit",
-                dependencies: ["CReelABI", "ReelABI", "CProtobufC", "CReelProto", "ReelPostgres"]),
+                dependencies: ["CReelABI", "ReelABI", "ReelEncoding", "CProtobufC", "CReelProto", "ReelPostgres",
+                               "ReelConcurrency"]),
 
         // The host: HTTP on libmicrohttpd, router, auth guard, plugin loader, bus.
         .target(name: "ReelHost", dependencies: [
-            "CMicroHTTPD", "CReelABI", "ReelABI", "CReelSupport", "CProtobufC", "CReelProto",
+            "CMicroHTTPD", "CReelABI", "ReelABI", "ReelEncoding", "CReelSupport", "CProtobufC", "CReelProto",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "JWTKit", package: "jwt-kit"),
@@ -98,7 +102,7 @@ let package = Package(
         // auth: the logic (AuthCore, unit-tested) and the exports (AuthPlugin);
         // tests never link AuthPlugin's @_cdecl entry points.
         .target(name: "AuthCore",
-                dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "CArgon2",
+                dependencies: ["ReelPluginKit", "ReelEncoding", "CReelProto", "ReelPostgres", "CArgon2",
                                .product(name: "JWTKit", package: "jwt-kit"),
                                .product(name: "Crypto", package: "swift-crypto")],
                 path: "Plugins/auth/Core"),
@@ -110,7 +114,8 @@ let package = Package(
         // video: tus uploads, metadata and catalog (VideoCore, unit-tested) and
         // the exports (VideoPlugin).
         .target(name: "VideoCore",
-                dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "ReelStorage", "ReelMedia", "ReelConcurrency",
+                dependencies: ["ReelPluginKit", "ReelEncoding", "CReelProto", "ReelPostgres", "ReelStorage", "ReelMedia",
+                               "ReelConcurrency",
                                .product(name: "Crypto", package: "swift-crypto")],
                 path: "Plugins/video/Core"),
         .target(name: "VideoPlugin",
@@ -134,6 +139,7 @@ let package = Package(
                                    .product(name: "JWTKit", package: "jwt-kit"),
                                    .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReelConcurrencyTests", dependencies: ["ReelConcurrency"]),
+        .testTarget(name: "ReelPluginKitTests", dependencies: ["ReelPluginKit", "CReelProto"]),
         .testTarget(name: "ReelPostgresTests", dependencies: ["ReelPostgres"]),
         .testTarget(name: "ReelStorageTests", dependencies: ["ReelStorage"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia", "CLibAV"]),

@@ -1,6 +1,8 @@
 import CReelABI
 // Access, ReelStatus, ReelRole and ErrorBody: one vocabulary with the host.
 @_exported import ReelABI
+// Base64url and UTC/HTTP dates, shared with the host.
+@_exported import ReelEncoding
 
 /// A bus method of a Swift plugin: its address, who may call it, its
 /// protobuf message names, and the handler.

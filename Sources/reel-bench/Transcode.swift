@@ -32,10 +32,10 @@ struct Transcode: ParsableCommand {
 
     func run() throws {
         let start = ContinuousClock.now
-        let transcoder = HLSTranscoder(options: TranscodeOptions(preset: preset, threads: threads))
+        let transcoder = LadderTranscoder(options: TranscodeOptions(preset: preset, threads: threads))
         let ladder: TranscodeLadder
         do {
-            ladder = try HLSTranscoder.ladder(for: source)
+            ladder = try LadderTranscoder.ladder(for: source)
         } catch {
             fail(error)
         }
