@@ -140,12 +140,14 @@ let package = Package(
                                    .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReelConcurrencyTests", dependencies: ["ReelConcurrency"]),
         .testTarget(name: "ReelPluginKitTests", dependencies: ["ReelPluginKit", "CReelProto"]),
-        .testTarget(name: "ReelPostgresTests", dependencies: ["ReelPostgres"]),
+        // Shared by the Swift tests: a PostgreSQL database of their own.
+        .target(name: "ReelTestSupport", dependencies: ["ReelPostgres"], path: "Tests/ReelTestSupport"),
+        .testTarget(name: "ReelPostgresTests", dependencies: ["ReelPostgres", "ReelTestSupport"]),
         .testTarget(name: "ReelStorageTests", dependencies: ["ReelStorage"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia", "CLibAV"]),
         .testTarget(name: "AuthPluginTests", dependencies: ["AuthCore"], path: "Plugins/auth/Tests"),
-        .testTarget(name: "VideoPluginTests", dependencies: ["VideoCore"], path: "Plugins/video/Tests"),
-        .testTarget(name: "TranscoderPluginTests", dependencies: ["TranscoderCore", "ReelPostgres", "ReelStorage"],
+        .testTarget(name: "VideoPluginTests", dependencies: ["VideoCore", "ReelTestSupport"], path: "Plugins/video/Tests"),
+        .testTarget(name: "TranscoderPluginTests", dependencies: ["TranscoderCore", "ReelPostgres", "ReelStorage", "ReelTestSupport"],
                     path: "Plugins/transcoder/Tests"),
     ]
 )
