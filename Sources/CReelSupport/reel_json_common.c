@@ -1,4 +1,4 @@
-/* Helpers shared by both directions of the JSON transcoder: error messages
+/* Helpers shared by both directions of the JSON <-> protobuf conversion: error messages
  * with field paths, JSON names, field storage sizes, map detection. */
 #include "reel_json_internal.h"
 #include <stdarg.h>

@@ -1,6 +1,7 @@
 import Foundation
 import ReelPluginKit
 import ReelPostgres
+import ReelTestSupport
 import XCTest
 @testable import VideoCore
 
@@ -12,9 +13,7 @@ final class ViewingStoreTests: XCTestCase {
     private var c: PostgresConnection!
 
     override func setUpWithError() throws {
-        guard let url = ProcessInfo.processInfo.environment["REEL_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw XCTSkip("REEL_TEST_DATABASE_URL is not set (tools/dev test sets it)")
-        }
+        let url = try TestDatabase.requiredURL() // fails, not skips, without a database
         baseURL = url
         databaseName = "reel_viewing_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         try PostgresConnection(url: url).execute("CREATE DATABASE \(databaseName)")

@@ -1,4 +1,4 @@
-/* JSON <-> protobuf transcoding driven by protobuf-c descriptors.
+/* JSON <-> protobuf conversion driven by protobuf-c descriptors.
  *
  * The host turns a web client's JSON body (plus URL path and query parameters)
  * into the protobuf encoding of a method's input message, and a method's

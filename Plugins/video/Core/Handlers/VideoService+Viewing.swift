@@ -77,10 +77,5 @@ extension VideoService {
     }
 
     /// Today in UTC, YYYY-MM-DD (the day a view counts for).
-    static func utcDay(_ date: Date = Date()) -> String {
-        var time = time_t(date.timeIntervalSince1970)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return String(format: "%04d-%02d-%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
-    }
+    static func utcDay(_ date: Date = Date()) -> String { UTCDate.day(date) }
 }
