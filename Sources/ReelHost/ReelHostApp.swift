@@ -20,7 +20,8 @@ public final class ReelHostApp: Sendable {
         let authGuard = JWTGuard()
         let keyLoader = SigningKeyLoader(bus: bus, guardian: authGuard)
         authGuard.refreshKeys = { keyLoader.load() }
-        plugins.onInstalled = { keyLoader.generationInstalled($0) }
+        let revocationLoader = RevocationLoader(bus: bus, table: authGuard.revocations)
+        plugins.onInstalled = { keyLoader.generationInstalled($0); revocationLoader.generationInstalled($0) }
         let gateway = Gateway(
             registry: registry, bus: bus, authGuard: authGuard,
             health: HealthHandler(registry: registry, databasePing: databasePing),
@@ -29,7 +30,8 @@ public final class ReelHostApp: Sendable {
         server = HTTPServer(handler: gateway, limits: .init(
             maxBodyBytes: config.maxBodyBytes, threads: config.httpThreads,
             connectionLimit: config.connectionLimit, connectionTimeoutSeconds: config.connectionTimeoutSeconds,
-            perConnectionMemoryBytes: config.perConnectionMemoryBytes))
+            perConnectionMemoryBytes: config.perConnectionMemoryBytes,
+            connectionsPerAddress: config.connectionsPerAddress, headerTimeoutSeconds: config.headerTimeoutSeconds))
     }
 
     /// Loads the plugins, starts watching their folder, then opens the port.

@@ -9,6 +9,7 @@ extension HTTPServer {
                 uploadData: UnsafePointer<CChar>?, uploadDataSize: UnsafeMutablePointer<Int>,
                 conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
         guard let existing = conCls.pointee else {
+            headerDeadline.headersReceived(connection)
             let headers = Self.values(connection, kind: MHD_ValueKind.HEADER_KIND)
             let context = RequestContext(
                 connection: connection,
@@ -18,6 +19,9 @@ extension HTTPServer {
                 remoteAddress: Self.peerAddress(connection))
             conCls.pointee = Unmanaged.passRetained(context).toOpaque()
             requestStarted()
+            if let framing = RequestFraming.refusal(Self.allValues(connection, kind: MHD_ValueKind.HEADER_KIND)) {
+                return queue(Self.refusal(framing, context: context).closingConnection, context: context)
+            }
             let length = headers["content-length"].flatMap(Int.init)
             let head = makeRequest(connection: connection, context: context, headers: headers, body: [])
             if let exchange = handler.begin(head) {
@@ -142,6 +146,7 @@ extension HTTPServer {
             _ = MHD_add_response_header(mhdResponse, name, value)
         }
         _ = MHD_add_response_header(mhdResponse, "X-Request-Id", context.requestId)
+        for (name, value) in SecurityHeaders.extra(for: response) { _ = MHD_add_response_header(mhdResponse, name, value) }
         if stopping.isSet { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
         context.recordSent(status: response.status, bytes: response.file.map { Int($0.length) } ?? body.count,
                            servedBy: response.header("Reel-Plugin"))
@@ -155,6 +160,13 @@ extension HTTPServer {
         context.finish()
         requestEnded()
         AccessLog.write(context)
+    }
+
+    /// Every (name, value), duplicates included, in the order sent.
+    static func allValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = []
+        forEachValue(connection, kind: kind) { key, value in result.append((key, value ?? "")) }
+        return result
     }
 
     static func values(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [String: String] {
