@@ -15,10 +15,6 @@ public struct HostConfig: Sendable {
     public var connectionLimit: Int
     public var connectionTimeoutSeconds: Int
     public var perConnectionMemoryBytes: Int
-    /// Connections one client address may hold at once: `REEL_CONNECTIONS_PER_ADDRESS` (0: no cap).
-    public var connectionsPerAddress: Int
-    /// Seconds a new connection has to send complete request headers: `REEL_HEADER_TIMEOUT_SECONDS` (0: none).
-    public var headerTimeoutSeconds: Int
     public var shutdownGraceSeconds: Double
     /// How often the plugins folder is polled for new versions; 0 disables.
     public var pluginWatchIntervalSeconds: Double
@@ -46,8 +42,6 @@ public struct HostConfig: Sendable {
         connectionLimit = int("REEL_CONNECTION_LIMIT", 1024)
         connectionTimeoutSeconds = int("REEL_CONNECTION_TIMEOUT_SECONDS", 30)
         perConnectionMemoryBytes = int("REEL_CONNECTION_MEMORY_BYTES", 64 * 1024)
-        connectionsPerAddress = max(0, int("REEL_CONNECTIONS_PER_ADDRESS", 256))
-        headerTimeoutSeconds = max(0, int("REEL_HEADER_TIMEOUT_SECONDS", 10))
         shutdownGraceSeconds = double("REEL_SHUTDOWN_GRACE_SECONDS", 15)
         pluginWatchIntervalSeconds = double("REEL_PLUGIN_WATCH_SECONDS", 1)
         environment = env

@@ -9,7 +9,7 @@ extension HTTPServer {
                 uploadData: UnsafePointer<CChar>?, uploadDataSize: UnsafeMutablePointer<Int>,
                 conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
         guard let existing = conCls.pointee else {
-            headerDeadline.headersReceived(connection)
+            HeaderDeadline.headersReceived(connection)
             let headers = Self.values(connection, kind: MHD_ValueKind.HEADER_KIND)
             let context = RequestContext(
                 connection: connection,
@@ -19,11 +19,12 @@ extension HTTPServer {
                 remoteAddress: Self.peerAddress(connection))
             conCls.pointee = Unmanaged.passRetained(context).toOpaque()
             requestStarted()
-            if let framing = RequestFraming.refusal(Self.allValues(connection, kind: MHD_ValueKind.HEADER_KIND)) {
-                return queue(Self.refusal(framing, context: context).closingConnection, context: context)
-            }
             let length = headers["content-length"].flatMap(Int.init)
             let head = makeRequest(connection: connection, context: context, headers: headers, body: [])
+            if let framing = RequestFraming.refusal(Self.allValues(connection, kind: MHD_ValueKind.HEADER_KIND)) {
+                // Before any protocol is chosen: the web API's error shape, and the connection closed.
+                return queue(HTTPResponse.error(framing, requestId: context.requestId).closingConnection, context: context)
+            }
             if let exchange = handler.begin(head) {
                 let bodyless = (length ?? 0) == 0 && headers["transfer-encoding"] == nil
                 return startExchange(exchange, context: context, contentLength: length, bodyless: bodyless)

@@ -36,7 +36,6 @@ public final class HTTPServer: @unchecked Sendable {
     let handler: HTTPHandler
     let limits: Limits
     let logger = Logger(label: "reel.http")
-    let headerDeadline: HeaderDeadline
     private var daemon: OpaquePointer?
     private let inFlight = InFlightCounter()
     /// Set once a stop has begun: responses then ask clients to close.
@@ -46,7 +45,6 @@ public final class HTTPServer: @unchecked Sendable {
     init(handler: HTTPHandler, limits: Limits) {
         self.handler = handler
         self.limits = limits
-        headerDeadline = HeaderDeadline(seconds: limits.headerTimeoutSeconds)
     }
 
     public func start(host: String, port: UInt16) throws {
@@ -74,14 +72,12 @@ public final class HTTPServer: @unchecked Sendable {
                 MHD_OptionItem(option: MHD_OPTION.UNESCAPE_CALLBACK,
                                value: unsafeBitCast(keepEscapedCallback as UnescapeCallback, to: Int.self),
                                ptr_value: nil),
-                // Strict parsing: HTTP/1.1 without Host, spaces in the URL or in header names are 400.
+                // Strict parsing: HTTP/1.1 without Host and spaces in the URL are 400 (header names: RequestFraming).
                 MHD_OptionItem(option: MHD_OPTION.STRICT_FOR_CLIENT, value: 1, ptr_value: nil),
                 MHD_OptionItem(option: MHD_OPTION.PER_IP_CONNECTION_LIMIT, value: limits.connectionsPerAddress, ptr_value: nil),
-                MHD_OptionItem(option: MHD_OPTION.NOTIFY_CONNECTION,
-                               value: unsafeBitCast(notifyConnectionCallback as MHD_NotifyConnectionCallback, to: Int.self),
-                               ptr_value: Unmanaged.passUnretained(headerDeadline).toOpaque()),
                 MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil),
             ]
+            options.insert(contentsOf: HeaderDeadline.options(seconds: limits.headerTimeoutSeconds), at: options.count - 1)
             let flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
             return options.withUnsafeMutableBufferPointer { items in
                 reel_mhd_start(UInt32(flags), port, accessHandlerCallback,

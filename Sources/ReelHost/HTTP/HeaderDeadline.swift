@@ -5,56 +5,67 @@ import Foundation
 /// sent complete headers `seconds` after connecting (a slow-header client,
 /// which the idle timeout never catches as long as it trickles a byte now and
 /// then) has its socket shut down, and libmicrohttpd closes the connection.
+/// Each connection's state lives in its socket context (set when
+/// libmicrohttpd reports the connection started, released when it closes).
 final class HeaderDeadline: @unchecked Sendable {
-    // @unchecked: `awaiting` and `serial` are only touched under `lock`.
+    // @unchecked: `done` is only touched under `lock`; `fd` is immutable.
+    private let fd: Int32
     private let lock = NSLock()
-    /// Connections still awaiting their first headers: socket and a serial
-    /// (a connection's address may be reused by a later one).
-    private var awaiting: [UInt: (fd: Int32, serial: UInt64)] = [:]
-    private var serial: UInt64 = 0
-    private let seconds: Int
-    private let timers = DispatchQueue(label: "reel.http.header-deadline")
+    /// Headers received, connection closed, or deadline passed.
+    private var done = false
 
-    init(seconds: Int) { self.seconds = seconds }
+    private init(fd: Int32) { self.fd = fd }
 
-    func connectionStarted(_ connection: OpaquePointer) {
-        guard seconds > 0 else { return }
+    /// libmicrohttpd's option for a deadline of `seconds` (none when 0).
+    static func options(seconds: Int) -> [MHD_OptionItem] {
+        guard seconds > 0 else { return [] }
+        return [MHD_OptionItem(option: MHD_OPTION.NOTIFY_CONNECTION,
+                               value: unsafeBitCast(notifyConnectionCallback as MHD_NotifyConnectionCallback, to: Int.self),
+                               ptr_value: UnsafeMutableRawPointer(bitPattern: UInt(seconds)))]
+    }
+
+    /// The connection's first request headers are complete (called for every request; cheap).
+    static func headersReceived(_ connection: OpaquePointer) {
+        guard let raw = reel_mhd_socket_context(connection) else { return }
+        Unmanaged<HeaderDeadline>.fromOpaque(raw).takeUnretainedValue().finish()
+    }
+
+    fileprivate static func started(_ connection: OpaquePointer, context: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+                                    seconds: Int) {
         let fd = reel_mhd_connection_fd(connection)
         guard fd >= 0 else { return }
-        let key = UInt(bitPattern: connection)
-        let mine: UInt64 = lock.withLock {
-            serial += 1
-            awaiting[key] = (fd, serial)
-            return serial
-        }
-        timers.asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in
-            lock.withLock {
-                // Under the lock: libmicrohttpd reports the close (and we
-                // forget the socket) before it closes the descriptor.
-                guard let entry = awaiting[key], entry.serial == mine else { return }
-                awaiting[key] = nil
-                shutdown(entry.fd, Int32(SHUT_RDWR))
-            }
+        let deadline = HeaderDeadline(fd: fd)
+        context.pointee = Unmanaged.passRetained(deadline).toOpaque()
+        timers.asyncAfter(deadline: .now() + .seconds(seconds)) { deadline.expire() }
+    }
+
+    fileprivate static func closed(context: UnsafeMutablePointer<UnsafeMutableRawPointer?>) {
+        guard let raw = context.pointee else { return }
+        context.pointee = nil
+        Unmanaged<HeaderDeadline>.fromOpaque(raw).takeRetainedValue().finish()
+    }
+
+    private func finish() { lock.withLock { done = true } }
+
+    /// Under the lock: libmicrohttpd reports the close (which sets `done`)
+    /// before it closes the descriptor, so `fd` is still this connection's.
+    private func expire() {
+        lock.withLock {
+            guard !done else { return }
+            done = true
+            shutdown(fd, Int32(SHUT_RDWR))
         }
     }
 
-    /// The connection's first request headers are complete.
-    func headersReceived(_ connection: OpaquePointer) {
-        guard seconds > 0 else { return }
-        let key = UInt(bitPattern: connection)
-        lock.withLock { _ = awaiting.removeValue(forKey: key) }
-    }
-
-    func connectionClosed(_ connection: OpaquePointer) { headersReceived(connection) }
+    private static let timers = DispatchQueue(label: "reel.http.header-deadline")
 }
 
-/// libmicrohttpd's connection notifications (started, closed).
-let notifyConnectionCallback: MHD_NotifyConnectionCallback = { cls, connection, _, code in
-    guard let cls, let connection else { return }
-    let deadline = Unmanaged<HeaderDeadline>.fromOpaque(cls).takeUnretainedValue()
+/// libmicrohttpd's connection notifications (started, closed); `cls` carries the seconds.
+private let notifyConnectionCallback: MHD_NotifyConnectionCallback = { cls, connection, context, code in
+    guard let connection, let context else { return }
     if code.rawValue == 0 { // MHD_CONNECTION_NOTIFY_STARTED
-        deadline.connectionStarted(connection)
+        HeaderDeadline.started(connection, context: context, seconds: Int(bitPattern: UInt(bitPattern: cls)))
     } else {
-        deadline.connectionClosed(connection)
+        HeaderDeadline.closed(context: context)
     }
 }
