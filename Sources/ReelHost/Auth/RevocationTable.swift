@@ -3,7 +3,9 @@ import Foundation
 /// Per-user revocation cut-offs: every access token of a user issued before
 /// the user's cut-off (Unix ms) is refused by the guard. Filled from the
 /// token authority's ListRevocations when it loads and from the topic
-/// `host.tokens.revoked` after that; a cut-off never moves back.
+/// `host.tokens.revoked` after that; a cut-off never moves back. One entry per
+/// user revoked since the host started (the authority lists only those that
+/// can still void an unexpired token).
 public final class RevocationTable: @unchecked Sendable {
     // @unchecked: `cutoffs` is only touched under `lock`.
     private let lock = NSLock()
@@ -21,11 +23,6 @@ public final class RevocationTable: @unchecked Sendable {
     public func isRevoked(userID: String, issuedMs: Int64) -> Bool {
         guard let cutoff = lock.withLock({ cutoffs.isEmpty ? nil : cutoffs[userID.lowercased()] }) else { return false }
         return issuedMs < cutoff
-    }
-
-    /// Forgets cut-offs older than `beforeMs` (they can only void expired tokens).
-    public func prune(olderThan beforeMs: Int64) {
-        lock.withLock { cutoffs = cutoffs.filter { $0.value >= beforeMs } }
     }
 
     var count: Int { lock.withLock { cutoffs.count } }
