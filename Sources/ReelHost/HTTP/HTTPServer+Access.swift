@@ -163,13 +163,6 @@ extension HTTPServer {
         AccessLog.write(context)
     }
 
-    /// Every (name, value), duplicates included, in the order sent.
-    static func allValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {
-        var result: [(name: String, value: String)] = []
-        forEachValue(connection, kind: kind) { key, value in result.append((key, value ?? "")) }
-        return result
-    }
-
     static func values(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [String: String] {
         var result: [String: String] = [:]
         forEachValue(connection, kind: kind) { key, value in result[asciiLowercased(key)] = value ?? "" }

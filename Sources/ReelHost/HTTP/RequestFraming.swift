@@ -1,3 +1,5 @@
+import CMicroHTTPD
+
 /// How a request's body is framed, checked before anything else reads it
 /// (RFC 9112 §6): a request whose framing a proxy in front could read
 /// differently is refused and its connection closed, so no bytes of it can
@@ -44,5 +46,14 @@ enum RequestFraming {
             default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
             }
         }
+    }
+}
+
+extension HTTPServer {
+    /// Every (name, value), duplicates included, in the order sent.
+    static func allValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = []
+        forEachValue(connection, kind: kind) { key, value in result.append((key, value ?? "")) }
+        return result
     }
 }
