@@ -156,6 +156,7 @@ extension HTTPServer {
 
     /// Called when libmicrohttpd is done with a request (sent, or the client left).
     func finished(_ context: RequestContext) {
+        HeaderDeadline.requestCompleted(context.connection, seconds: limits.connectionTimeoutSeconds)
         if let exchange = context.exchange, context.endExchange() { exchange.end(aborted: true) }
         context.exchange = nil // the exchange's respond closure holds the context: no cycle left behind
         context.finish()

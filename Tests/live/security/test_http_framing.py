@@ -21,6 +21,7 @@ def host(reel_env, tmp_path_factory):
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("framing-host"))
     try:
         yield starter(plugins=("hello-c",), env={"REEL_HEADER_TIMEOUT_SECONDS": "2",
+                                                 "REEL_CONNECTION_TIMEOUT_SECONDS": "8",
                                                  "REEL_CONNECTIONS_PER_ADDRESS": "4"})
     finally:
         starter.stop_all()
@@ -115,27 +116,39 @@ def test_bare_lf_line_endings_are_refused(host):
         assert response.status == 400, response.body
 
 
+def trickle_until_closed(sock: socket.socket, budget: float) -> bool:
+    """Sends a header line every 0.2 s (so the idle timeout never fires);
+    True once the server closes the connection."""
+    started = time.monotonic()
+    while time.monotonic() - started < budget:
+        try:
+            sock.sendall(b"X-Slow: a\r\n")
+            sock.settimeout(0.2)
+            if sock.recv(65536) == b"":
+                return True
+        except socket.timeout:
+            continue
+        except (BrokenPipeError, ConnectionResetError):
+            return True
+    return False
+
+
 def test_a_slow_header_client_is_cut_off(host):
-    """Trickles a header byte every 0.2 s (the idle timeout never fires):
-    the header deadline (2 s here) closes the connection anyway."""
+    """The header deadline (2 s here) closes a trickling connection anyway."""
     with connect(host, timeout=1) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-        started = time.monotonic()
-        closed = False
-        while time.monotonic() - started < 15:
-            try:
-                sock.sendall(b"X-Slow: a\r\n")
-                sock.settimeout(0.2)
-                if sock.recv(65536) == b"":
-                    closed = True
-                    break
-            except socket.timeout:
-                continue
-            except (BrokenPipeError, ConnectionResetError):
-                closed = True
-                break
-        assert closed, "the slow-header connection was still open after 15 s"
+        assert trickle_until_closed(sock, 15), "the slow-header connection was still open after 15 s"
     assert requests.get(host.url("/healthz"), timeout=5).status_code == 200
+
+
+def test_a_slow_second_request_on_a_keep_alive_connection_is_cut_off(host):
+    """After a first, quick request, the next one's headers are due within
+    the idle timeout (8 s here) even while bytes keep trickling in."""
+    with connect(host, timeout=5) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert read_response(sock).status == 200
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        assert trickle_until_closed(sock, 30), "the slow second request was still open after 30 s"
 
 
 def test_one_address_holds_only_so_many_connections(host):
@@ -158,5 +171,11 @@ def test_one_address_holds_only_so_many_connections(host):
     finally:
         for sock in held:
             sock.close()
-    wait_until(lambda: requests.get(host.url("/healthz"), timeout=5).status_code == 200,
-               what="a connection once the others closed")
+    wait_until(lambda: healthy(host), what="a connection once the others closed")
+
+
+def healthy(host) -> bool:
+    try:
+        return requests.get(host.url("/healthz"), timeout=5).status_code == 200
+    except requests.ConnectionError:  # the server has not yet counted a closed connection out
+        return False
