@@ -8,6 +8,8 @@ public final class Bus: @unchecked Sendable {
     let registry: PluginRegistry
     let callTimeoutSeconds: Double
     private let timers = DispatchQueue(label: "reel.bus.timers")
+    /// Topics the host itself receives (see HostSubscriptions).
+    let hostSubscriptions = HostSubscriptions()
 
     init(registry: PluginRegistry, callTimeoutSeconds: Double) {
         self.registry = registry
@@ -62,6 +64,7 @@ public final class Bus: @unchecked Sendable {
     /// Queues an event for every subscriber; returns how many.
     @discardableResult
     public func publish(topic: String, payload: [UInt8]) -> Int {
+        let hostCount = hostSubscriptions.deliver(topic: topic, payload: payload)
         let subscribers = registry.acquireSubscribers(topic: topic)
         for generation in subscribers {
             generation.eventQueue.async {
@@ -75,6 +78,6 @@ public final class Bus: @unchecked Sendable {
                 generation.leave()
             }
         }
-        return subscribers.count
+        return subscribers.count + hostCount
     }
 }

@@ -27,6 +27,10 @@ public final class HTTPServer: @unchecked Sendable {
         var connectionLimit: Int
         var connectionTimeoutSeconds: Int
         var perConnectionMemoryBytes: Int
+        /// Connections one client address may hold at once (0: no cap below `connectionLimit`).
+        var connectionsPerAddress = 0
+        /// Seconds a new connection has to send its complete request headers (0: no deadline).
+        var headerTimeoutSeconds = 0
     }
 
     let handler: HTTPHandler
@@ -74,8 +78,12 @@ public final class HTTPServer: @unchecked Sendable {
                 MHD_OptionItem(option: MHD_OPTION.UNESCAPE_CALLBACK,
                                value: unsafeBitCast(keepEscapedCallback as UnescapeCallback, to: Int.self),
                                ptr_value: nil),
+                // Strict parsing: HTTP/1.1 without Host and spaces in the URL are 400 (header names: RequestFraming).
+                MHD_OptionItem(option: MHD_OPTION.STRICT_FOR_CLIENT, value: 1, ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.PER_IP_CONNECTION_LIMIT, value: limits.connectionsPerAddress, ptr_value: nil),
                 MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil),
             ]
+            options.insert(contentsOf: HeaderDeadline.options(seconds: limits.headerTimeoutSeconds), at: options.count - 1)
             let flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
             return options.withUnsafeMutableBufferPointer { items in
                 reel_mhd_start(UInt32(flags), port, accessHandlerCallback,
