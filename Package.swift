@@ -10,9 +10,11 @@ let swiftPluginLinkerSettings: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "-zn
 
 let package = Package(
     name: "Reel",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v14), .iOS(.v17)],
     products: [
         .executable(name: "reel", targets: ["reel"]),
+        // The Swift client SDK for apps (iOS, macOS, Linux): Connect over URLSession.
+        .library(name: "ReelClient", targets: ["ReelClient"]),
         .library(name: "ReelPluginHello", type: .dynamic, targets: ["HelloPlugin"]),
         .library(name: "ReelPluginAuth", type: .dynamic, targets: ["AuthPlugin"]),
         .library(name: "ReelPluginVideo", type: .dynamic, targets: ["VideoPlugin"]),
@@ -23,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.10.0"..<"5.0.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -78,6 +81,12 @@ let package = Package(
             "ReelHost",
             "ReelMedia",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // The client SDK: swift-protobuf messages generated from proto/ (tools/gen-proto)
+        // and URLSession only; no system library, nothing of the host.
+        .target(name: "ReelClient", dependencies: [
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
 
         // Plugins: one folder each under Plugins/, each a .dynamic product.
