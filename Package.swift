@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "reel", targets: ["reel"]),
         // The Swift client SDK for apps (iOS, macOS, Linux): Connect over URLSession.
         .library(name: "ReelClient", targets: ["ReelClient"]),
+        .executable(name: "reel-client", targets: ["reel-client"]),
         .library(name: "ReelPluginHello", type: .dynamic, targets: ["HelloPlugin"]),
         .library(name: "ReelPluginAuth", type: .dynamic, targets: ["AuthPlugin"]),
         .library(name: "ReelPluginVideo", type: .dynamic, targets: ["VideoPlugin"]),
@@ -87,6 +88,13 @@ let package = Package(
         // and URLSession only; no system library, nothing of the host.
         .target(name: "ReelClient", dependencies: [
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+
+        // The command-line client on ReelClient.
+        .executableTarget(name: "reel-client", dependencies: [
+            "ReelClient",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Plugins: one folder each under Plugins/, each a .dynamic product.

@@ -13,6 +13,8 @@ public enum ReelError: Error, Sendable, Equatable, CustomStringConvertible {
     case notSignedIn
     /// A local file could not be read (uploads).
     case file(String)
+    /// The task was cancelled (an upload stops between chunks and can be resumed).
+    case cancelled
 
     /// A Connect error detail: the fully qualified type name and its bytes.
     public struct ErrorDetail: Sendable, Equatable {
@@ -33,6 +35,7 @@ public enum ReelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .protocolViolation(let message): return "protocol: \(message)"
         case .notSignedIn: return "not signed in"
         case .file(let message): return "file: \(message)"
+        case .cancelled: return "cancelled"
         }
     }
 }

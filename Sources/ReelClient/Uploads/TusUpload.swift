@@ -20,7 +20,8 @@ extension ReelClient {
     /// Uploads `file` as a new video (or resumes `resuming`, an upload URL from
     /// an earlier try) and answers the new video's id. `progress` is called after
     /// every chunk the server confirmed; transient failures are retried from the
-    /// server's offset up to `retries` times in a row.
+    /// server's offset up to `retries` times in a row. Cancelling the task stops
+    /// the upload between chunks (`ReelError.cancelled`); resume it with its URL.
     public func upload(file: URL, title: String, resuming: URL? = nil, chunkSize: Int = 4 << 20,
                        retries: Int = 3,
                        onCreated: @Sendable (URL) -> Void = { _ in },
@@ -48,6 +49,7 @@ extension ReelClient {
                 throw .protocolViolation("the server has all \(size) bytes but named no video")
             }
             progress(UploadProgress(sent: state.offset, total: size))
+            if Task.isCancelled { throw .cancelled }
             let chunk: Data
             do {
                 try handle.seek(toOffset: UInt64(state.offset))
