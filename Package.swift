@@ -50,6 +50,8 @@ let package = Package(
         .target(name: "CReelABI"),
         // protobuf-c code generated from proto/ by tools/gen-proto (committed).
         .target(name: "CReelProto", dependencies: ["CProtobufC"]),
+        // gzip (zlib) for the Connect protocol's Content-Encoding, bounded inflate.
+        .target(name: "CReelGzip", linkerSettings: [.linkedLibrary("z")]),
         // Small C helpers for the host: JSON <-> protobuf transcoding, GNU shims.
         .target(name: "CReelSupport", dependencies: ["CProtobufC", "CJansson"]),
 
@@ -73,7 +75,7 @@ let package = Package(
 
         // The host: HTTP on libmicrohttpd, router, auth guard, plugin loader, bus.
         .target(name: "ReelHost", dependencies: [
-            "CMicroHTTPD", "CReelABI", "CReelSupport", "CProtobufC", "CReelProto", "ReelPostgres",
+            "CMicroHTTPD", "CReelABI", "CReelSupport", "CReelGzip", "CProtobufC", "CReelProto", "ReelPostgres",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "JWTKit", package: "jwt-kit"),
