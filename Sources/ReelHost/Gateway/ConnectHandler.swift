@@ -9,7 +9,8 @@ struct ConnectHandler {
     let gateway: Gateway
 
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        let fail: @Sendable (APIError) -> Void = { respond(Self.errorResponse($0)) }
+        let requestId = request.requestId
+        let fail: @Sendable (APIError) -> Void = { respond(Self.errorResponse($0, requestId: requestId)) }
         let methodName = String(request.path.dropFirst("/rpc/".count))
         let call: ConnectRequest
         do throws(APIError) {
@@ -36,13 +37,13 @@ struct ConnectHandler {
                                    timeout: call.timeout, fail: fail) { result in
             var response: HTTPResponse
             if result.status != .ok {
-                response = Self.errorResponse(APIError(result.status, result.message))
+                response = Self.errorResponse(APIError(result.status, result.message), requestId: requestId)
             } else if call.codec == .json, let output = method.output {
                 do throws(APIError) {
                     response = .bytes(200, contentType: ConnectRequest.jsonType,
                                       try ProtoJSON.json(from: result.payload, as: output))
                 } catch {
-                    response = Self.errorResponse(error)
+                    response = Self.errorResponse(error, requestId: requestId)
                 }
             } else {
                 response = .bytes(200, contentType: ConnectRequest.protoType, result.payload)
@@ -72,10 +73,16 @@ struct ConnectHandler {
         return body
     }
 
-    /// A Connect error: the code's HTTP status and {"code", "message"}; an
+    /// A Connect error: the code's HTTP status and {"code", "message",
+    /// "details"}; the details carry the request id as a standard
+    /// `google.rpc.RequestInfo` (what the web API's "requestId" is). An
     /// unsupported encoding also lists what is accepted (Accept-Encoding).
-    static func errorResponse(_ error: APIError) -> HTTPResponse {
-        var response = HTTPResponse.json(error.effectiveHTTPStatus, ["code": error.status.codeName, "message": error.message])
+    static func errorResponse(_ error: APIError, requestId: String? = nil) -> HTTPResponse {
+        var body: [String: Any] = ["code": error.status.codeName, "message": error.message]
+        if let requestId, !requestId.isEmpty {
+            body["details"] = [ConnectErrorDetail.requestInfo(requestId: requestId).json]
+        }
+        var response = HTTPResponse.json(error.effectiveHTTPStatus, body)
         if error.status == .unimplemented, error.message.hasPrefix("unsupported ") {
             response.headers.append(("Accept-Encoding", ConnectEncoding.accepted))
         }

@@ -265,3 +265,34 @@ def test_internal_methods_do_not_exist_outside(rpc, protos):
         assert got.status_code == 404 and got.json()["code"] == "unimplemented", name
     got = post(rpc, f"reel.nothing.v1.Nope/{uuid.uuid4().hex}", b"")
     assert got.status_code == 404
+
+
+def request_id_of(detail_value: bytes) -> str:
+    """google.rpc.RequestInfo's request_id (field 1) from its bytes."""
+    assert detail_value[0] == 0x0A
+    length, at = 0, 1
+    for shift in range(0, 35, 7):
+        byte = detail_value[at]
+        at += 1
+        length |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            break
+    return detail_value[at:at + length].decode()
+
+
+def test_error_details_carry_the_request_id(rpc, protos):
+    body = protos.message("reel.helloc.v1.EchoRequest")(text="").SerializeToString()
+    got = post(rpc, "reel.helloc.v1.EchoService/Echo", body)
+    assert got.status_code == 400
+    [detail] = got.json()["details"]
+    assert detail["type"] == "google.rpc.RequestInfo"
+    value = base64.b64decode(detail["value"] + "=" * (-len(detail["value"]) % 4))
+    assert request_id_of(value) == got.headers["X-Request-Id"]
+    # The stock client reads them as google.protobuf.Any.
+    info = method_info(protos, "reel.helloc.v1.EchoService/Echo")
+    with client(rpc.host.port, json=True, gzip_on=True) as c:
+        with pytest.raises(ConnectError) as raised:
+            c.execute_unary(request=info.input(text=""), method=info)
+    [detail] = raised.value.details
+    assert detail.type_url.endswith("google.rpc.RequestInfo")
+    assert request_id_of(detail.value)
