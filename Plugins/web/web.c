@@ -3,7 +3,7 @@
  * Web/) from the host, over ABI 1.2 raw routes answered with sendfile.
  *
  *   GET /                     index.html
- *   GET /watch/{id}, /signin, /register, /upload, /my-videos
+ *   GET /watch/{id}, /signin, /register, /upload, /my-videos, /my-list
  *                             index.html too: the client routes them itself
  *   GET /web/{path...}        a file under the web folder
  *
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "reel_plugin.h"
+#include "reel_plugin_errors.h"
 
 #ifndef WEB_VERSION
 #define WEB_VERSION "1.0.0"
@@ -40,7 +41,7 @@ typedef struct web_state {
     char root[PATH_MAX]; /* realpath of the web folder */
 } web_state;
 
-enum { ROUTE_INDEX, ROUTE_WATCH, ROUTE_SIGNIN, ROUTE_REGISTER, ROUTE_UPLOAD, ROUTE_MINE, ROUTE_ASSET, ROUTE_COUNT };
+enum { ROUTE_INDEX, ROUTE_WATCH, ROUTE_SIGNIN, ROUTE_REGISTER, ROUTE_UPLOAD, ROUTE_MINE, ROUTE_ASSET, ROUTE_MY_LIST, ROUTE_COUNT };
 
 static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_INDEX] = {"GET", "/", REEL_ACCESS_PUBLIC, 0, 0},
@@ -50,6 +51,7 @@ static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_UPLOAD] = {"GET", "/upload", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_MINE] = {"GET", "/my-videos", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_ASSET] = {"GET", "/web/{path...}", REEL_ACCESS_PUBLIC, 0, 0},
+    [ROUTE_MY_LIST] = {"GET", "/my-list", REEL_ACCESS_PUBLIC, 0, 0},
 };
 
 static const char *content_type(const char *path) {
@@ -65,16 +67,6 @@ static const char *content_type(const char *path) {
         for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
             if (strcmp(dot, types[i].ext) == 0) return types[i].type;
     return "application/octet-stream";
-}
-
-static void reply_error(web_state *s, reel_http_exchange *ex, int32_t status, const char *code,
-                        const char *message, const char *request_id) {
-    static const reel_http_header json[] = {{"Content-Type", "application/json"}};
-    char body[512];
-    int n = snprintf(body, sizeof body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"requestId\":\"%s\"}}",
-                     code, message, request_id ? request_id : "");
-    if (n < 0 || n >= (int)sizeof body) n = 0;
-    s->api->http_reply(ex, status, json, 1, (const uint8_t *)body, (size_t)n);
 }
 
 static const char *param(const reel_http_request *r, const char *name) {
@@ -102,14 +94,14 @@ static void serve(web_state *s, reel_http_exchange *ex, const reel_http_request 
         snprintf(joined, sizeof joined, "%s/%s", s->root, rel) >= (int)sizeof joined ||
         realpath(joined, real) == NULL ||
         strncmp(real, s->root, root_len) != 0 || real[root_len] != '/') {
-        reply_error(s, ex, 404, "not_found", "no such file", r->request_id);
+        reel_http_reply_error(s->api, ex, 0, REEL_NOT_FOUND, "no such file", r->request_id);
         return;
     }
     int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0) close(fd);
-        reply_error(s, ex, 404, "not_found", "no such file", r->request_id);
+        reel_http_reply_error(s->api, ex, 0, REEL_NOT_FOUND, "no such file", r->request_id);
         return;
     }
     /* Revalidated on every use (no build step, so no hashed file names). */
@@ -177,7 +169,7 @@ static void web_handle(void *state, const reel_request *request, reel_reply *rep
 }
 
 static const reel_plugin_descriptor descriptor = {
-    .struct_size = sizeof(reel_plugin_descriptor),
+    REEL_PLUGIN_DESCRIPTOR_V1,
     .flags = REEL_PLUGIN_UNLOADABLE,
     .name = WEB_NAME,
     .version = WEB_VERSION,

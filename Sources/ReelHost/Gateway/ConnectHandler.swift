@@ -47,6 +47,14 @@ struct ConnectHandler {
                 }
             } else {
                 response = .bytes(200, contentType: ConnectRequest.protoType, result.payload)
+                // Never pass on what a client must refuse (e.g. a string that is not UTF-8, #19).
+                if let output = method.output {
+                    do throws(APIError) { try ProtoJSON.validate(result.payload, as: output) } catch {
+                        response = Self.errorResponse(
+                            APIError(.internal, "the service answered a malformed message: \(error.message)"),
+                            requestId: requestId)
+                    }
+                }
             }
             if response.status == 200 {
                 if call.acceptsGzip, response.body.count >= ConnectEncoding.compressMinBytes,

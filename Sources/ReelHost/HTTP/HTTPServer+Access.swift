@@ -17,7 +17,7 @@ extension HTTPServer {
                 requestId: RequestID.accept(headers["x-request-id"]),
                 remoteAddress: Self.peerAddress(connection))
             conCls.pointee = Unmanaged.passRetained(context).toOpaque()
-            requestStarted()
+            requestStarted(context)
             let length = headers["content-length"].flatMap(Int.init)
             let head = makeRequest(connection: connection, context: context, headers: headers, body: [])
             if let exchange = handler.begin(head) {
@@ -26,7 +26,7 @@ extension HTTPServer {
             }
             if let length, length > limits.maxBodyBytes {
                 // Refuse before reading (and before "100 Continue"): nothing is buffered.
-                return queue(Self.refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context), context: context)
+                return queue(refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context), context: context)
             }
             return MHD_Result.YES
         }
@@ -49,7 +49,7 @@ extension HTTPServer {
                                       body: context.takeBody())
             handler.handle(request) { [context] response in context.complete(response) }
         }
-        guard let response = context.responseOrSuspend() else { return MHD_Result.YES }
+        guard let response = context.responseOrSuspend(unless: live) else { return MHD_Result.YES }
         return queue(response, context: context)
     }
 
@@ -59,7 +59,7 @@ extension HTTPServer {
             guard context.exchangeState == .streaming else { return MHD_Result.YES } // stopped: discard
             if context.addReceived(chunk.count) > exchange.maxBodyBytes {
                 context.exchangeState = .stopped
-                context.setResponse(Self.refusal(.bodyTooLarge(limit: exchange.maxBodyBytes), context: context))
+                context.setResponse(refusal(.bodyTooLarge(limit: exchange.maxBodyBytes), context: context))
                 return MHD_Result.YES
             }
             if !exchange.body(chunk) { context.exchangeState = .stopped }
@@ -68,7 +68,7 @@ extension HTTPServer {
         if context.hasResponse { return MHD_Result.YES } // already refused: discard the rest
         if context.bodyCount + chunk.count > limits.maxBodyBytes {
             _ = context.takeBody()
-            context.setResponse(Self.refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context))
+            context.setResponse(refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context))
             return MHD_Result.YES
         }
         context.append(chunk)
@@ -81,7 +81,7 @@ extension HTTPServer {
         context.exchange = exchange
         if let contentLength, contentLength > exchange.maxBodyBytes {
             exchange.end(aborted: true)
-            return queue(Self.refusal(.bodyTooLarge(limit: exchange.maxBodyBytes), context: context), context: context)
+            return queue(refusal(.bodyTooLarge(limit: exchange.maxBodyBytes), context: context), context: context)
         }
         context.exchangeState = .streaming
         if exchange.start(respond: { [context] in context.complete($0) }) { return MHD_Result.YES }
@@ -92,14 +92,14 @@ extension HTTPServer {
         // first one, it would close the connection (it cannot tell an
         // unread body from none) and cost keep-alive clients a reconnect.
         if bodyless { return MHD_Result.YES }
-        let response = context.responseOrSuspend()
+        let response = context.responseOrSuspend(unless: live)
         return response.map { queue($0, context: context) } ?? MHD_Result.YES
     }
 
-    /// An error answered before routing, in the error shape of the path's
-    /// protocol (Connect's for /rpc, the web API's elsewhere).
-    static func refusal(_ error: APIError, context: RequestContext) -> HTTPResponse {
-        context.path.hasPrefix("/rpc/") ? ConnectHandler.errorResponse(error) : .error(error, requestId: context.requestId)
+    /// An error answered before routing, in the error shape the handler
+    /// gives the path's protocol.
+    func refusal(_ error: APIError, context: RequestContext) -> HTTPResponse {
+        handler.errorResponse(error, path: context.path, requestId: context.requestId)
     }
 
     /// Builds the handler's view of a complete request.
@@ -153,105 +153,7 @@ extension HTTPServer {
         if let exchange = context.exchange, context.endExchange() { exchange.end(aborted: true) }
         context.exchange = nil // the exchange's respond closure holds the context: no cycle left behind
         context.finish()
-        requestEnded()
+        requestEnded(context)
         AccessLog.write(context)
     }
-
-    static func values(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [String: String] {
-        var result: [String: String] = [:]
-        forEachValue(connection, kind: kind) { key, value in result[asciiLowercased(key)] = value ?? "" }
-        return result
-    }
-
-    /// Header names are ASCII: lower-cased without Unicode tables (every
-    /// request comes through here).
-    static func asciiLowercased(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return text }
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased() }
-        return String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
-
-    static func forEachValue(_ connection: OpaquePointer, kind: MHD_ValueKind, _ body: (String, String?) -> Void) {
-        withoutActuallyEscaping(body) { body in
-            let box = ValueVisitor(body)
-            let unmanaged = Unmanaged.passRetained(box)
-            defer { unmanaged.release() }
-            _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
-                guard let cls, let key else { return MHD_Result.YES }
-                let visitor = Unmanaged<ValueVisitor>.fromOpaque(cls).takeUnretainedValue()
-                visitor.visit(String(cString: key), value.map { String(cString: $0) })
-                return MHD_Result.YES
-            }, unmanaged.toOpaque())
-        }
-    }
-
-    /// The query string as the client sent it (arguments are kept escaped).
-    static func rawQuery(_ connection: OpaquePointer) -> String {
-        var parts: [String] = []
-        forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
-            parts.append(value.map { "\(key)=\($0)" } ?? key)
-        }
-        return parts.joined(separator: "&")
-    }
-
-    static func peerAddress(_ connection: OpaquePointer) -> String {
-        guard let address = reel_mhd_client_addr(connection) else { return "" }
-        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        let length = address.pointee.sa_family == sa_family_t(AF_INET6)
-            ? socklen_t(MemoryLayout<sockaddr_in6>.size) : socklen_t(MemoryLayout<sockaddr_in>.size)
-        guard getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 else { return "" }
-        return String(cString: host)
-    }
-}
-
-/// Carries a Swift closure through libmicrohttpd's iterator callback.
-private final class ValueVisitor {
-    let visit: (String, String?) -> Void
-    init(_ visit: @escaping (String, String?) -> Void) { self.visit = visit }
-}
-
-enum RequestID {
-    /// Keeps a client-supplied id if it is short and plain, else makes one.
-    static func accept(_ supplied: String?) -> String {
-        if let supplied, (1...64).contains(supplied.utf8.count),
-           supplied.utf8.allSatisfy({ isalnum(Int32($0)) != 0 || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }) {
-            return supplied
-        }
-        return make()
-    }
-
-    /// 32 hex digits. Not a secret: a fast generator seeded once from the
-    /// system's (each request would otherwise cost two getrandom calls).
-    static func make() -> String {
-        let (a, b) = generator.withLock { $0.next2() }
-        var text = [UInt8](repeating: 0, count: 32)
-        let digits = Array("0123456789abcdef".utf8)
-        for i in 0..<16 {
-            text[15 - i] = digits[Int((a >> (UInt64(i) * 4)) & 0xF)]
-            text[31 - i] = digits[Int((b >> (UInt64(i) * 4)) & 0xF)]
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    private static let generator = LockedGenerator()
-}
-
-/// wyrand (a 64-bit mixing generator) under a lock, seeded from the system.
-private final class LockedGenerator: @unchecked Sendable {
-    struct State {
-        var seed: UInt64
-        mutating func next() -> UInt64 {
-            seed &+= 0xa076_1d64_78bd_642f
-            let product = seed.multipliedFullWidth(by: seed ^ 0xe703_7ed1_a0b4_28db)
-            return product.high ^ product.low
-        }
-        mutating func next2() -> (UInt64, UInt64) { (next(), next()) }
-    }
-    private let lock = NSLock()
-    private var state: State
-    init() {
-        var system = SystemRandomNumberGenerator()
-        state = State(seed: system.next())
-    }
-    func withLock<T>(_ body: (inout State) -> T) -> T { lock.withLock { body(&state) } }
 }
