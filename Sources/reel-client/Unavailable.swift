@@ -2,32 +2,21 @@ import ArgumentParser
 import Foundation
 import ReelClient
 
-/// Commands for services this build of the client has no contract for yet
-/// (their plugins and protos are not in this tree): each says so clearly and
-/// exits 2, rather than guessing at a wire format.
+/// Services a server may not run: a method it does not know answers
+/// `unimplemented`, which the commands turn into a clear message and exit 2.
 enum Unavailable {
     static func fail(_ what: String) throws -> Never {
-        ReelClientCLI.printErr("\(what) is not available on this server (this reel-client has no \(what) service)")
+        ReelClientCLI.printErr("\(what) is not available on this server")
         throw ExitCode(2)
     }
-}
 
-struct Comment: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Comment on a video.")
-    @OptionGroup var options: ServerOptions
-    @Argument var videoID: String
-    @Argument var text: String
-    func run() async throws { try Unavailable.fail("comments") }
-}
-
-struct Watchlist: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Your watchlist: add, rm or ls.")
-    @OptionGroup var options: ServerOptions
-    @Argument(help: "add, rm or ls") var action: String
-    @Argument var videoID: String?
-    func run() async throws {
-        guard ["add", "rm", "ls"].contains(action) else { throw ValidationError("watchlist takes add, rm or ls") }
-        try Unavailable.fail("the watchlist")
+    /// Runs a call; `unimplemented` means the server lacks the service.
+    static func run<T>(_ what: String, _ body: () async throws(ReelError) -> T) async throws -> T {
+        do { return try await body() } catch .server(.unimplemented, _, _) {
+            try fail(what)
+        } catch {
+            throw Failure(error)
+        }
     }
 }
 
@@ -35,6 +24,7 @@ struct Follow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Follow a creator.")
     @OptionGroup var options: ServerOptions
     @Argument var userID: String
+    // The notification service's contract is not in this tree yet.
     func run() async throws { try Unavailable.fail("following") }
 }
 

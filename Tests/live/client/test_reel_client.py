@@ -1,6 +1,7 @@
 """The whole journey with reel-client against a live host: register, sign in
 (0600 credentials), upload with a forced interruption and a resume, wait until
-ready, watch (master playlist -> rung -> segments), search; access tokens
+ready, watch (master playlist -> rung -> segments), search, comment, the
+watchlist; access tokens
 refreshed before expiry and after a refusal, refresh tokens rotated; services
 this server lacks answered clearly."""
 import json
@@ -70,9 +71,23 @@ def test_journey(platform, movies, tmp_path):
     assert video_id in cli.ok("videos", "--mine")
     assert "no videos" in cli.ok("videos", "--search", "nothing-like-this-exists")
 
+    # Comment, and read the comments back.
+    out = cli.ok("comment", video_id, "Nice clip, from the terminal")
+    comment_id = re.search(r"commented (\S+)", out).group(1)
+    listed = cli.ok("comment", video_id)
+    assert f"{comment_id}  Cli User: Nice clip, from the terminal" in listed
+
+    # The watchlist: add (twice: idempotent), list, remove.
+    assert f"added {video_id}" in cli.ok("watchlist", "add", video_id)
+    cli.ok("watchlist", "add", video_id)
+    listed = cli.ok("watchlist", "ls")
+    assert listed.count(video_id) == 1 and "CLI clip" in listed
+    assert f"removed {video_id}" in cli.ok("watchlist", "rm", video_id)
+    assert "your watchlist is empty" in cli.ok("watchlist", "ls")
+    assert cli("watchlist", "add").code != 0          # add needs an id
+
     # Services this server does not run: a clear message, exit 2.
-    for args in (("comment", video_id, "nice"), ("watchlist", "add", video_id), ("follow", user_id),
-                 ("notifications",)):
+    for args in (("follow", user_id), ("notifications",)):
         result = cli(*args)
         assert result.code == 2 and "not available on this server" in result.err, (args, result)
 
@@ -131,3 +146,12 @@ def test_bad_input_is_refused_clearly(platform, tmp_path):
     assert result.code != 0 and "http(s) URL" in result.err
     result = cli("upload", str(tmp_path / "missing.mp4"), "--title", "x")
     assert result.code != 0 and "cannot read" in result.err
+
+
+def test_services_the_server_lacks_are_named(shared_host, tmp_path):
+    """A host with only the sample plugins: no comment service (its method
+    answers unimplemented)."""
+    cli = ReelClientCLI(shared_host.url("/").rstrip("/"), tmp_path / "config")
+    result = cli("comment", str(uuid.uuid4()))
+    assert result.code == 2, result
+    assert "comments is not available on this server" in result.err

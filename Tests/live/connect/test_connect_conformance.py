@@ -21,10 +21,12 @@ from google.protobuf import descriptor_pb2, json_format
 
 from authclient import PASSWORD, unique_email
 
-SERVICES = ("reel.auth.v1.AuthService", "reel.video.v1.VideoService", "reel.hello.v1.HelloService",
-            "reel.helloc.v1.EchoService")
+SERVICES = ("reel.auth.v1.AuthService", "reel.video.v1.VideoService", "reel.comment.v1.CommentService",
+            "reel.watchlist.v1.WatchlistService", "reel.hello.v1.HelloService", "reel.helloc.v1.EchoService")
 AUTH = "reel.auth.v1.AuthService/"
 VIDEO = "reel.video.v1.VideoService/"
+COMMENT = "reel.comment.v1.CommentService/"
+WATCHLIST = "reel.watchlist.v1.WatchlistService/"
 
 
 class Calls:
@@ -62,6 +64,21 @@ class Calls:
             VIDEO + "ReportPosition": lambda: ({"id": a.video_id, "position_seconds": 2.5}, a.viewer, None),
             VIDEO + "ListContinueWatching": lambda: ({}, a.viewer, None),
             VIDEO + "RecordView": lambda: ({"id": a.video_id}, None, None),
+            COMMENT + "ListComments": lambda: ({"video_id": a.video_id}, None, None),
+            COMMENT + "ListReplies": lambda: ({"id": a.comment_id}, None, None),
+            COMMENT + "CreateComment": lambda: ({"video_id": a.video_id, "text": "Over Connect",
+                                                 "in_reply_to": a.comment_id}, a.viewer, None),
+            COMMENT + "UpdateComment": lambda: ({"id": a.comment_id, "text": "Edited over Connect"}, a.viewer, None),
+            COMMENT + "DeleteComment": lambda: ({"id": a.new_comment()}, a.viewer, None),
+            COMMENT + "PinComment": lambda: ({"id": a.comment_id}, a.creator, None),
+            COMMENT + "UnpinComment": lambda: ({"id": a.comment_id}, a.creator, None),
+            COMMENT + "GetCommentSettings": lambda: ({"video_id": a.video_id}, a.creator, None),
+            COMMENT + "SetCommentSettings": lambda: ({"video_id": a.video_id, "enabled": True}, a.creator, None),
+            COMMENT + "ListMyComments": lambda: ({"limit": 5}, a.viewer, None),
+            WATCHLIST + "AddToWatchlist": lambda: ({"video_id": a.video_id}, a.viewer, None),
+            WATCHLIST + "RemoveFromWatchlist": lambda: ({"video_id": a.video_id}, a.viewer, None),
+            WATCHLIST + "ListWatchlist": lambda: ({"limit": 5}, a.viewer, None),
+            WATCHLIST + "WatchlistContains": lambda: ({"ids": [a.video_id]}, a.viewer, None),
             "reel.hello.v1.HelloService/Greet": lambda: ({"name": "Conformance"}, None, None),
             "reel.helloc.v1.EchoService/Echo": lambda: ({"text": "conformance"}, None, None),
             "reel.helloc.v1.EchoService/Stats": lambda: ({}, None, None),
@@ -77,6 +94,10 @@ PUBLIC = sorted(m for m in (
                          "SetRole", "SetDisabled")]
     + [VIDEO + n for n in ("ListVideos", "GetVideo", "UpdateVideo", "DeleteVideo", "ListMyVideos",
                             "ReportPosition", "ListContinueWatching", "RecordView")]
+    + [COMMENT + n for n in ("ListComments", "ListReplies", "CreateComment", "UpdateComment", "DeleteComment",
+                              "PinComment", "UnpinComment", "GetCommentSettings", "SetCommentSettings",
+                              "ListMyComments")]
+    + [WATCHLIST + n for n in ("AddToWatchlist", "RemoveFromWatchlist", "ListWatchlist", "WatchlistContains")]
     + ["reel.hello.v1.HelloService/Greet", "reel.helloc.v1.EchoService/Echo", "reel.helloc.v1.EchoService/Stats"]))
 
 
