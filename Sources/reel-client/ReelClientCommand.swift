@@ -27,12 +27,17 @@ struct ServerOptions: ParsableArguments {
     /// Files the client keeps besides the credentials (pending uploads) live next to them.
     var configDirectory: URL { credentialsURL.deletingLastPathComponent() }
 
-    func client() throws -> ReelClient {
+    /// --server, else $REEL_SERVER, else the local default.
+    func serverURL() throws -> URL {
         let text = server ?? ProcessInfo.processInfo.environment["REEL_SERVER"] ?? "http://127.0.0.1:8080"
         guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--server must be an http(s) URL, not \(text)")
         }
-        return ReelClient(baseURL: url, credentials: FileCredentialStore(url: credentialsURL))
+        return url
+    }
+
+    func client() throws -> ReelClient {
+        ReelClient(baseURL: try serverURL(), credentials: FileCredentialStore(url: credentialsURL))
     }
 }
 

@@ -22,7 +22,7 @@ struct Upload: AsyncParsableCommand {
             throw Failure(message: "cannot read \(url.path)")
         }
         let pending = PendingUploads(directory: options.configDirectory)
-        let key = "\(options.server ?? "")|\(url.path)|\(size)"
+        let key = "\(try options.serverURL().absoluteString)|\(url.path)|\(size)"
         var resuming = restart ? nil : pending.location(for: key)
         if let resuming {
             ReelClientCLI.printErr("resuming \(resuming.absoluteString)")

@@ -56,7 +56,8 @@ public struct FileCredentialStore: CredentialStore {
         if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty {
             base = URL(fileURLWithPath: xdg, isDirectory: true)
         } else {
-            base = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config", isDirectory: true)
+            // NSHomeDirectory: the user's home on Linux and macOS, the app's container on iOS.
+            base = URL(fileURLWithPath: NSHomeDirectory(), isDirectory: true).appendingPathComponent(".config", isDirectory: true)
         }
         return base.appendingPathComponent("reel", isDirectory: true).appendingPathComponent("credentials.json")
     }
