@@ -58,7 +58,8 @@ final class PendingCalls: Sendable {
             return call
         }) else { return }
         logger.warning("plugin call timed out", metadata: ["plugin": "\(call.generation.label)", "seconds": "\(seconds)"])
-        call.completion(.error(.deadlineExceeded, "the service did not answer within \(Int(seconds)) s"))
+        let within = seconds >= 1 ? "\(Int(seconds)) s" : "\(Int((seconds * 1000).rounded())) ms"
+        call.completion(.error(.deadlineExceeded, "the service did not answer within \(within)"))
     }
 
     var count: Int { calls.count }
