@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ReelPluginAuth", type: .dynamic, targets: ["AuthPlugin"]),
         .library(name: "ReelPluginVideo", type: .dynamic, targets: ["VideoPlugin"]),
         .library(name: "ReelPluginTranscoder", type: .dynamic, targets: ["TranscoderPlugin"]),
+        .library(name: "ReelPluginNotification", type: .dynamic, targets: ["NotificationPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -117,6 +118,17 @@ let package = Package(
                 dependencies: ["TranscoderCore", "ReelPluginKit", "CReelABI"],
                 path: "Plugins/transcoder/Sources",
                 linkerSettings: swiftPluginLinkerSettings),
+        // notification: follows, the feed, settings, fan-out and the mail
+        // outbox (NotificationCore, unit-tested) and the exports (NotificationPlugin).
+        .target(name: "NotificationCore",
+                dependencies: ["ReelPluginKit", "CReelABI", "CReelProto", "ReelPostgres", "ReelConcurrency", "CCurl"],
+                path: "Plugins/notification/Core"),
+        .target(name: "NotificationPlugin",
+                dependencies: ["NotificationCore", "ReelPluginKit", "CReelABI"],
+                path: "Plugins/notification/Sources",
+                linkerSettings: swiftPluginLinkerSettings),
+        .testTarget(name: "NotificationPluginTests", dependencies: ["NotificationCore"],
+                    path: "Plugins/notification/Tests"),
 
         // Tests.
         .testTarget(name: "ReelHostTests",
