@@ -11,6 +11,7 @@
 #include "reel/transcoder/v1/transcoder.pb-c.h"
 #include "reel/video/v1/events.pb-c.h"
 #include "reel/video/v1/video.pb-c.h"
+#include "reel/watchlist/v1/watchlist.pb-c.h"
 /* The descriptor of a message by full name ("reel.hello.v1.GreetRequest"), or NULL. */
 const ProtobufCMessageDescriptor *reel_proto_message_descriptor(const char *full_name);
 #endif

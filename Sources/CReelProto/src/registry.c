@@ -98,6 +98,16 @@ static const ProtobufCMessageDescriptor *const all[] = {
   &reel__video__v1__video_progress__descriptor,
   &reel__video__v1__video_ready__descriptor,
   &reel__video__v1__video_uploaded__descriptor,
+  &reel__watchlist__v1__add_to_watchlist_request__descriptor,
+  &reel__watchlist__v1__add_to_watchlist_response__descriptor,
+  &reel__watchlist__v1__list_watchlist_request__descriptor,
+  &reel__watchlist__v1__remove_from_watchlist_request__descriptor,
+  &reel__watchlist__v1__remove_from_watchlist_response__descriptor,
+  &reel__watchlist__v1__watchlist_contains_request__descriptor,
+  &reel__watchlist__v1__watchlist_contains_response__contains_entry__descriptor,
+  &reel__watchlist__v1__watchlist_contains_response__descriptor,
+  &reel__watchlist__v1__watchlist_item__descriptor,
+  &reel__watchlist__v1__watchlist_page__descriptor,
 };
 const ProtobufCMessageDescriptor *reel_proto_message_descriptor(const char *full_name) {
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

@@ -3,6 +3,7 @@
 import * as api from "../api.js";
 import { el, creatorName, formatViews, notify, timeAgo } from "../ui.js";
 import { Player } from "../player.js";
+import { watchlistToggle } from "../watchlist.js";
 
 const REPORT_EVERY_MS = 10_000;
 
@@ -25,6 +26,7 @@ function details(video) {
       el("span.creator", {}, creatorName(video, me)), " · ",
       el("span", { id: "view-count" }, formatViews(video.views)),
       video.publishedAt ? ` · ${timeAgo(video.publishedAt)}` : ""),
+    watchlistToggle(video),
     video.tags && video.tags.length
       ? el("ul.tag-list", { "aria-label": "Tags" }, video.tags.map((t) => el("li", {}, el("a.chip", { href: `/?tag=${encodeURIComponent(t)}`, "data-link": true }, `#${t}`))))
       : null,
