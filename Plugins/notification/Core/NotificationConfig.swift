@@ -14,6 +14,8 @@ struct NotificationConfig: Sendable {
     var fanOutBatch: Int
     var mailPollSeconds: Int
     var mailMaxBackoffSeconds: Int
+    /// The live streams' heartbeat (a comment line), at most 25 s.
+    var heartbeatSeconds: Int
 
     init(_ lookup: (String) -> String?) throws(PluginError) {
         func value(_ key: String) -> String? {
@@ -30,6 +32,7 @@ struct NotificationConfig: Sendable {
         publicURL = lookup("REEL_PUBLIC_URL").flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:\(port)"
         fanOutBatch = try PluginConfig.positive("REEL_NOTIFICATION_FANOUT_BATCH", default: 1000, from: lookup)
         mailPollSeconds = try PluginConfig.positive("REEL_NOTIFICATION_MAIL_POLL_SECONDS", default: 5, from: lookup)
+        heartbeatSeconds = min(25, try PluginConfig.positive("REEL_NOTIFICATION_HEARTBEAT_SECONDS", default: 20, from: lookup))
         mailMaxBackoffSeconds = try PluginConfig.positive("REEL_NOTIFICATION_MAIL_MAX_BACKOFF_SECONDS", default: 300, from: lookup)
     }
 }

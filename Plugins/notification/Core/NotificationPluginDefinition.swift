@@ -1,3 +1,4 @@
+import CReelABI
 import ReelPluginKit
 
 /// The notification plugin: follows, the in-app feed with per-type settings,
@@ -20,6 +21,12 @@ public let notificationPlugin = PluginDefinition<NotificationService>(
         method("MarkAllRead", "MarkAllReadRequest", "MarkReadResponse") { try await $0.markAllRead($1) },
         method("GetSettings", "GetSettingsRequest", "NotificationSettings") { try await $0.getSettings($1) },
         method("UpdateSettings", "NotificationSettings", "NotificationSettings") { try await $0.updateSettings($1) },
+        method("CreateStreamTicket", "CreateStreamTicketRequest", "StreamTicket") { try await $0.createStreamTicket($1) },
+        // Server streaming: served by the Connect streaming route (StreamRoutes); a unary call is refused.
+        method("Stream", "StreamRequest", "Notification") { _, _ in
+            throw PluginError(code: REEL_UNIMPLEMENTED, "Stream is server streaming: use the Connect streaming protocol "
+                              + "(application/connect+proto or +json) or GET /api/v1/me/notifications/stream")
+        },
     ],
     routes: [
         Route("PUT", "/api/v1/me/subscriptions/{creatorId}", method: notificationService + "Subscribe", status: 204),
@@ -31,7 +38,9 @@ public let notificationPlugin = PluginDefinition<NotificationService>(
         Route("POST", "/api/v1/me/notifications/read-all", method: notificationService + "MarkAllRead", status: 204),
         Route("GET", "/api/v1/me/notification-settings", method: notificationService + "GetSettings"),
         Route("PUT", "/api/v1/me/notification-settings", method: notificationService + "UpdateSettings"),
+        Route("POST", "/api/v1/me/notifications/stream-ticket", method: notificationService + "CreateStreamTicket"),
     ],
+    httpRoutes: StreamRoutes.all,
     subscriptions: BusEvent.topics,
     onEvent: { service, topic, payload in service.receive(topic: topic, payload: payload) },
     start: { host in try await NotificationService.start(host: host) },

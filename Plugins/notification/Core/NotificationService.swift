@@ -15,10 +15,12 @@ public final class NotificationService: Sendable {
     let videos: VideoDirectory
     let mail: MailOutbox
     let events: EventWorker
+    let live: LiveFeed
     let loops = LockedBox<[Task<Void, Never>]>([])
 
-    init(host: PluginHost, database: PostgresClient, config: NotificationConfig, transport: any MailTransport) {
+    init(host: PluginHost, database: PostgresClient, databaseURL: String, config: NotificationConfig, transport: any MailTransport) {
         self.host = host
+        self.live = LiveFeed(host: host, database: database, databaseURL: databaseURL, heartbeatSeconds: config.heartbeatSeconds)
         self.database = database
         self.config = config
         self.directory = Directory(host: host)
@@ -50,7 +52,7 @@ public final class NotificationService: Sendable {
         let database = PostgresClient(configuration: PostgresConfiguration(url: url, applicationName: "reel-notification"), poolSize: 3)
         do {
             let applied = try await NotificationSchema.migrator.migrate(database)
-            let service = NotificationService(host: host, database: database, config: config, transport: transport)
+            let service = NotificationService(host: host, database: database, databaseURL: url, config: config, transport: transport)
             service.startLoops()
             host.log(.info, "notification \(version) ready (migrations applied: \(applied); mail \(transport.summary))")
             return service
@@ -63,7 +65,11 @@ public final class NotificationService: Sendable {
     private func startLoops() {
         let mail = self.mail
         let events = self.events
+        let live = self.live
+        live.startListener()
         loops.withLock {
+            $0.append(Task { await live.runDelivery() })
+            $0.append(Task { await live.runHeartbeat() })
             $0.append(Task { await events.run() })
             $0.append(Task { await mail.run() })
         }
@@ -79,6 +85,7 @@ public final class NotificationService: Sendable {
     }
 
     func stop() async {
+        live.stop()
         let tasks = loops.withLock { tasks in
             defer { tasks = [] }
             return tasks

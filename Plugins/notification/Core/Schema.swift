@@ -69,5 +69,15 @@ enum NotificationSchema {
             );
             CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE sent_at IS NULL;
             """),
+        Migration(version: 2, name: "single-use stream tickets", sql: """
+            -- Only the ticket's SHA-256 is kept; a ticket is spent by its first use.
+            CREATE TABLE stream_tickets (
+                ticket_hash bytea PRIMARY KEY,
+                user_id uuid NOT NULL,
+                expires_at timestamptz NOT NULL,
+                used_at timestamptz
+            );
+            CREATE INDEX stream_tickets_expiry ON stream_tickets (expires_at);
+            """),
     ])
 }

@@ -20,7 +20,7 @@ final class NotificationStoreTests: XCTestCase {
         try PostgresConnection(url: url).execute("CREATE DATABASE \(databaseName)")
         c = try PostgresConnection(configuration: PostgresConfiguration(url: url, database: databaseName,
                                                                         applicationName: "reel-notification-tests"))
-        XCTAssertEqual(try NotificationSchema.migrator.migrate(c), [1])
+        XCTAssertEqual(try NotificationSchema.migrator.migrate(c), [1, 2])
     }
 
     override func tearDown() {

@@ -98,6 +98,8 @@ public final class HTTPServer: @unchecked Sendable {
         // instead of waiting for a daemon that no longer accepts them.
         let listenFD = MHD_quiesce_daemon(daemon)
         if listenFD >= 0 { close(listenFD) }
+        // Streamed responses (ABI 1.3) never end on their own: end them now.
+        ResponseStreams.shared.closeAll()
         while live.count > 0 && Date() < deadline { usleep(10_000) }
         // libmicrohttpd aborts the process if it stops with a connection
         // still suspended: every request still waiting is answered now.

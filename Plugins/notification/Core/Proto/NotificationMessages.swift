@@ -76,6 +76,16 @@ enum NotificationMessages {
         return Proto.pack(&page)
     }
 
+    static func ticket(_ ticket: String, expiresIn: Int) -> [UInt8] {
+        let arena = ProtoArena()
+        var m = Reel__Notification__V1__StreamTicket()
+        reel__notification__v1__stream_ticket__init(&m)
+        m.ticket = arena.string(ticket)
+        m.has_expires_in = 1
+        m.expires_in = Int32(expiresIn)
+        return Proto.pack(&m)
+    }
+
     static func settings(_ settings: NotificationSettings) -> [UInt8] {
         let arena = ProtoArena()
         var m = Reel__Notification__V1__NotificationSettings()

@@ -3,6 +3,9 @@ import ReelPostgres
 /// notification.notifications: creation (with the recipients' settings and
 /// the mail outbox, in one statement), the feed, read state.
 enum NotificationStore {
+    /// The LISTEN/NOTIFY channel: payload = the user id with new web notifications.
+    static let channel = "reel_notification"
+
     /// Made notifications: (id, user) of each one shown on the web (for live push).
     struct Made: Sendable {
         var id: Int64
@@ -33,7 +36,10 @@ enum NotificationStore {
             ), mail AS (
                 INSERT INTO notification.mail_outbox (notification_id) SELECT id FROM made WHERE email
             )
-            SELECT id, user_id::text AS user_id, web FROM made
+            SELECT id, user_id::text AS user_id, web,
+                   -- Live streams on every host of the deployment (LiveFeed listens).
+                   CASE WHEN web THEN pg_notify('\(channel)', user_id::text) END AS notified
+            FROM made
             """, [.string(SQLArrays.uuids(users)), .string(n.type.rawValue), .bool(defaults.web), .bool(defaults.email),
                   n.actorId.map { .string($0) }, n.videoId.map { .string($0) }, n.videoTitle.map { .string($0) },
                   n.failureReason.map { .string($0) }, n.commentId.map { .string($0) }, n.threadId.map { .string($0) },

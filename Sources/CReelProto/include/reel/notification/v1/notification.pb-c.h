@@ -16,6 +16,8 @@ PROTOBUF_C__BEGIN_DECLS
 
 #include "reel/video/v1/video.pb-c.h"
 
+typedef struct Reel__Notification__V1__CreateStreamTicketRequest Reel__Notification__V1__CreateStreamTicketRequest;
+typedef struct Reel__Notification__V1__StreamTicket Reel__Notification__V1__StreamTicket;
 typedef struct Reel__Notification__V1__SubscribeRequest Reel__Notification__V1__SubscribeRequest;
 typedef struct Reel__Notification__V1__SubscribeResponse Reel__Notification__V1__SubscribeResponse;
 typedef struct Reel__Notification__V1__UnsubscribeRequest Reel__Notification__V1__UnsubscribeRequest;
@@ -43,6 +45,30 @@ typedef struct Reel__Notification__V1__StreamRequest Reel__Notification__V1__Str
 
 
 /* --- messages --- */
+
+struct  Reel__Notification__V1__CreateStreamTicketRequest
+{
+  ProtobufCMessage base;
+};
+#define REEL__NOTIFICATION__V1__CREATE_STREAM_TICKET_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__notification__v1__create_stream_ticket_request__descriptor) \
+     }
+
+
+struct  Reel__Notification__V1__StreamTicket
+{
+  ProtobufCMessage base;
+  char *ticket;
+  /*
+   * seconds
+   */
+  protobuf_c_boolean has_expires_in;
+  int32_t expires_in;
+};
+#define REEL__NOTIFICATION__V1__STREAM_TICKET__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__notification__v1__stream_ticket__descriptor) \
+    , NULL, 0, 0 }
+
 
 struct  Reel__Notification__V1__SubscribeRequest
 {
@@ -335,6 +361,44 @@ struct  Reel__Notification__V1__StreamRequest
     , NULL }
 
 
+/* Reel__Notification__V1__CreateStreamTicketRequest methods */
+void   reel__notification__v1__create_stream_ticket_request__init
+                     (Reel__Notification__V1__CreateStreamTicketRequest         *message);
+size_t reel__notification__v1__create_stream_ticket_request__get_packed_size
+                     (const Reel__Notification__V1__CreateStreamTicketRequest   *message);
+size_t reel__notification__v1__create_stream_ticket_request__pack
+                     (const Reel__Notification__V1__CreateStreamTicketRequest   *message,
+                      uint8_t             *out);
+size_t reel__notification__v1__create_stream_ticket_request__pack_to_buffer
+                     (const Reel__Notification__V1__CreateStreamTicketRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Notification__V1__CreateStreamTicketRequest *
+       reel__notification__v1__create_stream_ticket_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__notification__v1__create_stream_ticket_request__free_unpacked
+                     (Reel__Notification__V1__CreateStreamTicketRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Notification__V1__StreamTicket methods */
+void   reel__notification__v1__stream_ticket__init
+                     (Reel__Notification__V1__StreamTicket         *message);
+size_t reel__notification__v1__stream_ticket__get_packed_size
+                     (const Reel__Notification__V1__StreamTicket   *message);
+size_t reel__notification__v1__stream_ticket__pack
+                     (const Reel__Notification__V1__StreamTicket   *message,
+                      uint8_t             *out);
+size_t reel__notification__v1__stream_ticket__pack_to_buffer
+                     (const Reel__Notification__V1__StreamTicket   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Notification__V1__StreamTicket *
+       reel__notification__v1__stream_ticket__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__notification__v1__stream_ticket__free_unpacked
+                     (Reel__Notification__V1__StreamTicket *message,
+                      ProtobufCAllocator *allocator);
 /* Reel__Notification__V1__SubscribeRequest methods */
 void   reel__notification__v1__subscribe_request__init
                      (Reel__Notification__V1__SubscribeRequest         *message);
@@ -736,6 +800,12 @@ void   reel__notification__v1__stream_request__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Reel__Notification__V1__CreateStreamTicketRequest_Closure)
+                 (const Reel__Notification__V1__CreateStreamTicketRequest *message,
+                  void *closure_data);
+typedef void (*Reel__Notification__V1__StreamTicket_Closure)
+                 (const Reel__Notification__V1__StreamTicket *message,
+                  void *closure_data);
 typedef void (*Reel__Notification__V1__SubscribeRequest_Closure)
                  (const Reel__Notification__V1__SubscribeRequest *message,
                   void *closure_data);
@@ -846,6 +916,10 @@ struct Reel__Notification__V1__NotificationService_Service
                  const Reel__Notification__V1__StreamRequest *input,
                  Reel__Notification__V1__Notification_Closure closure,
                  void *closure_data);
+  void (*create_stream_ticket)(Reel__Notification__V1__NotificationService_Service *service,
+                               const Reel__Notification__V1__CreateStreamTicketRequest *input,
+                               Reel__Notification__V1__StreamTicket_Closure closure,
+                               void *closure_data);
 };
 typedef void (*Reel__Notification__V1__NotificationService_ServiceDestroy)(Reel__Notification__V1__NotificationService_Service *);
 void reel__notification__v1__notification_service__init (Reel__Notification__V1__NotificationService_Service *service,
@@ -863,7 +937,8 @@ void reel__notification__v1__notification_service__init (Reel__Notification__V1_
       function_prefix__ ## mark_all_read,\
       function_prefix__ ## get_settings,\
       function_prefix__ ## update_settings,\
-      function_prefix__ ## stream  }
+      function_prefix__ ## stream,\
+      function_prefix__ ## create_stream_ticket  }
 void reel__notification__v1__notification_service__subscribe(ProtobufCService *service,
                                                              const Reel__Notification__V1__SubscribeRequest *input,
                                                              Reel__Notification__V1__SubscribeResponse_Closure closure,
@@ -904,9 +979,15 @@ void reel__notification__v1__notification_service__stream(ProtobufCService *serv
                                                           const Reel__Notification__V1__StreamRequest *input,
                                                           Reel__Notification__V1__Notification_Closure closure,
                                                           void *closure_data);
+void reel__notification__v1__notification_service__create_stream_ticket(ProtobufCService *service,
+                                                                        const Reel__Notification__V1__CreateStreamTicketRequest *input,
+                                                                        Reel__Notification__V1__StreamTicket_Closure closure,
+                                                                        void *closure_data);
 
 /* --- descriptors --- */
 
+extern const ProtobufCMessageDescriptor reel__notification__v1__create_stream_ticket_request__descriptor;
+extern const ProtobufCMessageDescriptor reel__notification__v1__stream_ticket__descriptor;
 extern const ProtobufCMessageDescriptor reel__notification__v1__subscribe_request__descriptor;
 extern const ProtobufCMessageDescriptor reel__notification__v1__subscribe_response__descriptor;
 extern const ProtobufCMessageDescriptor reel__notification__v1__unsubscribe_request__descriptor;

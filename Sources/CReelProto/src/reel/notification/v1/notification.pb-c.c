@@ -7,6 +7,96 @@
 #endif
 
 #include "reel/notification/v1/notification.pb-c.h"
+void   reel__notification__v1__create_stream_ticket_request__init
+                     (Reel__Notification__V1__CreateStreamTicketRequest         *message)
+{
+  static const Reel__Notification__V1__CreateStreamTicketRequest init_value = REEL__NOTIFICATION__V1__CREATE_STREAM_TICKET_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__notification__v1__create_stream_ticket_request__get_packed_size
+                     (const Reel__Notification__V1__CreateStreamTicketRequest *message)
+{
+  assert(message->base.descriptor == &reel__notification__v1__create_stream_ticket_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__notification__v1__create_stream_ticket_request__pack
+                     (const Reel__Notification__V1__CreateStreamTicketRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__notification__v1__create_stream_ticket_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__notification__v1__create_stream_ticket_request__pack_to_buffer
+                     (const Reel__Notification__V1__CreateStreamTicketRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__notification__v1__create_stream_ticket_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Notification__V1__CreateStreamTicketRequest *
+       reel__notification__v1__create_stream_ticket_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Notification__V1__CreateStreamTicketRequest *)
+     protobuf_c_message_unpack (&reel__notification__v1__create_stream_ticket_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__notification__v1__create_stream_ticket_request__free_unpacked
+                     (Reel__Notification__V1__CreateStreamTicketRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__notification__v1__create_stream_ticket_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__notification__v1__stream_ticket__init
+                     (Reel__Notification__V1__StreamTicket         *message)
+{
+  static const Reel__Notification__V1__StreamTicket init_value = REEL__NOTIFICATION__V1__STREAM_TICKET__INIT;
+  *message = init_value;
+}
+size_t reel__notification__v1__stream_ticket__get_packed_size
+                     (const Reel__Notification__V1__StreamTicket *message)
+{
+  assert(message->base.descriptor == &reel__notification__v1__stream_ticket__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__notification__v1__stream_ticket__pack
+                     (const Reel__Notification__V1__StreamTicket *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__notification__v1__stream_ticket__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__notification__v1__stream_ticket__pack_to_buffer
+                     (const Reel__Notification__V1__StreamTicket *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__notification__v1__stream_ticket__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Notification__V1__StreamTicket *
+       reel__notification__v1__stream_ticket__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Notification__V1__StreamTicket *)
+     protobuf_c_message_unpack (&reel__notification__v1__stream_ticket__descriptor,
+                                allocator, len, data);
+}
+void   reel__notification__v1__stream_ticket__free_unpacked
+                     (Reel__Notification__V1__StreamTicket *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__notification__v1__stream_ticket__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   reel__notification__v1__subscribe_request__init
                      (Reel__Notification__V1__SubscribeRequest         *message)
 {
@@ -952,6 +1042,75 @@ void   reel__notification__v1__stream_request__free_unpacked
   assert(message->base.descriptor == &reel__notification__v1__stream_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+#define reel__notification__v1__create_stream_ticket_request__field_descriptors NULL
+#define reel__notification__v1__create_stream_ticket_request__field_indices_by_name NULL
+#define reel__notification__v1__create_stream_ticket_request__number_ranges NULL
+const ProtobufCMessageDescriptor reel__notification__v1__create_stream_ticket_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.notification.v1.CreateStreamTicketRequest",
+  "CreateStreamTicketRequest",
+  "Reel__Notification__V1__CreateStreamTicketRequest",
+  "reel.notification.v1",
+  sizeof(Reel__Notification__V1__CreateStreamTicketRequest),
+  0,
+  reel__notification__v1__create_stream_ticket_request__field_descriptors,
+  reel__notification__v1__create_stream_ticket_request__field_indices_by_name,
+  0,  reel__notification__v1__create_stream_ticket_request__number_ranges,
+  (ProtobufCMessageInit) reel__notification__v1__create_stream_ticket_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__notification__v1__stream_ticket__field_descriptors[2] =
+{
+  {
+    "ticket",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Notification__V1__StreamTicket, ticket),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expires_in",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Notification__V1__StreamTicket, has_expires_in),
+    offsetof(Reel__Notification__V1__StreamTicket, expires_in),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__notification__v1__stream_ticket__field_indices_by_name[] = {
+  1,   /* field[1] = expires_in */
+  0,   /* field[0] = ticket */
+};
+static const ProtobufCIntRange reel__notification__v1__stream_ticket__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor reel__notification__v1__stream_ticket__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.notification.v1.StreamTicket",
+  "StreamTicket",
+  "Reel__Notification__V1__StreamTicket",
+  "reel.notification.v1",
+  sizeof(Reel__Notification__V1__StreamTicket),
+  2,
+  reel__notification__v1__stream_ticket__field_descriptors,
+  reel__notification__v1__stream_ticket__field_indices_by_name,
+  1,  reel__notification__v1__stream_ticket__number_ranges,
+  (ProtobufCMessageInit) reel__notification__v1__stream_ticket__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor reel__notification__v1__subscribe_request__field_descriptors[1] =
 {
   {
@@ -1962,7 +2121,7 @@ const ProtobufCMessageDescriptor reel__notification__v1__stream_request__descrip
   (ProtobufCMessageInit) reel__notification__v1__stream_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor reel__notification__v1__notification_service__method_descriptors[10] =
+static const ProtobufCMethodDescriptor reel__notification__v1__notification_service__method_descriptors[11] =
 {
   { "Subscribe", &reel__notification__v1__subscribe_request__descriptor, &reel__notification__v1__subscribe_response__descriptor },
   { "Unsubscribe", &reel__notification__v1__unsubscribe_request__descriptor, &reel__notification__v1__unsubscribe_response__descriptor },
@@ -1974,8 +2133,10 @@ static const ProtobufCMethodDescriptor reel__notification__v1__notification_serv
   { "GetSettings", &reel__notification__v1__get_settings_request__descriptor, &reel__notification__v1__notification_settings__descriptor },
   { "UpdateSettings", &reel__notification__v1__notification_settings__descriptor, &reel__notification__v1__notification_settings__descriptor },
   { "Stream", &reel__notification__v1__stream_request__descriptor, &reel__notification__v1__notification__descriptor },
+  { "CreateStreamTicket", &reel__notification__v1__create_stream_ticket_request__descriptor, &reel__notification__v1__stream_ticket__descriptor },
 };
 const unsigned reel__notification__v1__notification_service__method_indices_by_name[] = {
+  10,        /* CreateStreamTicket */
   7,        /* GetSettings */
   4,        /* ListNotifications */
   3,        /* ListSubscriptionVideos */
@@ -1994,7 +2155,7 @@ const ProtobufCServiceDescriptor reel__notification__v1__notification_service__d
   "NotificationService",
   "Reel__Notification__V1__NotificationService",
   "reel.notification.v1",
-  10,
+  11,
   reel__notification__v1__notification_service__method_descriptors,
   reel__notification__v1__notification_service__method_indices_by_name
 };
@@ -2077,6 +2238,14 @@ void reel__notification__v1__notification_service__stream(ProtobufCService *serv
 {
   assert(service->descriptor == &reel__notification__v1__notification_service__descriptor);
   service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__notification__v1__notification_service__create_stream_ticket(ProtobufCService *service,
+                                                                        const Reel__Notification__V1__CreateStreamTicketRequest *input,
+                                                                        Reel__Notification__V1__StreamTicket_Closure closure,
+                                                                        void *closure_data)
+{
+  assert(service->descriptor == &reel__notification__v1__notification_service__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void reel__notification__v1__notification_service__init (Reel__Notification__V1__NotificationService_Service *service,
                                                          Reel__Notification__V1__NotificationService_ServiceDestroy destroy)
