@@ -1,5 +1,6 @@
 import Foundation
 import ReelPostgres
+import ReelTestSupport
 import XCTest
 @testable import NotificationCore
 
@@ -7,25 +8,19 @@ import XCTest
 /// (REEL_TEST_DATABASE_URL): settings applied at creation, dedupe, the mail
 /// outbox, fan-out batches, the feed and read state.
 final class NotificationStoreTests: XCTestCase {
-    private var baseURL = ""
-    private var databaseName = ""
+    private var database: TestDatabase?
     private var c: PostgresConnection!
 
     override func setUpWithError() throws {
-        guard let url = ProcessInfo.processInfo.environment["REEL_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw XCTSkip("REEL_TEST_DATABASE_URL is not set (tools/dev test sets it)")
-        }
-        baseURL = url
-        databaseName = "reel_notification_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        try PostgresConnection(url: url).execute("CREATE DATABASE \(databaseName)")
-        c = try PostgresConnection(configuration: PostgresConfiguration(url: url, database: databaseName,
-                                                                        applicationName: "reel-notification-tests"))
+        let database = try TestDatabase.create(prefix: "reel_notification_test") // fails, not skips, without a database
+        self.database = database
+        c = try database.connect()
         XCTAssertEqual(try NotificationSchema.migrator.migrate(c), [1, 2])
     }
 
     override func tearDown() {
         c = nil
-        _ = try? PostgresConnection(url: baseURL).execute("DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)")
+        database?.drop()
     }
 
     private func id() -> String { UUID().uuidString.lowercased() }

@@ -2,6 +2,8 @@
 #ifndef CREELPROTO_H
 #define CREELPROTO_H
 #include "reel/auth/v1/auth.pb-c.h"
+#include "reel/comment/v1/comment.pb-c.h"
+#include "reel/comment/v1/events.pb-c.h"
 #include "reel/hello/v1/hello.pb-c.h"
 #include "reel/helloc/v1/echo.pb-c.h"
 #include "reel/host/v1/token_authority.pb-c.h"

@@ -18,6 +18,9 @@ public enum ConfigScope {
         "REEL_STORAGE", "REEL_MEDIA_DIR",
         "REEL_S3_ENDPOINT", "REEL_S3_REGION", "REEL_S3_BUCKET", "REEL_S3_PATH_STYLE", "REEL_S3_SPOOL_DIR",
         "REEL_MAX_UPLOAD_BYTES",
+        // How long plugins that show people's names (video cards, comments)
+        // cache them from the token authority's profiles.
+        "REEL_DISPLAY_NAME_TTL_SECONDS",
     ]
     /// Media delivery and upload policy (`REEL_MEDIA_URL_TTL_SECONDS`, ...).
     public static let sharedPrefixes = ["REEL_MEDIA_", "REEL_UPLOAD_"]

@@ -257,10 +257,11 @@ static const reel_http_route_def http_routes[] = {
 
 static const char *const subscriptions[] = {
     "video.uploaded", "video.progress", "video.ready", "video.failed", "video.deleted", "hello.greeted",
+    "comment.created",
 };
 
 static const reel_plugin_descriptor descriptor = {
-    .struct_size = sizeof(reel_plugin_descriptor),
+    REEL_PLUGIN_DESCRIPTOR_V1,
     .name = "bus-probe",
     .version = "1.0.0",
     .description = "test only: records events, relays bus calls",

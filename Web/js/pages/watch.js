@@ -4,6 +4,7 @@ import * as api from "../api.js";
 import { el, creatorName, formatViews, notify, timeAgo } from "../ui.js";
 import { Player } from "../player.js";
 import { watchlistToggle } from "../watchlist.js";
+import { commentSection } from "../comments.js";
 
 const REPORT_EVERY_MS = 10_000;
 
@@ -47,7 +48,7 @@ export async function renderWatch(main, { params, query }) {
     // Not playable yet: follow the processing, and start over once the
     // first segments (or the finished stream) are published.
     const status = el("div.player-placeholder", { role: "status", "aria-live": "polite" });
-    main.append(status, details(video));
+    main.append(status, details(video), commentSection(video));
     let timer = null, gone = false;
     const poll = async () => {
       if (video.state === "failed") { status.textContent = `Processing failed: ${video.failureReason || "unknown reason"}.`; return; }
@@ -65,7 +66,7 @@ export async function renderWatch(main, { params, query }) {
   const fromQuery = Number(query.get("t"));
   const startAt = Number.isFinite(fromQuery) && fromQuery > 0 ? fromQuery : await lastPosition(id);
   const player = new Player({ ...video, startAt });
-  main.append(el("div.watch-layout", {}, player.root, details(video)));
+  main.append(el("div.watch-layout", {}, player.root, details(video)), commentSection(video));
 
   let lastReport = 0, viewRecorded = false, reported = -1;
   const report = (force = false) => {
@@ -77,14 +78,32 @@ export async function renderWatch(main, { params, query }) {
     reported = t;
     api.api("PUT", `/api/v1/videos/${encodeURIComponent(id)}/position`, { positionSeconds: t }, { keepalive: true }).catch(() => {});
   };
-  player.video.addEventListener("timeupdate", () => report());
-  player.video.addEventListener("pause", () => report(true));
-  player.video.addEventListener("playing", () => {
-    if (viewRecorded) return;
-    viewRecorded = true; // one per viewer and day, counted by the server
+  // A view counts after real playback (one per viewer and day, decided by
+  // the server): the first call starts its clock, the second comes after
+  // min(5 s, 30 % of the video) of playing.
+  let viewStarted = false, watched = 0, lastTime = null;
+  const recordView = () =>
     api.api("POST", `/api/v1/videos/${encodeURIComponent(id)}/views`, {})
       .then((r) => { if (r && typeof r.views === "number") document.getElementById("view-count").textContent = formatViews(r.views); })
       .catch(() => {});
+  const countPlayback = () => {
+    const t = player.video.currentTime;
+    if (viewRecorded || !viewStarted || player.video.paused || !Number.isFinite(t)) { lastTime = t; return; }
+    if (lastTime !== null && t > lastTime && t - lastTime < 2) watched += t - lastTime;
+    lastTime = t;
+    const duration = Number.isFinite(player.video.duration) ? player.video.duration : video.durationSeconds;
+    if (watched >= Math.min(5, 0.3 * (duration || Infinity))) {
+      viewRecorded = true;
+      recordView();
+    }
+  };
+  player.video.addEventListener("timeupdate", () => { countPlayback(); report(); });
+  player.video.addEventListener("pause", () => report(true));
+  player.video.addEventListener("playing", () => {
+    lastTime = player.video.currentTime;
+    if (viewStarted) return;
+    viewStarted = true;
+    recordView();
   });
   const onHide = () => report(true);
   window.addEventListener("pagehide", onHide);

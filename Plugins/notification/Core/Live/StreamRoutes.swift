@@ -1,6 +1,7 @@
 import CReelABI
 import CReelProto
 import Foundation
+import ReelEncoding
 import ReelPluginKit
 
 /// GET /api/v1/me/notifications/stream: the feed as Server-Sent Events.

@@ -1,4 +1,5 @@
 import Foundation
+import ReelEncoding
 import ReelPluginKit
 
 /// Opaque keyset cursors: a notification id ("n:<id>"), or a (time, uuid)

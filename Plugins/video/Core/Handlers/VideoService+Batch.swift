@@ -21,6 +21,7 @@ extension VideoService {
         let rows = try await database.withConnection { c in try VideoStore.byIDs(c, unique) }
         var byID: [String: Video] = [:]
         for video in rows where video.isVisible(to: viewer) { byID[video.id] = video }
-        return VideoMessages.batch(asked.compactMap { byID[$0] }, links)
+        let visible = asked.compactMap { byID[$0] }
+        return VideoMessages.batch(visible, links, owners: await owners.names(for: visible.map(\.ownerId)))
     }
 }
