@@ -4,6 +4,7 @@ import * as api from "../api.js";
 import { el, creatorName, formatViews, notify, timeAgo } from "../ui.js";
 import { Player } from "../player.js";
 import { watchlistToggle } from "../watchlist.js";
+import { followButton } from "../notifications.js";
 import { commentSection } from "../comments.js";
 
 const REPORT_EVERY_MS = 10_000;
@@ -28,6 +29,7 @@ function details(video) {
       el("span", { id: "view-count" }, formatViews(video.views)),
       video.publishedAt ? ` · ${timeAgo(video.publishedAt)}` : ""),
     watchlistToggle(video),
+    followButton(video.owner ? video.owner.id : video.ownerId, video.owner ? video.owner.displayName : ""),
     video.tags && video.tags.length
       ? el("ul.tag-list", { "aria-label": "Tags" }, video.tags.map((t) => el("li", {}, el("a.chip", { href: `/?tag=${encodeURIComponent(t)}`, "data-link": true }, `#${t}`))))
       : null,
