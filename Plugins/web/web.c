@@ -4,7 +4,7 @@
  *
  *   GET /                     index.html
  *   GET /watch/{id}, /signin, /register, /upload, /my-videos, /my-list,
- *       /notifications, /settings/notifications
+ *       /notifications, /settings/notifications, /c/{creatorId}
  *                             index.html too: the client routes them itself
  *   GET /web/{path...}        a file under the web folder
  *
@@ -43,7 +43,7 @@ typedef struct web_state {
 } web_state;
 
 enum { ROUTE_INDEX, ROUTE_WATCH, ROUTE_SIGNIN, ROUTE_REGISTER, ROUTE_UPLOAD, ROUTE_MINE, ROUTE_ASSET, ROUTE_MY_LIST,
-       ROUTE_NOTIFICATIONS, ROUTE_NOTIFICATION_SETTINGS, ROUTE_COUNT };
+       ROUTE_NOTIFICATIONS, ROUTE_NOTIFICATION_SETTINGS, ROUTE_CHANNEL, ROUTE_COUNT };
 
 static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_INDEX] = {"GET", "/", REEL_ACCESS_PUBLIC, 0, 0},
@@ -56,6 +56,7 @@ static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_MY_LIST] = {"GET", "/my-list", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_NOTIFICATIONS] = {"GET", "/notifications", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_NOTIFICATION_SETTINGS] = {"GET", "/settings/notifications", REEL_ACCESS_PUBLIC, 0, 0},
+    [ROUTE_CHANNEL] = {"GET", "/c/{creatorId}", REEL_ACCESS_PUBLIC, 0, 0},
 };
 
 static const char *content_type(const char *path) {

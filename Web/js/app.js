@@ -8,7 +8,7 @@ import { renderSignIn, renderRegister } from "./pages/auth.js";
 import { renderUpload } from "./pages/upload.js";
 import { renderMyVideos } from "./pages/mine.js";
 import { renderMyList } from "./watchlist.js";
-import { bellLink, renderNotifications, renderNotificationSettings, startBell } from "./notifications.js";
+import { bellLink, renderChannel, renderNotifications, renderNotificationSettings, startBell } from "./notifications.js";
 
 const routes = [
   [/^\/$/, renderHome],
@@ -20,6 +20,7 @@ const routes = [
   [/^\/my-list$/, renderMyList],
   [/^\/notifications$/, renderNotifications],
   [/^\/settings\/notifications$/, renderNotificationSettings],
+  [/^\/c\/([^/]+)$/, renderChannel],
 ];
 
 let cleanup = null;

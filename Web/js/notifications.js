@@ -192,8 +192,9 @@ export async function renderNotificationSettings(main, { navigate }) {
 
 // ---- Follow ----------------------------------------------------------------
 
-/** A Follow / Following toggle for a creator (not for yourself or signed out). */
-export function followButton(creatorId, creatorName = "") {
+/** A Follow / Following toggle for a creator (not for yourself or signed
+ * out); `known` is the state if the caller has it, `changed` hears clicks. */
+export function followButton(creatorId, creatorName = "", known = null, changed = null) {
   const me = api.user();
   if (!me || !creatorId || creatorId === me.id) return null;
   const button = el("button.button.follow-toggle", { type: "button", dataset: { creatorId } });
@@ -202,21 +203,24 @@ export function followButton(creatorId, creatorName = "") {
     button.textContent = following ? "✓ Following" : "+ Follow";
     button.setAttribute("aria-label", `${following ? "Unfollow" : "Follow"} ${creatorName || "this creator"}`);
   };
-  label(false);
-  (async () => {
-    try {
-      const page = await api.api("GET", "/api/v1/me/subscriptions?limit=100");
-      label(page.items.some((s) => s.creatorId === creatorId));
-    } catch (e) {
-      if (e.status === 404) button.remove();
-    }
-  })();
+  label(known === true);
+  if (known === null) {
+    (async () => {
+      try {
+        const channel = await api.api("GET", `/api/v1/channels/${encodeURIComponent(creatorId)}`);
+        label(channel.following);
+      } catch (e) {
+        if (e.status === 404) button.remove();
+      }
+    })();
+  }
   button.addEventListener("click", async () => {
     const following = button.getAttribute("aria-pressed") === "true";
     button.disabled = true;
     try {
       await api.api(following ? "DELETE" : "PUT", `/api/v1/me/subscriptions/${encodeURIComponent(creatorId)}`);
       label(!following);
+      if (changed) changed(!following);
     } catch (e) {
       notify(e.message);
     } finally {
@@ -236,3 +240,41 @@ export async function followingRow(me) {
     el("h2", { id: "following-title" }, "From creators you follow"),
     el("ul.grid", {}, page.items.map((v) => videoCard(v, me))));
 }
+
+// ---- A creator's channel -------------------------------------------------
+
+/** /c/<creatorId>: name, follower count, Follow, their public videos. */
+export async function renderChannel(main, { params }) {
+  const [id] = params;
+  let channel;
+  try {
+    channel = await api.api("GET", `/api/v1/channels/${encodeURIComponent(id)}`);
+  } catch (e) {
+    main.append(el("h1", {}, e.status === 404 ? "No such channel" : "The channel could not be loaded"));
+    return;
+  }
+  const count = el("span.follower-count", {}, followers(channel.followerCount));
+  const follow = followButton(channel.creatorId, channel.displayName, channel.following, (now) => {
+    channel.followerCount += now ? 1 : -1;
+    count.textContent = followers(channel.followerCount);
+  });
+  main.append(el("section.channel-head", { "aria-labelledby": "channel-title" },
+    el("h1", { id: "channel-title" }, channel.displayName), el("p", {}, count), follow));
+  const list = el("ul.grid.channel-videos");
+  main.append(el("section.row", { "aria-label": "Videos" }, el("h2", {}, "Videos"), list));
+  let cursor = null;
+  const more = el("button.button", { type: "button", hidden: true, onclick: () => load() }, "Show more");
+  main.append(more);
+  async function load() {
+    try {
+      const page = await api.api("GET", `/api/v1/channels/${encodeURIComponent(id)}/videos${api.query({ limit: 24, cursor })}`);
+      list.append(...page.items.map((v) => videoCard(v, api.user())));
+      if (!list.children.length) list.append(el("li.empty", {}, "No public videos yet."));
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+    } catch (e) { notify(e.message); }
+  }
+  await load();
+}
+
+function followers(n) { return n === 1 ? "1 follower" : `${n} followers`; }

@@ -22,6 +22,10 @@ public let notificationPlugin = PluginDefinition<NotificationService>(
         method("GetSettings", "GetSettingsRequest", "NotificationSettings") { try await $0.getSettings($1) },
         method("UpdateSettings", "NotificationSettings", "NotificationSettings") { try await $0.updateSettings($1) },
         method("CreateStreamTicket", "CreateStreamTicketRequest", "StreamTicket") { try await $0.createStreamTicket($1) },
+        Method(notificationService + "GetChannel", access: .public, input: "reel.notification.v1.GetChannelRequest",
+               output: "reel.notification.v1.Channel") { try await $0.getChannel($1) },
+        Method(notificationService + "ListChannelVideos", access: .public, input: "reel.notification.v1.ListChannelVideosRequest",
+               output: "reel.video.v1.VideoPage") { try await $0.listChannelVideos($1) },
         // Server streaming: served by the Connect streaming route (StreamRoutes); a unary call is refused.
         method("Stream", "StreamRequest", "Notification") { _, _ in
             throw PluginError(code: REEL_UNIMPLEMENTED, "Stream is server streaming: use the Connect streaming protocol "
@@ -39,6 +43,8 @@ public let notificationPlugin = PluginDefinition<NotificationService>(
         Route("GET", "/api/v1/me/notification-settings", method: notificationService + "GetSettings"),
         Route("PUT", "/api/v1/me/notification-settings", method: notificationService + "UpdateSettings"),
         Route("POST", "/api/v1/me/notifications/stream-ticket", method: notificationService + "CreateStreamTicket"),
+        Route("GET", "/api/v1/channels/{creatorId}", method: notificationService + "GetChannel"),
+        Route("GET", "/api/v1/channels/{creatorId}/videos", method: notificationService + "ListChannelVideos"),
     ],
     httpRoutes: StreamRoutes.all,
     subscriptions: BusEvent.topics,

@@ -78,3 +78,23 @@ def test_videos_of_followed_creators_newest_first(notify, protos):
     # Made private since: left out.
     assert api.edit(followed, first, visibility="private").status_code == 200
     assert [v["id"] for v in listed()["items"]] == [second]
+
+
+def test_channel_name_followers_following_and_public_videos(notify, protos):
+    api = notify
+    creator = api.auth.account(unique_email("chan"), display_name="Chan Nel")
+    assert api.auth.set_role(api.admin, creator.id, "creator").status_code == 200
+    api.auth.sign_in(creator)
+    fan = api.account("viewer")
+    channel = api.host.get(f"/api/v1/channels/{creator.id}").json()
+    assert channel == {"creatorId": creator.id, "displayName": "Chan Nel", "followerCount": 0, "following": False}
+    api.follow(fan, creator.id)
+    mine = api.host.get(f"/api/v1/channels/{creator.id}", headers=fan.bearer).json()
+    assert mine["followerCount"] == 1 and mine["following"] is True
+    public = api.publish(protos, creator, title="On the channel")
+    api.publish(protos, creator, title="Hidden", visibility="private")
+    api.wait_feed(fan, lambda n: n["video"]["id"] == public, "the public one")
+    videos = api.host.get(f"/api/v1/channels/{creator.id}/videos").json()
+    assert [v["id"] for v in videos["items"]] == [public] and videos["nextCursor"] is None
+    assert api.host.get(f"/api/v1/channels/{uuid.uuid4()}").status_code == 404
+    assert api.host.get("/api/v1/channels/nope").status_code == 400

@@ -101,3 +101,13 @@ def test_follow_then_the_bell_updates_live_without_a_reload(notify_host, reel_en
     wait(browser, lambda d: d.find_elements(By.ID, "following-title"), what="the following row")
     ids = [c.get_attribute("data-video-id") for c in browser.find_elements(By.CSS_SELECTOR, ".following-row a.card-link")]
     assert ids[0] == video
+
+    # The creator's name on the card leads to the channel page: name, followers, Following, videos.
+    browser.find_element(By.CSS_SELECTOR, ".following-row a.creator-link").click()
+    wait(browser, lambda d: d.find_elements(By.ID, "channel-title"), what="the channel page")
+    assert browser.find_element(By.ID, "channel-title").text == "Ada Creator"
+    assert browser.find_element(By.CSS_SELECTOR, ".follower-count").text == "1 follower"
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".channel-head button.follow-toggle")
+         .get_attribute("aria-pressed") == "true", what="Following on the channel page")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".channel-videos a.card-link"), what="the channel's videos")
+    assert browser.find_elements(By.CSS_SELECTOR, ".channel-videos a.card-link")[0].get_attribute("data-video-id") == video

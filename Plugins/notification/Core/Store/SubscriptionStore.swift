@@ -66,6 +66,24 @@ enum SubscriptionStore {
         try c.query("DELETE FROM notification.creator_videos WHERE video_id = $1::uuid", [.string(videoId)])
     }
 
+    static func isFollowing(_ c: PostgresConnection, follower: String, creator: String) throws -> Bool {
+        try c.query("SELECT 1 FROM notification.subscriptions WHERE follower_id = $1::uuid AND creator_id = $2::uuid",
+                    [.string(follower), .string(creator)]).first != nil
+    }
+
+    /// A creator's own public videos, newest first.
+    static func channelVideos(_ c: PostgresConnection, creator: String, after: (micros: Int64, id: String)?, limit: Int) throws -> [VideoRow] {
+        let rows = try c.query("""
+            SELECT video_id::text AS id, \(SQLTime.micros("published_at")) AS micros
+            FROM notification.creator_videos
+            WHERE creator_id = $1::uuid
+              AND ($2::bigint IS NULL OR (\(SQLTime.micros("published_at")), video_id) < ($2::bigint, $3::uuid))
+            ORDER BY published_at DESC, video_id DESC
+            LIMIT $4
+            """, [.string(creator), after.map { .int64($0.micros) }, after.map { .string($0.id) }, .int(limit)])
+        return try rows.map { VideoRow(videoId: try $0.string("id") ?? "", micros: try $0.int64("micros") ?? 0) }
+    }
+
     struct VideoRow: Sendable {
         var videoId: String
         var micros: Int64

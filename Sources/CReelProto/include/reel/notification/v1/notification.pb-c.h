@@ -16,6 +16,9 @@ PROTOBUF_C__BEGIN_DECLS
 
 #include "reel/video/v1/video.pb-c.h"
 
+typedef struct Reel__Notification__V1__GetChannelRequest Reel__Notification__V1__GetChannelRequest;
+typedef struct Reel__Notification__V1__Channel Reel__Notification__V1__Channel;
+typedef struct Reel__Notification__V1__ListChannelVideosRequest Reel__Notification__V1__ListChannelVideosRequest;
 typedef struct Reel__Notification__V1__CreateStreamTicketRequest Reel__Notification__V1__CreateStreamTicketRequest;
 typedef struct Reel__Notification__V1__StreamTicket Reel__Notification__V1__StreamTicket;
 typedef struct Reel__Notification__V1__SubscribeRequest Reel__Notification__V1__SubscribeRequest;
@@ -45,6 +48,50 @@ typedef struct Reel__Notification__V1__StreamRequest Reel__Notification__V1__Str
 
 
 /* --- messages --- */
+
+struct  Reel__Notification__V1__GetChannelRequest
+{
+  ProtobufCMessage base;
+  char *creator_id;
+};
+#define REEL__NOTIFICATION__V1__GET_CHANNEL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__notification__v1__get_channel_request__descriptor) \
+    , NULL }
+
+
+struct  Reel__Notification__V1__Channel
+{
+  ProtobufCMessage base;
+  char *creator_id;
+  char *display_name;
+  protobuf_c_boolean has_follower_count;
+  int32_t follower_count;
+  /*
+   * false when signed out
+   */
+  protobuf_c_boolean has_following;
+  protobuf_c_boolean following;
+};
+#define REEL__NOTIFICATION__V1__CHANNEL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__notification__v1__channel__descriptor) \
+    , NULL, NULL, 0, 0, 0, 0 }
+
+
+struct  Reel__Notification__V1__ListChannelVideosRequest
+{
+  ProtobufCMessage base;
+  char *creator_id;
+  char *cursor;
+  /*
+   * 1-100, default 20
+   */
+  protobuf_c_boolean has_limit;
+  int32_t limit;
+};
+#define REEL__NOTIFICATION__V1__LIST_CHANNEL_VIDEOS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__notification__v1__list_channel_videos_request__descriptor) \
+    , NULL, NULL, 0, 0 }
+
 
 struct  Reel__Notification__V1__CreateStreamTicketRequest
 {
@@ -361,6 +408,63 @@ struct  Reel__Notification__V1__StreamRequest
     , NULL }
 
 
+/* Reel__Notification__V1__GetChannelRequest methods */
+void   reel__notification__v1__get_channel_request__init
+                     (Reel__Notification__V1__GetChannelRequest         *message);
+size_t reel__notification__v1__get_channel_request__get_packed_size
+                     (const Reel__Notification__V1__GetChannelRequest   *message);
+size_t reel__notification__v1__get_channel_request__pack
+                     (const Reel__Notification__V1__GetChannelRequest   *message,
+                      uint8_t             *out);
+size_t reel__notification__v1__get_channel_request__pack_to_buffer
+                     (const Reel__Notification__V1__GetChannelRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Notification__V1__GetChannelRequest *
+       reel__notification__v1__get_channel_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__notification__v1__get_channel_request__free_unpacked
+                     (Reel__Notification__V1__GetChannelRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Notification__V1__Channel methods */
+void   reel__notification__v1__channel__init
+                     (Reel__Notification__V1__Channel         *message);
+size_t reel__notification__v1__channel__get_packed_size
+                     (const Reel__Notification__V1__Channel   *message);
+size_t reel__notification__v1__channel__pack
+                     (const Reel__Notification__V1__Channel   *message,
+                      uint8_t             *out);
+size_t reel__notification__v1__channel__pack_to_buffer
+                     (const Reel__Notification__V1__Channel   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Notification__V1__Channel *
+       reel__notification__v1__channel__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__notification__v1__channel__free_unpacked
+                     (Reel__Notification__V1__Channel *message,
+                      ProtobufCAllocator *allocator);
+/* Reel__Notification__V1__ListChannelVideosRequest methods */
+void   reel__notification__v1__list_channel_videos_request__init
+                     (Reel__Notification__V1__ListChannelVideosRequest         *message);
+size_t reel__notification__v1__list_channel_videos_request__get_packed_size
+                     (const Reel__Notification__V1__ListChannelVideosRequest   *message);
+size_t reel__notification__v1__list_channel_videos_request__pack
+                     (const Reel__Notification__V1__ListChannelVideosRequest   *message,
+                      uint8_t             *out);
+size_t reel__notification__v1__list_channel_videos_request__pack_to_buffer
+                     (const Reel__Notification__V1__ListChannelVideosRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Notification__V1__ListChannelVideosRequest *
+       reel__notification__v1__list_channel_videos_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__notification__v1__list_channel_videos_request__free_unpacked
+                     (Reel__Notification__V1__ListChannelVideosRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Reel__Notification__V1__CreateStreamTicketRequest methods */
 void   reel__notification__v1__create_stream_ticket_request__init
                      (Reel__Notification__V1__CreateStreamTicketRequest         *message);
@@ -800,6 +904,15 @@ void   reel__notification__v1__stream_request__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Reel__Notification__V1__GetChannelRequest_Closure)
+                 (const Reel__Notification__V1__GetChannelRequest *message,
+                  void *closure_data);
+typedef void (*Reel__Notification__V1__Channel_Closure)
+                 (const Reel__Notification__V1__Channel *message,
+                  void *closure_data);
+typedef void (*Reel__Notification__V1__ListChannelVideosRequest_Closure)
+                 (const Reel__Notification__V1__ListChannelVideosRequest *message,
+                  void *closure_data);
 typedef void (*Reel__Notification__V1__CreateStreamTicketRequest_Closure)
                  (const Reel__Notification__V1__CreateStreamTicketRequest *message,
                   void *closure_data);
@@ -920,6 +1033,14 @@ struct Reel__Notification__V1__NotificationService_Service
                                const Reel__Notification__V1__CreateStreamTicketRequest *input,
                                Reel__Notification__V1__StreamTicket_Closure closure,
                                void *closure_data);
+  void (*get_channel)(Reel__Notification__V1__NotificationService_Service *service,
+                      const Reel__Notification__V1__GetChannelRequest *input,
+                      Reel__Notification__V1__Channel_Closure closure,
+                      void *closure_data);
+  void (*list_channel_videos)(Reel__Notification__V1__NotificationService_Service *service,
+                              const Reel__Notification__V1__ListChannelVideosRequest *input,
+                              Reel__Video__V1__VideoPage_Closure closure,
+                              void *closure_data);
 };
 typedef void (*Reel__Notification__V1__NotificationService_ServiceDestroy)(Reel__Notification__V1__NotificationService_Service *);
 void reel__notification__v1__notification_service__init (Reel__Notification__V1__NotificationService_Service *service,
@@ -938,7 +1059,9 @@ void reel__notification__v1__notification_service__init (Reel__Notification__V1_
       function_prefix__ ## get_settings,\
       function_prefix__ ## update_settings,\
       function_prefix__ ## stream,\
-      function_prefix__ ## create_stream_ticket  }
+      function_prefix__ ## create_stream_ticket,\
+      function_prefix__ ## get_channel,\
+      function_prefix__ ## list_channel_videos  }
 void reel__notification__v1__notification_service__subscribe(ProtobufCService *service,
                                                              const Reel__Notification__V1__SubscribeRequest *input,
                                                              Reel__Notification__V1__SubscribeResponse_Closure closure,
@@ -983,9 +1106,20 @@ void reel__notification__v1__notification_service__create_stream_ticket(Protobuf
                                                                         const Reel__Notification__V1__CreateStreamTicketRequest *input,
                                                                         Reel__Notification__V1__StreamTicket_Closure closure,
                                                                         void *closure_data);
+void reel__notification__v1__notification_service__get_channel(ProtobufCService *service,
+                                                               const Reel__Notification__V1__GetChannelRequest *input,
+                                                               Reel__Notification__V1__Channel_Closure closure,
+                                                               void *closure_data);
+void reel__notification__v1__notification_service__list_channel_videos(ProtobufCService *service,
+                                                                       const Reel__Notification__V1__ListChannelVideosRequest *input,
+                                                                       Reel__Video__V1__VideoPage_Closure closure,
+                                                                       void *closure_data);
 
 /* --- descriptors --- */
 
+extern const ProtobufCMessageDescriptor reel__notification__v1__get_channel_request__descriptor;
+extern const ProtobufCMessageDescriptor reel__notification__v1__channel__descriptor;
+extern const ProtobufCMessageDescriptor reel__notification__v1__list_channel_videos_request__descriptor;
 extern const ProtobufCMessageDescriptor reel__notification__v1__create_stream_ticket_request__descriptor;
 extern const ProtobufCMessageDescriptor reel__notification__v1__stream_ticket__descriptor;
 extern const ProtobufCMessageDescriptor reel__notification__v1__subscribe_request__descriptor;

@@ -7,6 +7,141 @@
 #endif
 
 #include "reel/notification/v1/notification.pb-c.h"
+void   reel__notification__v1__get_channel_request__init
+                     (Reel__Notification__V1__GetChannelRequest         *message)
+{
+  static const Reel__Notification__V1__GetChannelRequest init_value = REEL__NOTIFICATION__V1__GET_CHANNEL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__notification__v1__get_channel_request__get_packed_size
+                     (const Reel__Notification__V1__GetChannelRequest *message)
+{
+  assert(message->base.descriptor == &reel__notification__v1__get_channel_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__notification__v1__get_channel_request__pack
+                     (const Reel__Notification__V1__GetChannelRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__notification__v1__get_channel_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__notification__v1__get_channel_request__pack_to_buffer
+                     (const Reel__Notification__V1__GetChannelRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__notification__v1__get_channel_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Notification__V1__GetChannelRequest *
+       reel__notification__v1__get_channel_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Notification__V1__GetChannelRequest *)
+     protobuf_c_message_unpack (&reel__notification__v1__get_channel_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__notification__v1__get_channel_request__free_unpacked
+                     (Reel__Notification__V1__GetChannelRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__notification__v1__get_channel_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__notification__v1__channel__init
+                     (Reel__Notification__V1__Channel         *message)
+{
+  static const Reel__Notification__V1__Channel init_value = REEL__NOTIFICATION__V1__CHANNEL__INIT;
+  *message = init_value;
+}
+size_t reel__notification__v1__channel__get_packed_size
+                     (const Reel__Notification__V1__Channel *message)
+{
+  assert(message->base.descriptor == &reel__notification__v1__channel__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__notification__v1__channel__pack
+                     (const Reel__Notification__V1__Channel *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__notification__v1__channel__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__notification__v1__channel__pack_to_buffer
+                     (const Reel__Notification__V1__Channel *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__notification__v1__channel__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Notification__V1__Channel *
+       reel__notification__v1__channel__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Notification__V1__Channel *)
+     protobuf_c_message_unpack (&reel__notification__v1__channel__descriptor,
+                                allocator, len, data);
+}
+void   reel__notification__v1__channel__free_unpacked
+                     (Reel__Notification__V1__Channel *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__notification__v1__channel__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   reel__notification__v1__list_channel_videos_request__init
+                     (Reel__Notification__V1__ListChannelVideosRequest         *message)
+{
+  static const Reel__Notification__V1__ListChannelVideosRequest init_value = REEL__NOTIFICATION__V1__LIST_CHANNEL_VIDEOS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__notification__v1__list_channel_videos_request__get_packed_size
+                     (const Reel__Notification__V1__ListChannelVideosRequest *message)
+{
+  assert(message->base.descriptor == &reel__notification__v1__list_channel_videos_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__notification__v1__list_channel_videos_request__pack
+                     (const Reel__Notification__V1__ListChannelVideosRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__notification__v1__list_channel_videos_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__notification__v1__list_channel_videos_request__pack_to_buffer
+                     (const Reel__Notification__V1__ListChannelVideosRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__notification__v1__list_channel_videos_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Notification__V1__ListChannelVideosRequest *
+       reel__notification__v1__list_channel_videos_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Notification__V1__ListChannelVideosRequest *)
+     protobuf_c_message_unpack (&reel__notification__v1__list_channel_videos_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__notification__v1__list_channel_videos_request__free_unpacked
+                     (Reel__Notification__V1__ListChannelVideosRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__notification__v1__list_channel_videos_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   reel__notification__v1__create_stream_ticket_request__init
                      (Reel__Notification__V1__CreateStreamTicketRequest         *message)
 {
@@ -1042,6 +1177,185 @@ void   reel__notification__v1__stream_request__free_unpacked
   assert(message->base.descriptor == &reel__notification__v1__stream_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+static const ProtobufCFieldDescriptor reel__notification__v1__get_channel_request__field_descriptors[1] =
+{
+  {
+    "creator_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Notification__V1__GetChannelRequest, creator_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__notification__v1__get_channel_request__field_indices_by_name[] = {
+  0,   /* field[0] = creator_id */
+};
+static const ProtobufCIntRange reel__notification__v1__get_channel_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor reel__notification__v1__get_channel_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.notification.v1.GetChannelRequest",
+  "GetChannelRequest",
+  "Reel__Notification__V1__GetChannelRequest",
+  "reel.notification.v1",
+  sizeof(Reel__Notification__V1__GetChannelRequest),
+  1,
+  reel__notification__v1__get_channel_request__field_descriptors,
+  reel__notification__v1__get_channel_request__field_indices_by_name,
+  1,  reel__notification__v1__get_channel_request__number_ranges,
+  (ProtobufCMessageInit) reel__notification__v1__get_channel_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__notification__v1__channel__field_descriptors[4] =
+{
+  {
+    "creator_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Notification__V1__Channel, creator_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "display_name",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Notification__V1__Channel, display_name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "follower_count",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Notification__V1__Channel, has_follower_count),
+    offsetof(Reel__Notification__V1__Channel, follower_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "following",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Reel__Notification__V1__Channel, has_following),
+    offsetof(Reel__Notification__V1__Channel, following),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__notification__v1__channel__field_indices_by_name[] = {
+  0,   /* field[0] = creator_id */
+  1,   /* field[1] = display_name */
+  2,   /* field[2] = follower_count */
+  3,   /* field[3] = following */
+};
+static const ProtobufCIntRange reel__notification__v1__channel__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor reel__notification__v1__channel__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.notification.v1.Channel",
+  "Channel",
+  "Reel__Notification__V1__Channel",
+  "reel.notification.v1",
+  sizeof(Reel__Notification__V1__Channel),
+  4,
+  reel__notification__v1__channel__field_descriptors,
+  reel__notification__v1__channel__field_indices_by_name,
+  1,  reel__notification__v1__channel__number_ranges,
+  (ProtobufCMessageInit) reel__notification__v1__channel__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor reel__notification__v1__list_channel_videos_request__field_descriptors[3] =
+{
+  {
+    "creator_id",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Notification__V1__ListChannelVideosRequest, creator_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cursor",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Notification__V1__ListChannelVideosRequest, cursor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Notification__V1__ListChannelVideosRequest, has_limit),
+    offsetof(Reel__Notification__V1__ListChannelVideosRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__notification__v1__list_channel_videos_request__field_indices_by_name[] = {
+  0,   /* field[0] = creator_id */
+  1,   /* field[1] = cursor */
+  2,   /* field[2] = limit */
+};
+static const ProtobufCIntRange reel__notification__v1__list_channel_videos_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor reel__notification__v1__list_channel_videos_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.notification.v1.ListChannelVideosRequest",
+  "ListChannelVideosRequest",
+  "Reel__Notification__V1__ListChannelVideosRequest",
+  "reel.notification.v1",
+  sizeof(Reel__Notification__V1__ListChannelVideosRequest),
+  3,
+  reel__notification__v1__list_channel_videos_request__field_descriptors,
+  reel__notification__v1__list_channel_videos_request__field_indices_by_name,
+  1,  reel__notification__v1__list_channel_videos_request__number_ranges,
+  (ProtobufCMessageInit) reel__notification__v1__list_channel_videos_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 #define reel__notification__v1__create_stream_ticket_request__field_descriptors NULL
 #define reel__notification__v1__create_stream_ticket_request__field_indices_by_name NULL
 #define reel__notification__v1__create_stream_ticket_request__number_ranges NULL
@@ -2121,7 +2435,7 @@ const ProtobufCMessageDescriptor reel__notification__v1__stream_request__descrip
   (ProtobufCMessageInit) reel__notification__v1__stream_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor reel__notification__v1__notification_service__method_descriptors[11] =
+static const ProtobufCMethodDescriptor reel__notification__v1__notification_service__method_descriptors[13] =
 {
   { "Subscribe", &reel__notification__v1__subscribe_request__descriptor, &reel__notification__v1__subscribe_response__descriptor },
   { "Unsubscribe", &reel__notification__v1__unsubscribe_request__descriptor, &reel__notification__v1__unsubscribe_response__descriptor },
@@ -2134,10 +2448,14 @@ static const ProtobufCMethodDescriptor reel__notification__v1__notification_serv
   { "UpdateSettings", &reel__notification__v1__notification_settings__descriptor, &reel__notification__v1__notification_settings__descriptor },
   { "Stream", &reel__notification__v1__stream_request__descriptor, &reel__notification__v1__notification__descriptor },
   { "CreateStreamTicket", &reel__notification__v1__create_stream_ticket_request__descriptor, &reel__notification__v1__stream_ticket__descriptor },
+  { "GetChannel", &reel__notification__v1__get_channel_request__descriptor, &reel__notification__v1__channel__descriptor },
+  { "ListChannelVideos", &reel__notification__v1__list_channel_videos_request__descriptor, &reel__video__v1__video_page__descriptor },
 };
 const unsigned reel__notification__v1__notification_service__method_indices_by_name[] = {
   10,        /* CreateStreamTicket */
+  11,        /* GetChannel */
   7,        /* GetSettings */
+  12,        /* ListChannelVideos */
   4,        /* ListNotifications */
   3,        /* ListSubscriptionVideos */
   2,        /* ListSubscriptions */
@@ -2155,7 +2473,7 @@ const ProtobufCServiceDescriptor reel__notification__v1__notification_service__d
   "NotificationService",
   "Reel__Notification__V1__NotificationService",
   "reel.notification.v1",
-  11,
+  13,
   reel__notification__v1__notification_service__method_descriptors,
   reel__notification__v1__notification_service__method_indices_by_name
 };
@@ -2246,6 +2564,22 @@ void reel__notification__v1__notification_service__create_stream_ticket(Protobuf
 {
   assert(service->descriptor == &reel__notification__v1__notification_service__descriptor);
   service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__notification__v1__notification_service__get_channel(ProtobufCService *service,
+                                                               const Reel__Notification__V1__GetChannelRequest *input,
+                                                               Reel__Notification__V1__Channel_Closure closure,
+                                                               void *closure_data)
+{
+  assert(service->descriptor == &reel__notification__v1__notification_service__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__notification__v1__notification_service__list_channel_videos(ProtobufCService *service,
+                                                                       const Reel__Notification__V1__ListChannelVideosRequest *input,
+                                                                       Reel__Video__V1__VideoPage_Closure closure,
+                                                                       void *closure_data)
+{
+  assert(service->descriptor == &reel__notification__v1__notification_service__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void reel__notification__v1__notification_service__init (Reel__Notification__V1__NotificationService_Service *service,
                                                          Reel__Notification__V1__NotificationService_ServiceDestroy destroy)
