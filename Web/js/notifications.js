@@ -165,11 +165,20 @@ export async function renderNotifications(main, { query, navigate }) {
 
 // ---- Settings ------------------------------------------------------------
 
-export async function renderNotificationSettings(main, { navigate }) {
+export async function renderNotificationSettings(main, { query, navigate }) {
   if (!api.signedIn()) return navigate("/signin", { replace: true });
   main.append(el("h1", {}, "Notification settings"));
   let settings;
-  try { settings = await api.api("GET", "/api/v1/me/notification-settings"); } catch (e) { return notify(e.message); }
+  try {
+    // The unsubscribe link of an email: ?unsubscribe=<type> turns that type's email off.
+    const type = TYPES.find(([, wire]) => wire === query.get("unsubscribe"));
+    if (type) {
+      settings = await api.api("PUT", "/api/v1/me/notification-settings", { [type[0]]: { email: false } });
+      notify(`No more emails for: ${type[2].toLowerCase()}.`, "info");
+    } else {
+      settings = await api.api("GET", "/api/v1/me/notification-settings");
+    }
+  } catch (e) { return notify(e.message); }
   const table = el("table.settings", {}, el("thead", {}, el("tr", {}, el("th", {}, "Notify me when"), el("th", {}, "On the web"), el("th", {}, "By email"))));
   const body = el("tbody");
   for (const [key, , text] of TYPES) {

@@ -111,3 +111,14 @@ def test_follow_then_the_bell_updates_live_without_a_reload(notify_host, reel_en
          .get_attribute("aria-pressed") == "true", what="Following on the channel page")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".channel-videos a.card-link"), what="the channel's videos")
     assert browser.find_elements(By.CSS_SELECTOR, ".channel-videos a.card-link")[0].get_attribute("data-video-id") == video
+
+
+def test_the_unsubscribe_link_of_an_email_turns_that_email_off(notify_host, browser):
+    sign_in(notify_host, browser, notify_host.viewer_email)
+    browser.get(notify_host.url("/settings/notifications?unsubscribe=video.ready"))
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "input[data-type=videoReady][data-channel=email]"),
+         what="the settings page")
+    box = browser.find_element(By.CSS_SELECTOR, "input[data-type=videoReady][data-channel=email]")
+    assert not box.is_selected()
+    assert browser.find_element(By.CSS_SELECTOR, "input[data-type=videoReady][data-channel=web]").is_selected()
+    assert browser.find_element(By.CSS_SELECTOR, "input[data-type=videoFailed][data-channel=email]").is_selected()
