@@ -134,3 +134,44 @@ def test_connect_stream_refusals(notify, protos):
     bad_id = ConnectStream(api.host.port, fan.access, "json", b'{"afterId": "x"}')
     flags, data = bad_id.wait(1)[0]
     assert flags == 0x02 and json.loads(data)["error"]["code"] == "invalid_argument"
+
+
+def test_the_connectrpc_client_reads_the_stream_and_its_end_of_stream_error(reel_env, start_host, protos):
+    """connect-python (PyPI connectrpc), a third-party Connect client, on the same stream."""
+    from connectrpc.client import ConnectClientSync
+    from connectrpc.code import Code
+    from connectrpc.errors import ConnectError
+    from connectrpc.method import IdempotencyLevel, MethodInfo
+
+    from notifyclient import make_notify_api
+    name, url = reel_env.create_database()
+    try:
+        api = make_notify_api(start_host, reel_env, url)
+        creator, fan = api.account("creator"), api.account("viewer")
+        api.follow(fan, creator.id)
+        video = api.publish(protos, creator, title="For connectrpc")
+        item = api.wait_feed(fan, lambda n: n["video"]["id"] == video, "the notification")[0]
+        info = MethodInfo(name="Stream", service_name="reel.notification.v1.NotificationService",
+                          input=protos.message("reel.notification.v1.StreamRequest"),
+                          output=protos.message("reel.notification.v1.Notification"),
+                          idempotency_level=IdempotencyLevel.UNKNOWN)
+        for json_codec in (False, True):
+            with ConnectClientSync(f"http://127.0.0.1:{api.host.port}/rpc", proto_json=json_codec, send_compression=None,
+                                   accept_compression=(), timeout_ms=30_000) as client:
+                stream = client.execute_server_stream(request=info.input(after_id=str(int(item["id"]) - 1)), method=info,
+                                                      headers={"Authorization": f"Bearer {fan.access}"})
+                first = next(iter(stream))
+                assert first.video.id == video and first.type == "subscription.video"
+                if json_codec:
+                    api.host.stop()
+                    try:
+                        for _ in stream:
+                            pass
+                        raise AssertionError("the stream ended without an error")
+                    except ConnectError as error:
+                        assert error.code == Code.UNAVAILABLE
+                else:
+                    stream.close()
+    finally:
+        start_host.stop_all()
+        reel_env.drop_database(name)
