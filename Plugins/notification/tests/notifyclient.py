@@ -119,8 +119,9 @@ class NotifyAPI(VideoAPI):
         return video_id
 
 
-def make_notify_api(starter: HostStarter, reel_env, database_url: str, env=None) -> NotifyAPI:
-    host = starter(plugins=("auth", "video", "notification"), fixtures=("bus-probe",), database_url=database_url,
+def make_notify_api(starter: HostStarter, reel_env, database_url: str, env=None,
+                    plugins=("auth", "video", "notification")) -> NotifyAPI:
+    host = starter(plugins=plugins, fixtures=("bus-probe",), database_url=database_url,
                    env={**FAST_MAIL, **(env or {})})
     api = NotifyAPI(host, AuthAPI(host, reel_env, database_url))
     api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
