@@ -72,6 +72,7 @@ public final class ReelHostApp: Sendable {
         // One deadline for the whole stop: requests, then plugins.
         let deadline = Date().addingTimeInterval(config.shutdownGraceSeconds)
         plugins.stopWatching()
+        server.beginStop()
         adminServer?.stop(deadline: min(deadline, Date().addingTimeInterval(2)))
         server.stop(deadline: deadline)
         let group = DispatchGroup()

@@ -93,13 +93,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// outlive any grace period), then closes every connection.
     public func stop(deadline: Date) {
         guard let daemon else { return }
-        stopping.set()
-        // Close the listening socket at once: new clients are refused
-        // instead of waiting for a daemon that no longer accepts them.
-        let listenFD = MHD_quiesce_daemon(daemon)
-        if listenFD >= 0 { close(listenFD) }
-        // Streamed responses (ABI 1.3) never end on their own: end them now.
-        ResponseStreams.shared.closeAll()
+        beginStop()
         while live.count > 0 && Date() < deadline { usleep(10_000) }
         // libmicrohttpd aborts the process if it stops with a connection
         // still suspended: every request still waiting is answered now.
@@ -117,6 +111,18 @@ public final class HTTPServer: @unchecked Sendable {
         MHD_stop_daemon(daemon)
         self.daemon = nil
         logger.info("\(role)stopped")
+    }
+
+    /// The first step of a stop, at once: answers from now on ask clients to
+    /// close, and the listening socket is closed (new clients are refused
+    /// instead of waiting for a daemon that no longer accepts them).
+    public func beginStop() {
+        guard let daemon, !stopping.isSet else { return }
+        stopping.set()
+        let listenFD = MHD_quiesce_daemon(daemon)
+        if listenFD >= 0 { close(listenFD) }
+        // Streamed responses (ABI 1.3) never end on their own: end them now.
+        ResponseStreams.shared.closeAll()
     }
 
     public func stop(grace: Double) { stop(deadline: Date().addingTimeInterval(grace)) }
