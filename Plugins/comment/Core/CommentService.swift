@@ -10,14 +10,14 @@ public final class CommentService: Sendable {
     let host: PluginHost
     let database: PostgresClient
     let config: CommentConfig
-    let names: AuthorNames
+    let names: DisplayNames
     let rateLimit: RateLimit
 
     init(host: PluginHost, database: PostgresClient, config: CommentConfig) {
         self.host = host
         self.database = database
         self.config = config
-        self.names = AuthorNames(host: host, ttlSeconds: Double(config.nameTTLSeconds))
+        self.names = DisplayNames(host: host, ttlSeconds: Double(config.nameTTLSeconds))
         self.rateLimit = RateLimit(count: config.ratePerMinute, windowSeconds: 60)
     }
 

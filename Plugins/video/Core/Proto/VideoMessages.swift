@@ -4,7 +4,7 @@ import ReelPluginKit
 
 /// Packs the plugin's output messages (protobuf-c structs) into bytes.
 enum VideoMessages {
-    /// `owners`: display names by user id (OwnerNames); a missing one shows "".
+    /// `owners`: display names by user id (DisplayNames); a missing one shows "".
     static func video(_ video: Video, _ links: MediaLinks, owners: [String: String] = [:]) -> [UInt8] {
         let arena = ProtoArena()
         var message = videoMessage(video, links, arena, owners: owners)

@@ -1,14 +1,14 @@
 import CReelProto
 import Foundation
 import ReelConcurrency
-import ReelPluginKit
 
-/// The display names of video owners, from the auth plugin over the bus
-/// (AuthService/GetUserProfiles): one batched call per page, answers kept for
-/// `ttlSeconds` (REEL_DISPLAY_NAME_TTL_SECONDS, default 30) so a rename shows
-/// soon. Without the auth plugin (or when it fails) names are "" and nothing
-/// is kept.
-final class OwnerNames: Sendable {
+/// People's display names for plugins that show them next to content (video
+/// owners, comment authors), from the auth plugin over the bus
+/// (AuthService/GetUserProfiles) — never stored with the content, so a rename
+/// shows: one batched call per page, answers kept for `ttlSeconds`
+/// (REEL_DISPLAY_NAME_TTL_SECONDS, a shared key, default 30). Without the auth
+/// plugin (or when it fails) names are "" and nothing is kept.
+public final class DisplayNames: Sendable {
     static let maxEntries = 10_000
     static let batchSize = 500
 
@@ -21,14 +21,15 @@ final class OwnerNames: Sendable {
     private let ttlSeconds: Double
     private let cache = LockedBox<[String: Entry]>([:])
 
-    init(host: PluginHost) {
+    /// `ttlSeconds` nil: REEL_DISPLAY_NAME_TTL_SECONDS, else 30 (0 to 3600).
+    public init(host: PluginHost, ttlSeconds: Double? = nil) {
         self.host = host
-        let configured = host.config("REEL_DISPLAY_NAME_TTL_SECONDS").flatMap { Double($0) }
+        let configured = ttlSeconds ?? host.config("REEL_DISPLAY_NAME_TTL_SECONDS").flatMap { Double($0) }
         self.ttlSeconds = configured.map { max(0, min($0, 3600)) } ?? 30
     }
 
     /// A name for every id of `ids` ("" when unknown).
-    func names(for ids: [String]) async -> [String: String] {
+    public func names(for ids: [String]) async -> [String: String] {
         let now = Date().timeIntervalSince1970
         let (known, missing) = cache.withLock { cache -> ([String: String], [String]) in
             var known: [String: String] = [:]
@@ -72,7 +73,7 @@ final class OwnerNames: Sendable {
             }
             return names
         } catch {
-            host.log(.debug, "owner names unavailable: \(error)")
+            host.log(.debug, "display names unavailable: \(error)")
             return nil
         }
     }
