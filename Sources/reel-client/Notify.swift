@@ -67,6 +67,12 @@ struct Notifications: AsyncParsableCommand {
             for item in page.items { print(Self.line(item)) }
             return
         }
+        // A server without the notification service: its unary methods answer
+        // unimplemented (an unknown streaming method may be refused for its
+        // content type instead), so ask the feed first.
+        _ = try await Unavailable.run("notifications") { () async throws(ReelError) in
+            try await client.notifications(unreadOnly: true, limit: 1)
+        }
         var received = 0
         do {
             let stream = client.notificationStream(onOpen: { ReelClientCLI.printErr("listening for notifications") })

@@ -45,24 +45,38 @@ struct HTTPStream: Sendable {
 
     private final class Delegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         let continuation: AsyncStream<Event>.Continuation
+        private let lock = NSLock()
+        private var answered = false
         init(continuation: AsyncStream<Event>.Continuation) { self.continuation = continuation }
+
+        /// Yields the status line once, from whichever callback sees it first.
+        private func answer(_ response: URLResponse?) {
+            guard let http = response as? HTTPURLResponse else { return }
+            let first: Bool = lock.withLock {
+                defer { answered = true }
+                return !answered
+            }
+            guard first else { return }
+            var headers: [String: String] = [:]
+            for (key, value) in http.allHeaderFields {
+                if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
+            }
+            continuation.yield(.response(status: http.statusCode, headers: headers))
+        }
 
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                         completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
-            var headers: [String: String] = [:]
-            let http = response as? HTTPURLResponse
-            for (key, value) in http?.allHeaderFields ?? [:] {
-                if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
-            }
-            continuation.yield(.response(status: http?.statusCode ?? 0, headers: headers))
+            answer(response)
             completionHandler(.allow)
         }
 
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+            answer(dataTask.response)
             continuation.yield(.data(data))
         }
 
         func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+            answer(task.response)
             continuation.yield(.finished(error: error?.localizedDescription))
             continuation.finish()
             session.finishTasksAndInvalidate()
