@@ -9,7 +9,8 @@ struct ReelClientCommand: AsyncParsableCommand {
         commandName: "reel-client",
         abstract: "A command-line client for a Reel server (Connect protocol at /rpc, tus uploads).",
         subcommands: [Register.self, Login.self, Logout.self, WhoAmI.self, Videos.self, VideoCommand.self,
-                      Upload.self, Watch.self, Comment.self, Watchlist.self, Follow.self, Notifications.self])
+                      Upload.self, Watch.self, Comment.self, Watchlist.self, Follow.self,
+                      Unfollow.self, Notifications.self])
 }
 
 /// Options every command takes.

@@ -19,18 +19,3 @@ enum Unavailable {
         }
     }
 }
-
-struct Follow: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Follow a creator.")
-    @OptionGroup var options: ServerOptions
-    @Argument var userID: String
-    // The notification service's contract is not in this tree yet.
-    func run() async throws { try Unavailable.fail("following") }
-}
-
-struct Notifications: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Your notifications (--follow: keep listening).")
-    @OptionGroup var options: ServerOptions
-    @Flag var follow = false
-    func run() async throws { try Unavailable.fail("notifications") }
-}

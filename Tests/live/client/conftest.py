@@ -17,13 +17,13 @@ from transcodeclient import TEST_ENV, MediaFixtures, Platform  # noqa: E402
 
 @pytest.fixture(scope="module")
 def platform(reel_env, tmp_path_factory):
-    """auth + video + transcoder + comment + watchlist on a database of
-    their own, with an admin."""
+    """auth + video + transcoder + comment + watchlist + notification on a
+    database of their own, with an admin."""
     name, url = reel_env.create_database()
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("client-host"))
     try:
-        host = starter(plugins=("auth", "video", "transcoder", "comment", "watchlist"), database_url=url,
-                       env=TEST_ENV)
+        host = starter(plugins=("auth", "video", "transcoder", "comment", "watchlist", "notification"),
+                       database_url=url, env=TEST_ENV)
         api = Platform(host, AuthAPI(host, reel_env, url))
         api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
         assert api.admin.user["role"] == "admin"

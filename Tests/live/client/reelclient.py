@@ -31,12 +31,21 @@ class ReelClientCLI:
     def credentials(self) -> Path:
         return self.config_home / "reel" / "credentials.json"
 
-    def __call__(self, *args: str, timeout: float = 120, stdin: str | None = None) -> Result:
+    def _env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if k not in ("REEL_SERVER", "REEL_PASSWORD")}
         env.update({"XDG_CONFIG_HOME": str(self.config_home), "REEL_SERVER": self.server})
+        return env
+
+    def __call__(self, *args: str, timeout: float = 120, stdin: str | None = None) -> Result:
         done = subprocess.run([str(self.binary), *args], capture_output=True, text=True, timeout=timeout,
-                              env=env, input=stdin)
+                              env=self._env(), input=stdin)
         return Result(done.returncode, done.stdout, done.stderr)
+
+    def start(self, *args: str) -> subprocess.Popen:
+        """A command left running (e.g. `notifications --follow`): the caller
+        reads its pipes and waits for it."""
+        return subprocess.Popen([str(self.binary), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=self._env())
 
     def ok(self, *args: str, **kwargs) -> str:
         result = self(*args, **kwargs)

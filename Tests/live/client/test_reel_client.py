@@ -1,7 +1,7 @@
 """The whole journey with reel-client against a live host: register, sign in
 (0600 credentials), upload with a forced interruption and a resume, wait until
 ready, watch (master playlist -> rung -> segments), search, comment, the
-watchlist; access tokens
+watchlist, follow and notifications (the live Connect stream); access tokens
 refreshed before expiry and after a refusal, refresh tokens rotated; services
 this server lacks answered clearly."""
 import json
@@ -35,60 +35,88 @@ def test_journey(platform, movies, tmp_path):
     assert cli.stored()["userID"] == user_id
     assert email in cli.ok("whoami")
 
-    # Upload, interrupted after the first chunk the server confirmed.
-    clip = movies.movie(12)  # three 4 s segments per rung
-    size = clip.stat().st_size
-    chunk = 64 * 1024
-    assert size > 3 * chunk
-    stopped = cli("upload", str(clip), "--title", "CLI clip", "--chunk-size", str(chunk), "--stop-after", str(chunk))
-    assert stopped.code == 3, stopped
-    assert "interrupted" in stopped.err
-    [location] = json.loads((cli.config_home / "reel" / "uploads.json").read_text()).values()
-    access = cli.stored()["accessToken"]
-    head = requests.head(location, headers={**TUS, "Authorization": f"Bearer {access}"}, timeout=30)
-    assert head.status_code == 200
-    assert 0 < int(head.headers["Upload-Offset"]) < size
+    # A second user follows the creator and listens to the live stream
+    # (Connect server streaming) before the upload starts.
+    fan = ReelClientCLI(cli.server, tmp_path / "fan-config")
+    fan_email = f"fan-{uuid.uuid4().hex[:8]}@example.com"
+    fan.ok("register", "--email", fan_email, "--password", PASSWORD, "--name", "The Fan")
+    fan.ok("login", "--email", fan_email, "--password", PASSWORD)
+    assert f"following {user_id}" in fan.ok("follow", user_id)
+    fan.ok("follow", user_id)                         # idempotent
+    assert user_id in fan.ok("follow")                # the list
+    listener = fan.start("notifications", "--follow", "--count", "1")
+    try:
+        assert "listening for notifications" in listener.stderr.readline()
 
-    # The same command resumes from the server's offset and finishes.
-    resumed = cli("upload", str(clip), "--title", "CLI clip", "--chunk-size", str(chunk))
-    assert resumed.code == 0, resumed
-    assert "resuming" in resumed.err and "100%" in resumed.err
-    video_id = re.search(r"uploaded video (\S+)", resumed.out).group(1)
-    assert json.loads((cli.config_home / "reel" / "uploads.json").read_text()) == {}  # nothing left to resume
+        # Upload, interrupted after the first chunk the server confirmed.
+        clip = movies.movie(12)  # three 4 s segments per rung
+        size = clip.stat().st_size
+        chunk = 64 * 1024
+        assert size > 3 * chunk
+        stopped = cli("upload", str(clip), "--title", "CLI clip", "--chunk-size", str(chunk), "--stop-after", str(chunk))
+        assert stopped.code == 3, stopped
+        assert "interrupted" in stopped.err
+        [location] = json.loads((cli.config_home / "reel" / "uploads.json").read_text()).values()
+        access = cli.stored()["accessToken"]
+        head = requests.head(location, headers={**TUS, "Authorization": f"Bearer {access}"}, timeout=30)
+        assert head.status_code == 200
+        assert 0 < int(head.headers["Upload-Offset"]) < size
 
-    # Ready, then watched: the lowest rung's init segment and three media segments.
-    out = cli.ok("video", video_id, "--wait", "300", timeout=330)
-    assert out.startswith("CLI clip  [ready]"), out
-    assert "HLS  http" in out
-    out = cli.ok("watch", video_id)
-    assert re.search(r"init \S+: \d+ bytes, fMP4 \(ftyp\)", out), out
-    assert len(re.findall(r"segment \S+: \d+ bytes, [\d.]+ s, fMP4 \(moof\)", out)) == 3, out
-    assert "got 3 of" in out
+        # The same command resumes from the server's offset and finishes.
+        resumed = cli("upload", str(clip), "--title", "CLI clip", "--chunk-size", str(chunk))
+        assert resumed.code == 0, resumed
+        assert "resuming" in resumed.err and "100%" in resumed.err
+        video_id = re.search(r"uploaded video (\S+)", resumed.out).group(1)
+        assert json.loads((cli.config_home / "reel" / "uploads.json").read_text()) == {}  # nothing left to resume
 
-    # The catalog and search find it; the caller's own list has it.
-    assert video_id in cli.ok("videos", "--search", "CLI clip")
-    assert video_id in cli.ok("videos", "--mine")
-    assert "no videos" in cli.ok("videos", "--search", "nothing-like-this-exists")
+        # Ready, then watched: the lowest rung's init segment and three media segments.
+        out = cli.ok("video", video_id, "--wait", "300", timeout=330)
+        assert out.startswith("CLI clip  [ready]"), out
+        assert "HLS  http" in out
 
-    # Comment, and read the comments back.
-    out = cli.ok("comment", video_id, "Nice clip, from the terminal")
-    comment_id = re.search(r"commented (\S+)", out).group(1)
-    listed = cli.ok("comment", video_id)
-    assert f"{comment_id}  Cli User: Nice clip, from the terminal" in listed
+        # The fan's stream delivered subscription.video for it, then stopped (--count 1).
+        streamed, err = listener.communicate(timeout=120)
+        assert listener.returncode == 0, (streamed, err)
+        [line] = streamed.splitlines()
+        assert "subscription.video" in line and video_id in line and "CLI clip" in line, line
+        assert f"from Cli User ({user_id})" in line, line
+        # The creator's feed has video.ready; the fan's has the same notification as the stream.
+        mine = cli.ok("notifications")
+        assert re.search(rf"video\.ready \*.*video {video_id} ", mine), mine
+        assert line.split()[0] in fan.ok("notifications", "--unread")
+        assert "all read" in fan.ok("notifications", "--read-all")
+        assert fan.ok("notifications", "--unread").startswith("0 unread")
+        assert f"unfollowed {user_id}" in fan.ok("unfollow", user_id)
+        assert "you follow nobody" in fan.ok("follow")
 
-    # The watchlist: add (twice: idempotent), list, remove.
-    assert f"added {video_id}" in cli.ok("watchlist", "add", video_id)
-    cli.ok("watchlist", "add", video_id)
-    listed = cli.ok("watchlist", "ls")
-    assert listed.count(video_id) == 1 and "CLI clip" in listed
-    assert f"removed {video_id}" in cli.ok("watchlist", "rm", video_id)
-    assert "your watchlist is empty" in cli.ok("watchlist", "ls")
-    assert cli("watchlist", "add").code != 0          # add needs an id
+        out = cli.ok("watch", video_id)
+        assert re.search(r"init \S+: \d+ bytes, fMP4 \(ftyp\)", out), out
+        assert len(re.findall(r"segment \S+: \d+ bytes, [\d.]+ s, fMP4 \(moof\)", out)) == 3, out
+        assert "got 3 of" in out
 
-    # Services this server does not run: a clear message, exit 2.
-    for args in (("follow", user_id), ("notifications",)):
-        result = cli(*args)
-        assert result.code == 2 and "not available on this server" in result.err, (args, result)
+        # The catalog and search find it; the caller's own list has it.
+        assert video_id in cli.ok("videos", "--search", "CLI clip")
+        assert video_id in cli.ok("videos", "--mine")
+        assert "no videos" in cli.ok("videos", "--search", "nothing-like-this-exists")
+
+        # Comment, and read the comments back.
+        out = cli.ok("comment", video_id, "Nice clip, from the terminal")
+        comment_id = re.search(r"commented (\S+)", out).group(1)
+        listed = cli.ok("comment", video_id)
+        assert f"{comment_id}  Cli User: Nice clip, from the terminal" in listed
+
+        # The watchlist: add (twice: idempotent), list, remove.
+        assert f"added {video_id}" in cli.ok("watchlist", "add", video_id)
+        cli.ok("watchlist", "add", video_id)
+        listed = cli.ok("watchlist", "ls")
+        assert listed.count(video_id) == 1 and "CLI clip" in listed
+        assert f"removed {video_id}" in cli.ok("watchlist", "rm", video_id)
+        assert "your watchlist is empty" in cli.ok("watchlist", "ls")
+        assert cli("watchlist", "add").code != 0          # add needs an id
+    finally:
+        if listener.poll() is None:
+            listener.kill()
+            listener.communicate()
 
 
 def test_tokens_refresh_and_rotate(platform, tmp_path):
@@ -154,3 +182,11 @@ def test_services_the_server_lacks_are_named(shared_host, tmp_path):
     result = cli("comment", str(uuid.uuid4()))
     assert result.code == 2, result
     assert "comments is not available on this server" in result.err
+    # Nor the notification service: follow, the feed and its stream (with a
+    # token that looks valid, so the calls reach the server).
+    cli.credentials.parent.mkdir(parents=True)
+    cli.store({"accessToken": "a-token", "refreshToken": "r", "accessExpiresAt": "2999-01-01T00:00:00Z",
+               "userID": str(uuid.uuid4()), "email": "someone@example.com"})
+    for args in (("follow", str(uuid.uuid4())), ("notifications",), ("notifications", "--follow")):
+        result = cli(*args)
+        assert result.code == 2 and "not available on this server" in result.err, (args, result)
