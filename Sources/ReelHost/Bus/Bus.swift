@@ -8,8 +8,11 @@ public final class Bus: @unchecked Sendable {
     let registry: PluginRegistry
     let callTimeoutSeconds: Double
     private let timers = DispatchQueue(label: "reel.bus.timers")
+    /// Call durations and event counts (nil in tests that need none).
+    let metrics: HostMetrics?
 
-    init(registry: PluginRegistry, callTimeoutSeconds: Double) {
+    init(registry: PluginRegistry, callTimeoutSeconds: Double, metrics: HostMetrics? = nil) {
+        self.metrics = metrics
         self.registry = registry
         self.callTimeoutSeconds = callTimeoutSeconds
     }
@@ -28,6 +31,7 @@ public final class Bus: @unchecked Sendable {
     /// when the plugin replies.
     func invoke(_ generation: PluginGeneration, _ method: MethodInfo, payload: [UInt8], caller: Caller,
                 requestId: String, clientAddress: String = "", completion: @escaping @Sendable (BusResult) -> Void) {
+        let completion = timed(method.name, completion)
         guard let handle = generation.descriptor.pointee.handle else {
             generation.leave()
             completion(.error(.unimplemented, "\(generation.name) has no handler"))
@@ -59,10 +63,24 @@ public final class Bus: @unchecked Sendable {
         if held { generation.leave() }
     }
 
+    /// Wraps a call's completion to record its duration and result code.
+    private func timed(_ method: String, _ completion: @escaping @Sendable (BusResult) -> Void)
+        -> @Sendable (BusResult) -> Void {
+        guard let metrics else { return completion }
+        let started = DispatchTime.now().uptimeNanoseconds
+        return { result in
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
+            metrics.busCall(method: method, code: result.status.codeName, seconds: seconds)
+            completion(result)
+        }
+    }
+
     /// Queues an event for every subscriber; returns how many.
     @discardableResult
     public func publish(topic: String, payload: [UInt8]) -> Int {
         let subscribers = registry.acquireSubscribers(topic: topic)
+        let metrics = self.metrics
+        metrics?.busEvent(topic: topic, stage: "published")
         for generation in subscribers {
             generation.eventQueue.async {
                 if let onEvent = generation.descriptor.pointee.on_event {
@@ -71,6 +89,7 @@ public final class Bus: @unchecked Sendable {
                             onEvent(generation.state, topicPointer, buffer.baseAddress, buffer.count)
                         }
                     }
+                    metrics?.busEvent(topic: topic, stage: "delivered")
                 }
                 generation.leave()
             }

@@ -25,18 +25,21 @@ struct ConnectHandler {
         guard let (generation, method) = gateway.registry.acquire(method: methodName) else {
             return fail(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
         }
+        // Routed to a method: the metrics' route is its /rpc path.
+        let respondRouted = HTTPResponse.routed(request.path, respond)
+        let failRouted: @Sendable (APIError) -> Void = { respondRouted(Self.errorResponse($0)) }
         guard method.access != .internal else {
             generation.leave()
-            return fail(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
+            return failRouted(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
         }
         let payload: [UInt8]
         do {
             payload = try Self.decodeInput(request.body, contentType: contentType, method: method)
         } catch {
             generation.leave()
-            return fail(error)
+            return failRouted(error)
         }
-        gateway.authorizeAndInvoke(request, generation: generation, method: method, payload: payload, fail: fail) { result in
+        gateway.authorizeAndInvoke(request, generation: generation, method: method, payload: payload, fail: failRouted) { result in
             var response: HTTPResponse
             if result.status != .ok {
                 response = Self.errorResponse(APIError(result.status, result.message))
@@ -56,7 +59,7 @@ struct ConnectHandler {
                 }
             }
             if let servedBy = result.servedBy { response.headers.append(("Reel-Plugin", servedBy)) }
-            respond(response)
+            respondRouted(response)
         }
     }
 

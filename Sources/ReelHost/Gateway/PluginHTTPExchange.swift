@@ -35,6 +35,7 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     }
 
     func start(respond: @escaping @Sendable (HTTPResponse) -> Void) -> Bool {
+        let respond = HTTPResponse.routed(route.pattern.description, respond)
         lock.withLock { self.respond = respond }
         let caller: Caller
         do {

@@ -8,6 +8,9 @@ public struct HTTPResponse: Sendable {
     /// Send these bytes of an open regular file instead of `body` (sendfile).
     /// The response owns the descriptor: it is closed once sent or dropped.
     public var file: FileBody?
+    /// The route template that answered ("/api/v1/videos/{id}"), for metrics;
+    /// never sent. nil: no route matched.
+    public var route: String?
 
     public struct FileBody: Sendable {
         public let fd: Int32
