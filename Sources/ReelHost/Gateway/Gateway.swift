@@ -51,7 +51,13 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
     public func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let path = request.path
         if path == "/healthz" || path == "/readyz" {
-            health.handle(request, respond: respond)
+            health.handle(request, respond: HTTPResponse.routed(path, respond))
+        } else if path == OpenAPIDocument.path {
+            let respond = HTTPResponse.routed(path, respond)
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return respond(.error(.methodNotAllowed(request.method, allowed: ["GET"]), requestId: request.requestId))
+            }
+            respond(.bytes(200, contentType: "application/json", OpenAPIDocument.json(registry: registry)))
         } else if path.hasPrefix("/rpc/") {
             ConnectHandler(gateway: self).handle(request, respond: respond)
         } else if AdminGateway.isAdminPath(path) {
