@@ -44,7 +44,12 @@ struct ProtoSchemas {
             return ["type": "object", "additionalProperties": singleSchema(entryFields + 1)]
         }
         let single = singleSchema(field)
-        return field.pointee.label == PROTOBUF_C_LABEL_REPEATED ? ["type": "array", "items": single] : single
+        if field.pointee.label == PROTOBUF_C_LABEL_REPEATED { return ["type": "array", "items": single] }
+        // Explicit presence (proto3 `optional`) and message fields are written as null when unset.
+        if field.pointee.label == PROTOBUF_C_LABEL_OPTIONAL || field.pointee.type == PROTOBUF_C_TYPE_MESSAGE {
+            return ["anyOf": [single, ["type": "null"]]]
+        }
+        return single
     }
 
     /// The schema of one value of the field (not repeated).
