@@ -25,8 +25,10 @@ public final class ReelHostApp: Sendable {
         let authGuard = JWTGuard()
         let keyLoader = SigningKeyLoader(bus: bus, guardian: authGuard)
         authGuard.refreshKeys = { keyLoader.load() }
+        let revocationLoader = RevocationLoader(bus: bus, table: authGuard.revocations)
         plugins.onInstalled = { [metrics] generation, replaced in
             keyLoader.generationInstalled(generation)
+            revocationLoader.generationInstalled(generation)
             metrics.pluginInstalled(name: generation.name, version: generation.version, generation: generation.number,
                                     sha256: generation.sha256, replaced: replaced)
         }
@@ -36,7 +38,9 @@ public final class ReelHostApp: Sendable {
         server = HTTPServer(handler: gateway, limits: .init(
             maxBodyBytes: config.maxBodyBytes, threads: config.httpThreads,
             connectionLimit: config.connectionLimit, connectionTimeoutSeconds: config.connectionTimeoutSeconds,
-            perConnectionMemoryBytes: config.perConnectionMemoryBytes), metrics: metrics)
+            perConnectionMemoryBytes: config.perConnectionMemoryBytes,
+            connectionsPerAddress: config.connectionsPerAddress, headerTimeoutSeconds: config.headerTimeoutSeconds),
+            metrics: metrics)
         let admin = AdminHandler(manager: plugins, pluginsDir: config.pluginsDir)
         adminServer = config.adminAddress.map { _ in
             HTTPServer(handler: AdminGateway(admin: admin, health: health),
@@ -97,6 +101,7 @@ public final class ReelHostApp: Sendable {
         // One deadline for the whole stop: requests, then plugins.
         let deadline = Date().addingTimeInterval(config.shutdownGraceSeconds)
         plugins.stopWatching()
+        server.beginStop()
         adminServer?.stop(deadline: min(deadline, Date().addingTimeInterval(2)))
         metricsServer?.stop(deadline: min(deadline, Date().addingTimeInterval(2)))
         server.stop(deadline: deadline)
