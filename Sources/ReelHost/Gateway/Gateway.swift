@@ -35,7 +35,7 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
                 return fail(error)
             }
             return bus.invoke(generation, method, payload: payload, caller: .anonymous, requestId: request.requestId,
-                              clientAddress: request.remoteAddress, timeout: timeout, completion: completion)
+                              clientAddress: request.remoteAddress, timeout: timeout, trace: request.trace, completion: completion)
         }
         Task {
             let caller: Caller
@@ -46,7 +46,7 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
                 return fail(error)
             }
             bus.invoke(generation, method, payload: payload, caller: caller, requestId: request.requestId,
-                       clientAddress: request.remoteAddress, timeout: timeout, completion: completion)
+                       clientAddress: request.remoteAddress, timeout: timeout, trace: request.trace, completion: completion)
         }
     }
 

@@ -56,7 +56,9 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
             phase = .streaming
         }
         var state: UnsafeMutableRawPointer?
-        let result = begin(generation.state, request.pointer, OpaquePointer(bitPattern: token), &state)
+        let result = CurrentTrace.with(head.trace) {
+            begin(generation.state, request.pointer, OpaquePointer(bitPattern: token), &state)
+        }
         let proceed: Bool = lock.withLock {
             pluginState = state
             if result != 0 { phase = .refused }
@@ -69,7 +71,7 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     func body(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let httpBody = generation.descriptor.pointee.http_body else { return false }
         let state = lock.withLock { pluginState }
-        return httpBody(state, chunk.baseAddress, chunk.count) == 0
+        return CurrentTrace.with(head.trace) { httpBody(state, chunk.baseAddress, chunk.count) } == 0
     }
 
     func end(aborted: Bool) {
@@ -79,7 +81,9 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
             else if streaming { phase = .ended }
             return (pluginState, streaming)
         }
-        if wasStreaming, let httpEnd = generation.descriptor.pointee.http_end { httpEnd(state, aborted ? 1 : 0) }
+        if wasStreaming, let httpEnd = generation.descriptor.pointee.http_end {
+            CurrentTrace.with(head.trace) { httpEnd(state, aborted ? 1 : 0) }
+        }
         releaseIfDone()
     }
 

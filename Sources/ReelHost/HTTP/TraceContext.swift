@@ -18,6 +18,11 @@ public struct TraceContext: Sendable, Equatable {
     /// The header value for this span: "00-<trace id>-<span id>-<flags>".
     public var traceparent: String { "00-\(traceId)-\(spanId)-\(flags)" }
 
+    /// A span of this trace under this one (a bus call made for it).
+    public func child() -> TraceContext {
+        TraceContext(traceId: traceId, spanId: Self.randomHex(8), parentSpanId: spanId, flags: flags, state: state)
+    }
+
     /// Continues the caller's trace, or starts one.
     public static func accept(traceparent: String?, tracestate: String?) -> TraceContext {
         if let traceparent, let parent = parse(traceparent) {
