@@ -179,3 +179,25 @@ scrape_configs:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_the_grafana_dashboard_queries_parse_and_name_real_metrics(start_host, tmp_path):
+    """tools/grafana/reel-dashboard.json: every query is valid PromQL (promtool
+    check rules) and every metric it names is one the host exposes."""
+    import json
+    from pathlib import Path
+
+    dashboard = json.loads((Path(__file__).resolve().parents[2] / "tools/grafana/reel-dashboard.json").read_text())
+    exprs = [t["expr"].replace("$__rate_interval", "1m").replace("$job", "reel")
+             for panel in dashboard["panels"] for t in panel["targets"]]
+    rules = tmp_path / "rules.yml"
+    rules.write_text(json.dumps({"groups": [{"name": "dashboard", "rules": [
+        {"record": f"reel:dashboard:{i}", "expr": e} for i, e in enumerate(exprs)]}]}))
+    check = subprocess.run([shutil.which("promtool") or "promtool", "check", "rules", str(rules)],
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
+    host = start_host()
+    assert host.get("/api/v1/hello/dash").status_code == 200
+    exposed = {name for name, _, _ in samples(scrape(host))}
+    named = {m for e in exprs for m in re.findall(r"\b((?:http_server|reel|process)_[a-z_]+)\b", e)}
+    assert named and named <= exposed, named - exposed
