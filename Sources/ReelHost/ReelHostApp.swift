@@ -11,19 +11,27 @@ public final class ReelHostApp: Sendable {
     let server: HTTPServer
     /// The operator's listener (REEL_ADMIN_ADDR), nil when turned off.
     let adminServer: HTTPServer?
+    /// The metrics listener (REEL_METRICS_ADDR), nil when turned off.
+    let metricsServer: HTTPServer?
+    public let metrics = HostMetrics()
     private let logger = Logger(label: "reel.host")
 
     public init(config: HostConfig, databasePing: (@Sendable () async -> Bool)? = nil) {
         self.config = config
         registry = PluginRegistry()
-        bus = Bus(registry: registry, callTimeoutSeconds: config.callTimeoutSeconds)
+        bus = Bus(registry: registry, callTimeoutSeconds: config.callTimeoutSeconds, metrics: metrics)
         plugins = PluginManager(config: config, registry: registry, bus: bus)
         // The guard verifies tokens with the keys of whichever auth plugin is loaded.
         let authGuard = JWTGuard()
         let keyLoader = SigningKeyLoader(bus: bus, guardian: authGuard)
         authGuard.refreshKeys = { keyLoader.load() }
         let revocationLoader = RevocationLoader(bus: bus, table: authGuard.revocations)
-        plugins.onInstalled = { keyLoader.generationInstalled($0); revocationLoader.generationInstalled($0) }
+        plugins.onInstalled = { [metrics] generation, replaced in
+            keyLoader.generationInstalled(generation)
+            revocationLoader.generationInstalled(generation)
+            metrics.pluginInstalled(name: generation.name, version: generation.version, generation: generation.number,
+                                    sha256: generation.sha256, replaced: replaced)
+        }
         let health = HealthHandler(registry: registry, databasePing: databasePing)
         let gateway = Gateway(registry: registry, bus: bus, authGuard: authGuard, health: health,
                               maxBodyBytes: config.maxBodyBytes)
@@ -31,7 +39,8 @@ public final class ReelHostApp: Sendable {
             maxBodyBytes: config.maxBodyBytes, threads: config.httpThreads,
             connectionLimit: config.connectionLimit, connectionTimeoutSeconds: config.connectionTimeoutSeconds,
             perConnectionMemoryBytes: config.perConnectionMemoryBytes,
-            connectionsPerAddress: config.connectionsPerAddress, headerTimeoutSeconds: config.headerTimeoutSeconds))
+            connectionsPerAddress: config.connectionsPerAddress, headerTimeoutSeconds: config.headerTimeoutSeconds),
+            metrics: metrics)
         let admin = AdminHandler(manager: plugins, pluginsDir: config.pluginsDir)
         adminServer = config.adminAddress.map { _ in
             HTTPServer(handler: AdminGateway(admin: admin, health: health),
@@ -39,6 +48,13 @@ public final class ReelHostApp: Sendable {
                                      connectionTimeoutSeconds: config.connectionTimeoutSeconds,
                                      perConnectionMemoryBytes: config.perConnectionMemoryBytes),
                        role: "admin ")
+        }
+        metricsServer = config.metricsAddress.map { [metrics] _ in
+            HTTPServer(handler: MetricsHandler(metrics: metrics),
+                       limits: .init(maxBodyBytes: 4096, threads: 1, connectionLimit: 64,
+                                     connectionTimeoutSeconds: config.connectionTimeoutSeconds,
+                                     perConnectionMemoryBytes: config.perConnectionMemoryBytes),
+                       role: "metrics ")
         }
     }
 
@@ -61,11 +77,22 @@ public final class ReelHostApp: Sendable {
                 throw error
             }
         }
+        if let metricsServer, let address = config.metricsAddress {
+            do {
+                try metricsServer.start(host: address.host, port: address.port)
+            } catch {
+                adminServer?.stop(grace: 0)
+                server.stop(grace: 0)
+                throw error
+            }
+        }
     }
 
     public var port: UInt16 { server.port }
     /// The admin listener's port (nil when REEL_ADMIN_ADDR=off).
     public var adminPort: UInt16? { adminServer?.port }
+    /// The metrics listener's port (nil when REEL_METRICS_ADDR=off).
+    public var metricsPort: UInt16? { metricsServer?.port }
 
     /// Graceful stop: no new connections, in-flight requests drain, then every
     /// plugin generation is shut down.
@@ -76,6 +103,7 @@ public final class ReelHostApp: Sendable {
         plugins.stopWatching()
         server.beginStop()
         adminServer?.stop(deadline: min(deadline, Date().addingTimeInterval(2)))
+        metricsServer?.stop(deadline: min(deadline, Date().addingTimeInterval(2)))
         server.stop(deadline: deadline)
         let group = DispatchGroup()
         for generation in registry.all {

@@ -171,6 +171,7 @@ class Host:
         self._parsed_bytes = 0
         self.port = 0
         self.admin_port = 0
+        self.metrics_port = 0
 
     # -- lifecycle
 
@@ -180,11 +181,13 @@ class Host:
         for _attempt in range(3):  # another process may grab the free port first
             self.port = free_port()
             self.admin_port = free_port()
+            self.metrics_port = free_port()
             environment = {k: v for k, v in os.environ.items() if not k.startswith("REEL_")}
             environment.update({
                 "REEL_HTTP_HOST": "127.0.0.1",
                 "REEL_HTTP_PORT": str(self.port),
                 "REEL_ADMIN_ADDR": f"127.0.0.1:{self.admin_port}",
+                "REEL_METRICS_ADDR": f"127.0.0.1:{self.metrics_port}",
                 "REEL_CONFIG_GRANTS": CONFIG_GRANTS,
                 "REEL_DATA_DIR": str(self.data_dir),
                 "REEL_PLUGINS_DIR": str(self.plugins_dir),
@@ -270,6 +273,10 @@ class Host:
     def admin_url(self, path: str) -> str:
         """The admin listener's URL (REEL_ADMIN_ADDR, loopback only)."""
         return f"http://127.0.0.1:{self.admin_port}{path}"
+
+    def metrics_url(self, path: str = "/metrics") -> str:
+        """The metrics listener's URL (REEL_METRICS_ADDR, loopback here)."""
+        return f"http://127.0.0.1:{self.metrics_port}{path}"
 
     @staticmethod
     def is_admin_path(path: str) -> bool:

@@ -1,5 +1,6 @@
 import CReelABI
 import Foundation
+import Logging
 
 /// The internal bus: request/response calls addressed "package.Service/Method"
 /// and publish/subscribe events, every payload protobuf bytes. Outside
@@ -8,10 +9,14 @@ public final class Bus: @unchecked Sendable {
     let registry: PluginRegistry
     let callTimeoutSeconds: Double
     private let timers = DispatchQueue(label: "reel.bus.timers")
+    private let logger = Logger(label: "reel.bus")
+    /// Call durations and event counts (nil in tests that need none).
+    let metrics: HostMetrics?
     /// Topics the host itself receives (see HostSubscriptions).
     let hostSubscriptions = HostSubscriptions()
 
-    init(registry: PluginRegistry, callTimeoutSeconds: Double) {
+    init(registry: PluginRegistry, callTimeoutSeconds: Double, metrics: HostMetrics? = nil) {
+        self.metrics = metrics
         self.registry = registry
         self.callTimeoutSeconds = callTimeoutSeconds
     }
@@ -31,7 +36,10 @@ public final class Bus: @unchecked Sendable {
     /// deadline below REEL_CALL_TIMEOUT_SECONDS (a client's Connect-Timeout-Ms).
     func invoke(_ generation: PluginGeneration, _ method: MethodInfo, payload: [UInt8], caller: Caller,
                 requestId: String, clientAddress: String = "", timeout requested: Double? = nil,
-                completion: @escaping @Sendable (BusResult) -> Void) {
+                trace parent: TraceContext? = nil, completion: @escaping @Sendable (BusResult) -> Void) {
+        // A child span of the request's trace, or of the call this thread runs a plugin for.
+        let trace = (parent ?? CurrentTrace.value)?.child()
+        let completion = observed(method.name, requestId: requestId, trace: trace, completion)
         guard let handle = generation.descriptor.pointee.handle else {
             generation.leave()
             completion(.error(.unimplemented, "\(generation.name) has no handler"))
@@ -59,8 +67,36 @@ public final class Bus: @unchecked Sendable {
         // (releasing the call's own hold) before handle() returns, and the
         // library must stay mapped until it has.
         let held = generation.enter()
-        handle(generation.state, request, OpaquePointer(bitPattern: token))
+        CurrentTrace.with(trace) { handle(generation.state, request, OpaquePointer(bitPattern: token)) }
         if held { generation.leave() }
+    }
+
+    /// Wraps a call's completion to record its duration and result code,
+    /// and (at debug level) a span line with its trace.
+    private func observed(_ method: String, requestId: String, trace: TraceContext?,
+                          _ completion: @escaping @Sendable (BusResult) -> Void) -> @Sendable (BusResult) -> Void {
+        let logSpan = logger.logLevel <= .debug
+        guard metrics != nil || logSpan else { return completion }
+        let metrics = self.metrics, logger = self.logger
+        let started = DispatchTime.now().uptimeNanoseconds
+        return { result in
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
+            metrics?.busCall(method: method, code: result.status.codeName, seconds: seconds)
+            if logSpan {
+                var metadata: Logger.Metadata = [
+                    "method": "\(method)", "code": "\(result.status.codeName)", "requestId": "\(requestId)",
+                    "durationMs": "\((seconds * 1e6).rounded() / 1e3)",
+                ]
+                if let trace {
+                    metadata["traceId"] = "\(trace.traceId)"
+                    metadata["spanId"] = "\(trace.spanId)"
+                    metadata["parentSpanId"] = "\(trace.parentSpanId ?? "")"
+                }
+                if let servedBy = result.servedBy { metadata["plugin"] = "\(servedBy)" }
+                logger.debug("bus call", metadata: metadata)
+            }
+            completion(result)
+        }
     }
 
     /// Queues an event for every subscriber; returns how many.
@@ -68,14 +104,21 @@ public final class Bus: @unchecked Sendable {
     public func publish(topic: String, payload: [UInt8]) -> Int {
         let hostCount = hostSubscriptions.deliver(topic: topic, payload: payload)
         let subscribers = registry.acquireSubscribers(topic: topic)
+        let metrics = self.metrics
+        metrics?.busEvent(topic: topic, stage: "published")
+        // Published while running a traced call: the deliveries carry its trace.
+        let trace = CurrentTrace.value
         for generation in subscribers {
             generation.eventQueue.async {
                 if let onEvent = generation.descriptor.pointee.on_event {
                     topic.withCString { topicPointer in
                         payload.withUnsafeBufferPointer { buffer in
-                            onEvent(generation.state, topicPointer, buffer.baseAddress, buffer.count)
+                            CurrentTrace.with(trace) {
+                                onEvent(generation.state, topicPointer, buffer.baseAddress, buffer.count)
+                            }
                         }
                     }
+                    metrics?.busEvent(topic: topic, stage: "delivered")
                 }
                 generation.leave()
             }

@@ -11,6 +11,9 @@ public struct HostConfig: Sendable {
     /// The operator listener (`/admin/...`): loopback only, never the public
     /// port. nil when `REEL_ADMIN_ADDR=off`.
     public var adminAddress: ListenAddress?
+    /// The metrics listener (`GET /metrics`, Prometheus text format): loopback
+    /// unless configured otherwise. nil when `REEL_METRICS_ADDR=off`.
+    public var metricsAddress: ListenAddress?
     public var dataDir: String
     public var pluginsDir: String
     public var databaseURL: String?
@@ -33,6 +36,10 @@ public struct HostConfig: Sendable {
     /// The admin listener's port when `REEL_ADMIN_ADDR` is not set: the
     /// HTTP port + 1000 (8080 -> 9080), so instances side by side differ.
     public static let adminPortOffset = 1000
+    /// The metrics listener's port when `REEL_METRICS_ADDR` is not set: the
+    /// HTTP port + 1384, so the default instance (8080) exposes 9464, the
+    /// OpenTelemetry Prometheus exporter's port, and instances side by side differ.
+    public static let metricsPortOffset = 1384
 
     /// Reads the environment; throws on a value that is set but unusable.
     public init(environment env: [String: String] = ProcessInfo.processInfo.environment) throws(HostConfigError) {
@@ -47,6 +54,7 @@ public struct HostConfig: Sendable {
         }
         httpPort = try reader.port("REEL_HTTP_PORT", 8080)
         adminAddress = try Self.admin(env["REEL_ADMIN_ADDR"], httpPort: httpPort)
+        metricsAddress = try Self.metrics(env["REEL_METRICS_ADDR"], httpPort: httpPort)
         dataDir = absolute(env["REEL_DATA_DIR"] ?? "./.reel")
         pluginsDir = absolute(env["REEL_PLUGINS_DIR"] ?? (dataDir + "/plugins"))
         databaseURL = env["REEL_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -98,6 +106,27 @@ public struct HostConfig: Sendable {
         guard let address = ListenAddress(parsing: value), address.isLoopback else {
             throw HostConfigError(variable: "REEL_ADMIN_ADDR", value: value,
                                   expected: "a loopback address and port (127.0.0.1:9080), or off")
+        }
+        return address
+    }
+}
+
+extension HostConfig {
+    /// `REEL_METRICS_ADDR`: "HOST:PORT" (any IPv4 address, when an operator
+    /// asks for it), or "off"; unset: 127.0.0.1, the HTTP port + 1384.
+    static func metrics(_ value: String?, httpPort: UInt16) throws(HostConfigError) -> ListenAddress? {
+        guard let value else {
+            let port = httpPort == 0 ? 0 : Int(httpPort) + metricsPortOffset
+            guard port <= Int(UInt16.max) else {
+                throw HostConfigError(variable: "REEL_METRICS_ADDR", value: "(unset)",
+                                      expected: "an explicit 127.0.0.1:PORT: REEL_HTTP_PORT + \(metricsPortOffset) is not a port")
+            }
+            return ListenAddress(host: "127.0.0.1", port: UInt16(port))
+        }
+        if value == "off" { return nil }
+        guard let address = ListenAddress(parsing: value) else {
+            throw HostConfigError(variable: "REEL_METRICS_ADDR", value: value,
+                                  expected: "an IPv4 address and port (127.0.0.1:9464), or off")
         }
         return address
     }

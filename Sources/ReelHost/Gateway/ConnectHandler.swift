@@ -21,20 +21,23 @@ struct ConnectHandler {
         guard let (generation, method) = gateway.registry.acquire(method: methodName) else {
             return fail(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
         }
+        // Routed to a method: the metrics' route is its /rpc path.
+        let respondRouted = HTTPResponse.routed(request.path, respond)
+        let failRouted: @Sendable (APIError) -> Void = { respondRouted(Self.errorResponse($0, requestId: requestId)) }
         guard method.access != .internal else {
             generation.leave()
-            return fail(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
+            return failRouted(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
         }
         let payload: [UInt8]
         do {
             payload = try Self.decodeInput(call.message, codec: call.codec, method: method)
         } catch {
             generation.leave()
-            return fail(error)
+            return failRouted(error)
         }
         let isGet = request.method == "GET"
         gateway.authorizeAndInvoke(request, generation: generation, method: method, payload: payload,
-                                   timeout: call.timeout, fail: fail) { result in
+                                   timeout: call.timeout, fail: failRouted) { result in
             var response: HTTPResponse
             if result.status != .ok {
                 response = Self.errorResponse(APIError(result.status, result.message), requestId: requestId)
@@ -65,7 +68,7 @@ struct ConnectHandler {
                 if isGet { response.headers.append(("Vary", "Accept-Encoding, Authorization")) }
             }
             if let servedBy = result.servedBy { response.headers.append(("Reel-Plugin", servedBy)) }
-            respond(response)
+            respondRouted(response)
         }
     }
 

@@ -35,7 +35,7 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
                 return fail(error)
             }
             return bus.invoke(generation, method, payload: payload, caller: .anonymous, requestId: request.requestId,
-                              clientAddress: request.remoteAddress, timeout: timeout, completion: completion)
+                              clientAddress: request.remoteAddress, timeout: timeout, trace: request.trace, completion: completion)
         }
         Task {
             let caller: Caller
@@ -46,14 +46,20 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
                 return fail(error)
             }
             bus.invoke(generation, method, payload: payload, caller: caller, requestId: request.requestId,
-                       clientAddress: request.remoteAddress, timeout: timeout, completion: completion)
+                       clientAddress: request.remoteAddress, timeout: timeout, trace: request.trace, completion: completion)
         }
     }
 
     public func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let path = request.path
         if path == "/healthz" || path == "/readyz" {
-            health.handle(request, respond: respond)
+            health.handle(request, respond: HTTPResponse.routed(path, respond))
+        } else if path == OpenAPIDocument.path {
+            let respond = HTTPResponse.routed(path, respond)
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return respond(.error(.methodNotAllowed(request.method, allowed: ["GET"]), requestId: request.requestId))
+            }
+            respond(.bytes(200, contentType: "application/json", OpenAPIDocument.json(registry: registry)))
         } else if path.hasPrefix("/rpc/") {
             ConnectHandler(gateway: self).handle(request, respond: respond)
         } else if AdminGateway.isAdminPath(path) {

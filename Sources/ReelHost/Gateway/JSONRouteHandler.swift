@@ -15,6 +15,8 @@ struct JSONRouteHandler {
         case .methodNotAllowed(let allowed):
             return fail(.methodNotAllowed(request.method, allowed: Array(Set(allowed + rawAllowed)).sorted()))
         case .found(let target, let parameters):
+            let respond = HTTPResponse.routed(target.route.pattern.description, respond)
+            let fail: @Sendable (APIError) -> Void = { respond(.error($0, requestId: requestId)) }
             let generation = target.generation
             let payload: [UInt8]
             do {

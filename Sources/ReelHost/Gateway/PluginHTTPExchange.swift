@@ -41,6 +41,7 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     }
 
     func start(respond: @escaping @Sendable (HTTPResponse) -> Void) -> Bool {
+        let respond = HTTPResponse.routed(route.pattern.description, respond)
         lock.withLock { self.respond = respond }
         let caller: Caller
         do {
@@ -70,7 +71,9 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
             phase = .streaming
         }
         var state: UnsafeMutableRawPointer?
-        let result = begin(generation.state, request.pointer, OpaquePointer(bitPattern: token), &state)
+        let result = CurrentTrace.with(head.trace) {
+            begin(generation.state, request.pointer, OpaquePointer(bitPattern: token), &state)
+        }
         let proceed: Bool = lock.withLock {
             pluginState = state
             if result != 0 { phase = .refused }
@@ -87,7 +90,7 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
         }
         guard let httpBody = generation.descriptor.pointee.http_body else { return false }
         let state = lock.withLock { pluginState }
-        return httpBody(state, chunk.baseAddress, chunk.count) == 0
+        return CurrentTrace.with(head.trace) { httpBody(state, chunk.baseAddress, chunk.count) } == 0
     }
 
     func end(aborted: Bool) {
@@ -101,7 +104,9 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
         if wasStreaming, !aborted, let method = route.connectMethod {
             aborted = !deliverConnectRequest(state: state, method: method)
         }
-        if wasStreaming, let httpEnd = generation.descriptor.pointee.http_end { httpEnd(state, aborted ? 1 : 0) }
+        if wasStreaming, let httpEnd = generation.descriptor.pointee.http_end {
+            CurrentTrace.with(head.trace) { httpEnd(state, aborted ? 1 : 0) }
+        }
         releaseIfDone()
     }
 

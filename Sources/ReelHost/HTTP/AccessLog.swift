@@ -20,7 +20,9 @@ enum AccessLog {
         if let served = context.servedBy { line.key("plugin"); line.string(served) }
         line.key("remote"); line.string(context.remoteAddress)
         line.key("requestId"); line.string(context.requestId)
+        line.key("spanId"); line.string(context.trace.spanId)
         line.key("status"); line.number(status)
+        line.key("traceId"); line.string(context.trace.traceId)
         line.key("ts"); line.string(LogClock.timestamp())
         line.end()
         LogSink.write(line.bytes)

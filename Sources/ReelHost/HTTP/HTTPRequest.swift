@@ -12,6 +12,8 @@ public struct HTTPRequest: Sendable {
     public var remoteAddress: String
     /// The query string as sent (still escaped), without '?'.
     public var rawQuery: String
+    /// The request's W3C trace context (set by the HTTP server).
+    public var trace: TraceContext?
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
                 headers: [String: String] = [:], body: [UInt8] = [], requestId: String = "test",

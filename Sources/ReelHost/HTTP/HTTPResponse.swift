@@ -10,6 +10,9 @@ public struct HTTPResponse: Sendable {
     public var file: FileBody?
     /// A body written over time by a plugin (ABI 1.3), sent chunked.
     var stream: ResponseStream?
+    /// The route template that answered ("/api/v1/videos/{id}"), for metrics;
+    /// never sent. nil: no route matched.
+    public var route: String?
 
     public struct FileBody: Sendable {
         public let fd: Int32

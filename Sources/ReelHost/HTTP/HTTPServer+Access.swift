@@ -16,9 +16,11 @@ extension HTTPServer {
                 method: method.map { String(cString: $0) } ?? "GET",
                 path: url.map { String(cString: $0) } ?? "/",
                 requestId: RequestID.accept(headers["x-request-id"]),
-                remoteAddress: Self.peerAddress(connection))
+                remoteAddress: Self.peerAddress(connection),
+                trace: .accept(traceparent: headers["traceparent"], tracestate: headers["tracestate"]))
             conCls.pointee = Unmanaged.passRetained(context).toOpaque()
             requestStarted(context)
+            metrics?.requestStarted()
             let length = headers["content-length"].flatMap(Int.init)
             let head = makeRequest(connection: connection, context: context, headers: headers, body: [])
             if let framing = RequestFraming.refusal(Self.allValues(connection, kind: MHD_ValueKind.HEADER_KIND)) {
@@ -116,9 +118,11 @@ extension HTTPServer {
             let decoded = value.flatMap { PercentDecoding.decode(Substring($0), plusIsSpace: true) } ?? (value ?? "")
             query.append((name, decoded))
         }
-        return HTTPRequest(method: context.method, path: context.path, query: query, headers: headers,
-                           body: body, requestId: context.requestId, remoteAddress: context.remoteAddress,
-                           rawQuery: Self.rawQuery(connection))
+        var request = HTTPRequest(method: context.method, path: context.path, query: query, headers: headers,
+                                  body: body, requestId: context.requestId, remoteAddress: context.remoteAddress,
+                                  rawQuery: Self.rawQuery(connection))
+        request.trace = context.trace
+        return request
     }
 
     /// Hands a response to libmicrohttpd, adding the headers every response carries.
@@ -155,10 +159,12 @@ extension HTTPServer {
             _ = MHD_add_response_header(mhdResponse, name, value)
         }
         _ = MHD_add_response_header(mhdResponse, "X-Request-Id", context.requestId)
+        _ = MHD_add_response_header(mhdResponse, "traceparent", context.trace.traceparent)
+        if let state = context.trace.state { _ = MHD_add_response_header(mhdResponse, "tracestate", state) }
         for (name, value) in SecurityHeaders.extra(for: response) { _ = MHD_add_response_header(mhdResponse, name, value) }
         if stopping.isSet { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
         context.recordSent(status: response.status, bytes: response.file.map { Int($0.length) } ?? body.count,
-                           servedBy: response.header("Reel-Plugin"))
+                           servedBy: response.header("Reel-Plugin"), route: response.route)
         return MHD_queue_response(context.connection, UInt32(response.status), mhdResponse)
     }
 
@@ -169,6 +175,12 @@ extension HTTPServer {
         context.exchange = nil // the exchange's respond closure holds the context: no cycle left behind
         context.finish()
         requestEnded(context)
+        if let metrics {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds &- context.startedNanos) / 1e9
+            metrics.requestFinished(method: context.method, route: context.route ?? "unmatched",
+                                    status: context.sentStatus == 0 ? 499 : context.sentStatus, seconds: seconds,
+                                    requestBytes: context.receivedBytes, responseBytes: context.sentBytes)
+        }
         AccessLog.write(context)
     }
 }

@@ -37,6 +37,8 @@ public final class HTTPServer: @unchecked Sendable {
     let limits: Limits
     /// "" for the public listener, "admin " for the operator's (log lines).
     let role: String
+    /// Request metrics (the public listener only).
+    let metrics: HostMetrics?
     let logger = Logger(label: "reel.http")
     private var daemon: OpaquePointer?
     /// Requests from their headers until libmicrohttpd completes them.
@@ -45,7 +47,8 @@ public final class HTTPServer: @unchecked Sendable {
     let stopping = AtomicFlag()
     public private(set) var port: UInt16 = 0
 
-    init(handler: HTTPHandler, limits: Limits, role: String = "") {
+    init(handler: HTTPHandler, limits: Limits, role: String = "", metrics: HostMetrics? = nil) {
+        self.metrics = metrics
         self.handler = handler
         self.limits = limits
         self.role = role

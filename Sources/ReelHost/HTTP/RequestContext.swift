@@ -11,6 +11,8 @@ final class RequestContext: @unchecked Sendable {
     let requestId: String
     let remoteAddress: String
     let startedNanos: UInt64
+    /// W3C trace context: the caller's trace continued, or a new one.
+    let trace: TraceContext
 
     private let lock = NSLock()
     private var _body: [UInt8] = []
@@ -26,8 +28,11 @@ final class RequestContext: @unchecked Sendable {
     private(set) var sentStatus = 0
     private(set) var sentBytes = 0
     private(set) var servedBy: String?
+    private(set) var route: String?
 
-    init(connection: OpaquePointer, method: String, path: String, requestId: String, remoteAddress: String) {
+    init(connection: OpaquePointer, method: String, path: String, requestId: String, remoteAddress: String,
+         trace: TraceContext = .accept(traceparent: nil, tracestate: nil)) {
+        self.trace = trace
         self.connection = connection
         self.method = method
         self.path = path
@@ -42,7 +47,11 @@ final class RequestContext: @unchecked Sendable {
     func addReceived(_ count: Int) -> Int { lock.withLock { _received += count; return _received } }
     var hasResponse: Bool { lock.withLock { _response != nil } }
 
-    func append(_ bytes: UnsafeBufferPointer<UInt8>) { lock.withLock { _body.append(contentsOf: bytes) } }
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        lock.withLock { _body.append(contentsOf: bytes); _received += bytes.count }
+    }
+    /// Body bytes received so far (buffered or streamed).
+    var receivedBytes: Int { lock.withLock { _received } }
 
     func takeBody() -> [UInt8] { lock.withLock { let b = _body; _body = []; return b } }
 
@@ -138,8 +147,9 @@ final class RequestContext: @unchecked Sendable {
         return taken
     }
 
-    func recordSent(status: Int, bytes: Int, servedBy: String?) {
+    func recordSent(status: Int, bytes: Int, servedBy: String?, route: String?) {
         lock.withLock {
+            self.route = route
             sentStatus = status
             sentBytes = bytes
             self.servedBy = servedBy

@@ -31,7 +31,13 @@ private let hostLog: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>
     case ..<REEL_LOG_ERROR: .warning
     default: .error
     }
-    context.logger.log(level: swiftLevel, "\(text)")
+    // Logged while running a traced call on this thread: the line carries its trace.
+    if let trace = CurrentTrace.value {
+        context.logger.log(level: swiftLevel, "\(text)",
+                           metadata: ["traceId": "\(trace.traceId)", "spanId": "\(trace.spanId)"])
+    } else {
+        context.logger.log(level: swiftLevel, "\(text)")
+    }
 }
 
 private let hostConfigGet: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> UnsafePointer<CChar>? = { host, key in

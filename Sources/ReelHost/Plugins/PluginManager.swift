@@ -45,7 +45,8 @@ public final class PluginManager: @unchecked Sendable {
     private var seenStamps: [String: FileStamp] = [:]
     private var watchTimer: DispatchSourceTimer?
     /// Told about every generation that became current (after its init).
-    var onInstalled: (@Sendable (PluginGeneration) -> Void)?
+    /// The flag says whether it replaced an earlier generation (a hot-swap).
+    var onInstalled: (@Sendable (PluginGeneration, Bool) -> Void)?
 
     struct FileStamp: Equatable {
         let size: Int
@@ -169,7 +170,7 @@ public final class PluginManager: @unchecked Sendable {
                     ])
                 }
             }
-            onInstalled?(generation)
+            onInstalled?(generation, previous != nil)
             return .loaded(name: generation.name, version: generation.version, generation: number, replaced: previous?.number)
         } catch let error as PluginLoadError {
             if case .filteredOut = error {

@@ -1,0 +1,79 @@
+/// W3C Trace Context (https://www.w3.org/TR/trace-context/) for one request:
+/// the caller's `traceparent` continued (its trace id kept, a new span id for
+/// this server span, its parent recorded), or a new trace when there is none
+/// or it is malformed. Its ids go into the access log and back to the client
+/// in the response's `traceparent` header.
+public struct TraceContext: Sendable, Equatable {
+    /// 32 lowercase hex digits, never all zeros.
+    public let traceId: String
+    /// This server span: 16 lowercase hex digits.
+    public let spanId: String
+    /// The caller's span, when it sent a valid traceparent.
+    public let parentSpanId: String?
+    /// "01" sampled, "00" not; the caller's choice is kept.
+    public let flags: String
+    /// The caller's tracestate, passed back unchanged (only with a valid traceparent).
+    public let state: String?
+
+    /// The header value for this span: "00-<trace id>-<span id>-<flags>".
+    public var traceparent: String { "00-\(traceId)-\(spanId)-\(flags)" }
+
+    /// A span of this trace under this one (a bus call made for it).
+    public func child() -> TraceContext {
+        TraceContext(traceId: traceId, spanId: Self.randomHex(8), parentSpanId: spanId, flags: flags, state: state)
+    }
+
+    /// Continues the caller's trace, or starts one.
+    public static func accept(traceparent: String?, tracestate: String?) -> TraceContext {
+        if let traceparent, let parent = parse(traceparent) {
+            // tracestate: at most 32 members of 256 bytes; anything longer is dropped, not cut.
+            let state = tracestate.flatMap { $0.utf8.count <= 8192 && !$0.isEmpty ? $0 : nil }
+            return TraceContext(traceId: parent.traceId, spanId: randomHex(8), parentSpanId: parent.spanId,
+                                flags: parent.flags, state: state)
+        }
+        return TraceContext(traceId: randomHex(16), spanId: randomHex(8), parentSpanId: nil, flags: "01", state: nil)
+    }
+
+    /// Parses a traceparent: version-traceid-parentid-flags. Version "ff" is
+    /// invalid; version 00 has exactly four fields; a later version may add
+    /// fields after a "-".
+    static func parse(_ header: String) -> (traceId: String, spanId: String, flags: String)? {
+        let text = Array(header.utf8)
+        guard text.count >= 55, text[2] == 0x2D, text[35] == 0x2D, text[52] == 0x2D else { return nil }
+        let version = String(decoding: text[0..<2], as: UTF8.self)
+        guard isHex(text[0..<2]), version != "ff" else { return nil }
+        if version == "00" { guard text.count == 55 else { return nil } }
+        else if text.count > 55 { guard text[55] == 0x2D else { return nil } }
+        let traceId = text[3..<35], spanId = text[36..<52], flags = text[53..<55]
+        guard isHex(traceId), isHex(spanId), isHex(flags),
+              traceId.contains(where: { $0 != 0x30 }), spanId.contains(where: { $0 != 0x30 }) else { return nil }
+        // Only the sampled bit is defined; others are not passed on.
+        let sampled = (hexValue(flags.last ?? 0x30) & 1) == 1
+        return (String(decoding: traceId, as: UTF8.self), String(decoding: spanId, as: UTF8.self), sampled ? "01" : "00")
+    }
+
+    /// Lowercase hex only, as the specification asks.
+    private static func isHex(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8 { byte >= 0x61 ? byte - 0x61 + 10 : byte - 0x30 }
+
+    /// `count` random bytes as hex (never all zeros).
+    static func randomHex(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef".utf8)
+        while true {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(count * 2)
+            var zero = true
+            for _ in 0..<count {
+                let byte = UInt8.random(in: 0...255, using: &generator)
+                if byte != 0 { zero = false }
+                bytes.append(digits[Int(byte >> 4)])
+                bytes.append(digits[Int(byte & 0xF)])
+            }
+            if !zero { return String(decoding: bytes, as: UTF8.self) }
+        }
+    }
+}
