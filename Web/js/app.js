@@ -8,6 +8,7 @@ import { renderSignIn, renderRegister } from "./pages/auth.js";
 import { renderUpload } from "./pages/upload.js";
 import { renderMyVideos } from "./pages/mine.js";
 import { renderMyList } from "./watchlist.js";
+import { registerServiceWorker } from "./pwa.js";
 
 const routes = [
   [/^\/$/, renderHome],
@@ -96,6 +97,7 @@ document.getElementById("search-form").addEventListener("submit", (event) => {
 
 api.onAuthChange(renderNav);
 renderNav(null);
+registerServiceWorker();
 await api.refresh();
 renderNav(api.user());
 render();
