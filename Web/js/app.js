@@ -9,6 +9,7 @@ import { renderUpload } from "./pages/upload.js";
 import { renderMyVideos } from "./pages/mine.js";
 import { renderMyList } from "./watchlist.js";
 import { registerServiceWorker } from "./pwa.js";
+import { renderConsole } from "./pages/console.js";
 
 const routes = [
   [/^\/$/, renderHome],
@@ -18,6 +19,7 @@ const routes = [
   [/^\/upload$/, renderUpload],
   [/^\/my-videos$/, renderMyVideos],
   [/^\/my-list$/, renderMyList],
+  [/^\/console$/, renderConsole],
 ];
 
 let cleanup = null;
@@ -75,6 +77,7 @@ function renderNav(me) {
     api.canUpload() ? el("a.button.button-primary", { href: "/upload", "data-link": true }, "Upload") : null,
     link("/my-videos", "My videos"),
     link("/my-list", "My List"),
+    me.role === "admin" ? link("/console", "Console") : null,
     el("span.user-name", { title: me.email || "" }, me.displayName || me.email || "Signed in"),
     el("button.link-button", { type: "button", onclick: async () => { await api.signOut(); navigate("/"); } }, "Sign out"),
   );
