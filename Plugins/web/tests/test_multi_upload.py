@@ -5,7 +5,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from conftest import TEST_ENV
-from pagecheck import open_page, register, sign_in, wait
+from pagecheck import PASSWORD, open_page, register, sign_in, wait
 from reelhost import HostStarter
 
 
@@ -51,3 +51,42 @@ def test_two_files_upload_at_once(upload_host, browser, more_clips):
     assert set(ids) <= listed
     titles = browser.find_element(By.ID, "my-videos").text
     assert "more 0" in titles and "more 1" in titles, titles
+
+
+def test_two_uploads_resume_after_a_reload(upload_host, browser, more_clips):
+    """Both files half sent before (as by this page before a reload: the
+    upload URLs remembered per file); picked again together, each resumes its
+    own upload (HEAD for the offset) and finishes it."""
+    import base64
+
+    import requests
+    token = requests.post(upload_host.url("/api/v1/auth/login"), timeout=30,
+                          json={"email": upload_host.owner["email"], "password": PASSWORD}).json()["accessToken"]
+    tus = {"Authorization": f"Bearer {token}", "Tus-Resumable": "1.0.0"}
+    locations = []
+    for title, path in more_clips[1:3]:
+        data = path.read_bytes()
+        meta = f"filename {base64.b64encode(path.name.encode()).decode()},title {base64.b64encode(title.encode()).decode()}"
+        created = requests.post(upload_host.url("/api/v1/uploads"), timeout=30,
+                                headers={**tus, "Upload-Length": str(len(data)), "Upload-Metadata": meta})
+        assert created.status_code == 201, created.text
+        half = len(data) // 2
+        patched = requests.patch(upload_host.url(created.headers["Location"]), data=data[:half], timeout=30,
+                                 headers={**tus, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+        assert patched.status_code == 204 and patched.headers["Upload-Offset"] == str(half)
+        locations.append(created.headers["Location"])
+
+    open_page(upload_host, browser, "/upload", "#dropzone")
+    browser.find_element(By.ID, "file-input").send_keys("\n".join(str(p) for _, p in more_clips[1:3]))
+    browser.execute_script("""
+        const files = document.getElementById('file-input').files;
+        arguments[0].forEach((url, i) => localStorage.setItem(`reel.tus.${files[i].name}|${files[i].size}|${files[i].lastModified}`, url));""",
+                           locations)
+    browser.find_element(By.ID, "upload-button").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#upload-batch li[data-state=ready]")) == 2, timeout=120,
+         what=f"both ready (rows: {[r.text for r in browser.find_elements(By.CSS_SELECTOR, '#upload-batch li')]})")
+    ids = [r.get_attribute("data-video-id") for r in browser.find_elements(By.CSS_SELECTOR, "#upload-batch li.batch-item")]
+    for location, video_id in zip(locations, ids):
+        head = requests.head(upload_host.url(location), headers=tus, timeout=30)
+        assert head.headers.get("Reel-Video-Id") == video_id, (location, video_id, head.headers)
+    assert browser.execute_script("return Object.keys(localStorage).filter(k => k.startsWith('reel.tus.'))") == []
