@@ -57,11 +57,13 @@ def test_a_viewer_is_refused(console_host, browser):
     assert browser.find_elements(By.CSS_SELECTOR, "#account-nav a[href='/console']") == []
     # No admin call was even made by the page.
     called = browser.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
-    assert [u for u in called if "/api/v1/users?" in u or "/transcoder/" in u] == [], called
+    assert [u for u in called if "/api/v1/users?" in u or "/transcoder/" in u or "/host/" in u] == [], called
     # And the API refuses the viewer's token anyway.
     auth = {"Authorization": f"Bearer {console_host.viewer['token']}"}
     assert requests.get(console_host.url("/api/v1/users"), headers=auth, timeout=10).status_code == 403
     assert requests.get(console_host.url("/api/v1/transcoder/jobs"), headers=auth, timeout=10).status_code == 403
+    assert requests.get(console_host.url("/api/v1/host/plugins"), headers=auth, timeout=10).status_code == 403
+    assert requests.get(console_host.url("/api/v1/host/plugins"), timeout=10).status_code == 401
     browser.execute_script("localStorage.clear()")
 
 
@@ -74,6 +76,10 @@ def test_an_admin_manages_users_and_sees_jobs(console_host, browser, artifacts):
     text = wait(browser, lambda d: d.execute_script(
         "const r = document.querySelector('#jobs-body tr[data-state=failed]'); return r && r.textContent"), what="the failed job")
     assert console_host.job_video in text and "3 of 3" in text and "the source has no video stream" in text, text
+    # Loaded plugins, from the host's admin-only list.
+    plugins = wait(browser, lambda d: d.execute_script(
+        "return [...document.querySelectorAll('#plugins-body tr[data-plugin]')].map((r) => r.dataset.plugin)"), what="the plugins")
+    assert {"auth", "video", "transcoder", "web"} <= set(plugins), plugins
     browser.save_screenshot(str(artifacts / "console-page-desktop.png"))
 
     # Search narrows the list.

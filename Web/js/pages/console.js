@@ -1,7 +1,7 @@
 // The admin console (/console; the public listener answers 404 for every
 // /admin path, which belongs to the operator's loopback listener): users
-// (search, role, disable/enable) and transcoder jobs (state, attempts,
-// failure reason). Admins only: anyone else gets a refusal and the page makes
+// (search, role, disable/enable), transcoder jobs (state, attempts,
+// failure reason) and the loaded plugins (GET /api/v1/host/plugins). Admins only: anyone else gets a refusal and the page makes
 // no call at all; the API checks the role again on every call.
 import * as api from "../api.js";
 import { el, notify, timeAgo } from "../ui.js";
@@ -102,6 +102,27 @@ function jobsSection() {
   return { section, load };
 }
 
+function pluginsSection() {
+  const body = el("tbody", { id: "plugins-body" });
+  const load = async () => {
+    try {
+      const r = await api.api("GET", "/api/v1/host/plugins");
+      body.replaceChildren(...(r.plugins || []).map((p) => el("tr", { dataset: { plugin: p.name } },
+        el("td", {}, p.name), el("td", {}, p.version), el("td", {}, String(p.generation)),
+        el("td", {}, el("code", { title: p.sha256 }, (p.sha256 || "").slice(0, 12))))));
+    } catch (e) {
+      body.replaceChildren(el("tr", {}, el("td", { colspan: 4 }, e.message)));
+    }
+  };
+  const section = el("section.console-section", { "aria-labelledby": "plugins-title" },
+    el("h2", { id: "plugins-title" }, "Loaded plugins"),
+    el("div.table-wrap", {}, el("table.console-table", { id: "plugins-table" },
+      el("thead", {}, el("tr", {}, ["Plugin", "Version", "Generation", "SHA-256"].map((h) => el("th", { scope: "col" }, h)))),
+      body)),
+    el("p.muted", {}, "The generation counts hot swaps (1 = first load). Reloading stays with the operator (loopback listener)."));
+  return { section, load };
+}
+
 export async function renderConsole(main, { navigate }) {
   if (!api.signedIn()) { navigate("/signin?next=/console", { replace: true }); return; }
   const me = api.user();
@@ -110,7 +131,7 @@ export async function renderConsole(main, { navigate }) {
     main.append(el("p.form-error", { role: "alert", id: "console-refused" }, "This page is for administrators only."));
     return;
   }
-  const users = usersSection(me), jobs = jobsSection();
-  main.append(users.section, jobs.section);
-  try { await Promise.all([users.load(), jobs.load()]); } catch (e) { notify(e.message); }
+  const users = usersSection(me), jobs = jobsSection(), plugins = pluginsSection();
+  main.append(users.section, jobs.section, plugins.section);
+  try { await Promise.all([users.load(), jobs.load(), plugins.load()]); } catch (e) { notify(e.message); }
 }
