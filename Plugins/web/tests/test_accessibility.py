@@ -35,7 +35,7 @@ def a11y_host(reel_env, tmp_path_factory):
 
 SIGNED_OUT = [("/signin", "form.auth-form"), ("/register", "form.auth-form")]
 SIGNED_IN = [("/", "#newest-title"), ("watch", "#comments .comment-actions button"), ("/upload", "#dropzone"),
-             ("/my-videos", "li.my-video"), ("/my-list", "#main h1")]
+             ("/my-videos", "li.my-video .share-url"), ("/my-list", "#main h1"), ("/console", "#users-body tr")]
 
 
 def unlabeled_controls(driver) -> list[str]:
