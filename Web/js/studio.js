@@ -3,6 +3,7 @@
 // share link. Kept apart from pages/mine.js, which adds studioPanel(video).
 import * as api from "./api.js";
 import { el, notify } from "./ui.js";
+import { signedShareLink, signedUntil } from "./share.js";
 
 const MAX_PAGES = 5; // counts up to 500 threads; beyond, "500+"
 
@@ -52,10 +53,13 @@ function commentsPart(video) {
 }
 
 function sharePart(video) {
+  let url = new URL(`/watch/${encodeURIComponent(video.id)}`, location.origin).href, note = null;
   if (video.visibility === "private") {
-    return el("p.share-note", {}, "Private: only you can watch it. Make it unlisted to share a link with anyone who has it.");
+    // A signed link: works for anyone who has it until the signature expires.
+    url = signedShareLink(video);
+    if (!url) return el("p.share-note", {}, "Private: only you can watch it. Make it unlisted to share a link with anyone who has it.");
+    note = el("p.share-note", {}, `Private: this signed link works until ${new Date(signedUntil(video.hlsUrl) * 1000).toLocaleString()}.`);
   }
-  const url = new URL(`/watch/${encodeURIComponent(video.id)}`, location.origin).href;
   const field = el("input.share-url", { type: "text", readonly: true, value: url, "aria-label": `Share link for ${video.title}`, dataset: { videoId: video.id } });
   const copy = el("button.button.share-copy", { type: "button", "aria-label": `Copy the share link for ${video.title}` }, "Copy link");
   copy.addEventListener("click", async () => {
@@ -67,7 +71,7 @@ function sharePart(video) {
       notify("Select and copy the link shown.", "info");
     }
   });
-  return el("div.share", {}, field, copy);
+  return el("div.share-box", {}, el("div.share", {}, field, copy), note);
 }
 
 /** The studio panel under one of "My videos". */

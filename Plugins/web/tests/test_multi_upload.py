@@ -90,3 +90,37 @@ def test_two_uploads_resume_after_a_reload(upload_host, browser, more_clips):
         head = requests.head(upload_host.url(location), headers=tus, timeout=30)
         assert head.headers.get("Reel-Video-Id") == video_id, (location, video_id, head.headers)
     assert browser.execute_script("return Object.keys(localStorage).filter(k => k.startsWith('reel.tus.'))") == []
+
+
+
+def test_a_private_videos_signed_link_plays_signed_out(upload_host, browser):
+    """One of the uploaded videos made private: its studio share link (signed
+    media URLs in the fragment) plays in a signed-out browser; the plain watch
+    link does not."""
+    import requests
+    token = requests.post(upload_host.url("/api/v1/auth/login"), timeout=30,
+                          json={"email": upload_host.owner["email"], "password": PASSWORD}).json()["accessToken"]
+    auth = {"Authorization": f"Bearer {token}"}
+    mine = requests.get(upload_host.url("/api/v1/users/me/videos?limit=100"), headers=auth, timeout=30).json()["items"]
+    video = next(v for v in mine if v["state"] == "ready")
+    r = requests.patch(upload_host.url(f"/api/v1/videos/{video['id']}"), headers=auth, json={"visibility": "private"}, timeout=30)
+    assert r.status_code == 200, r.text
+
+    open_page(upload_host, browser, "/my-videos", f"input.share-url[data-video-id='{video['id']}']")
+    link = browser.find_element(By.CSS_SELECTOR, f"input.share-url[data-video-id='{video['id']}']").get_attribute("value")
+    assert "#share=" in link
+    browser.execute_script("localStorage.clear()")
+    browser.get(upload_host.url("/"))
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#account-nav a[href='/signin']"), what="signed out")
+    # Without the signature: unavailable.
+    open_page(upload_host, browser, f"/watch/{video['id']}", "#main h1")
+    assert browser.find_element(By.CSS_SELECTOR, "#main h1").text == "Video unavailable"
+    # With it: the player plays.
+    browser.get(link)
+    wait(browser, lambda d: d.find_elements(By.ID, "share-note"), what="the shared watch page")
+    assert browser.find_element(By.ID, "video-title").text == video["title"]
+    wait(browser, lambda d: d.execute_script("const v = document.getElementById('player-video'); return v && v.readyState >= 2"),
+         what="media loaded from the signed URLs")
+    browser.execute_script("document.getElementById('player-video').play()")
+    wait(browser, lambda d: d.execute_script(
+        "const v = document.getElementById('player-video'); return !v.error && v.currentTime > 1"), what="playback")

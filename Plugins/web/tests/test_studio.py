@@ -1,7 +1,7 @@
 # The studio on "My videos" (issue #20) in headless Chromium: each ready
 # video shows its comment count and a switch for its comments (the comment
 # plugin's comment-settings), and a share link that opens the watch page for
-# a signed-out browser; a private video says how to share it instead.
+# a signed-out browser; a private video's link is a signed one.
 import pytest
 import requests
 from selenium.webdriver.common.by import By
@@ -50,8 +50,11 @@ def test_comment_count_switch_and_share_link(studio_host, browser):
 
     link = browser.find_element(By.CSS_SELECTOR, f"input.share-url[data-video-id='{public}']").get_attribute("value")
     assert link == studio_host.url(f"/watch/{public}")
-    assert browser.find_elements(By.CSS_SELECTOR, f"input.share-url[data-video-id='{private}']") == []
-    assert "Private" in browser.find_element(By.CSS_SELECTOR, f"li.my-video[data-video-id='{private}'] .share-note").text
+    # A private video's link is signed (its signed media URLs in the fragment); the
+    # test that it plays is in test_multi_upload.py (it needs real media).
+    signed = browser.find_element(By.CSS_SELECTOR, f"input.share-url[data-video-id='{private}']").get_attribute("value")
+    assert signed.startswith(studio_host.url(f"/watch/{private}#share=")), signed
+    assert "signed link works until" in browser.find_element(By.CSS_SELECTOR, f"li.my-video[data-video-id='{private}'] .share-note").text
 
     # The link works for someone signed out.
     browser.execute_script("localStorage.clear()")
