@@ -4,8 +4,7 @@
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import TEST_ENV
-from pagecheck import PASSWORD, open_page, register, sign_in, wait
+from pagecheck import FAST_TRANSCODES, PASSWORD, open_page, register, sign_in, wait
 from reelhost import HostStarter
 
 
@@ -14,7 +13,7 @@ def upload_host(reel_env, tmp_path_factory):
     name, url = reel_env.create_database()
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("multi-upload-host"))
     try:
-        host = starter(plugins=("auth", "video", "transcoder", "web"), database_url=url, env=TEST_ENV)
+        host = starter(plugins=("auth", "video", "transcoder", "web"), database_url=url, env=FAST_TRANSCODES)
         host.owner = register(host, "Busy Uploader")
         yield host
     finally:
