@@ -10,6 +10,7 @@ import { renderMyVideos } from "./pages/mine.js";
 import { renderMyList } from "./watchlist.js";
 import { registerServiceWorker } from "./pwa.js";
 import { renderConsole } from "./pages/console.js";
+import { bellLink, renderChannel, renderNotifications, renderNotificationSettings, startBell } from "./notifications.js";
 
 const routes = [
   [/^\/$/, renderHome],
@@ -20,6 +21,9 @@ const routes = [
   [/^\/my-videos$/, renderMyVideos],
   [/^\/my-list$/, renderMyList],
   [/^\/console$/, renderConsole],
+  [/^\/notifications$/, renderNotifications],
+  [/^\/settings\/notifications$/, renderNotificationSettings],
+  [/^\/c\/([^/]+)$/, renderChannel],
 ];
 
 let cleanup = null;
@@ -78,6 +82,7 @@ function renderNav(me) {
     link("/my-videos", "My videos"),
     link("/my-list", "My List"),
     me.role === "admin" ? link("/console", "Console") : null,
+    bellLink(),
     el("span.user-name", { title: me.email || "" }, me.displayName || me.email || "Signed in"),
     el("button.link-button", { type: "button", onclick: async () => { await api.signOut(); navigate("/"); } }, "Sign out"),
   );
@@ -99,8 +104,10 @@ document.getElementById("search-form").addEventListener("submit", (event) => {
 });
 
 api.onAuthChange(renderNav);
+api.onAuthChange(startBell);
 renderNav(null);
 registerServiceWorker();
 await api.refresh();
 renderNav(api.user());
+startBell(api.user());
 render();
