@@ -4,9 +4,11 @@
  *
  *   GET /                     index.html
  *   GET /watch/{id}, /signin, /register, /upload, /my-videos, /my-list,
- *       /notifications, /settings/notifications, /c/{creatorId}
+ *       /notifications, /settings/notifications, /c/{creatorId}, /console
  *                             index.html too: the client routes them itself
  *   GET /web/{path...}        a file under the web folder
+ *   GET /sw.js                the service worker (Web/sw.js), at the root
+ *                             so its scope is the whole site
  *
  * The folder is REEL_WEB_DIR, else the checkout's Web/ (WEB_DEFAULT_ROOT).
  * Paths cannot leave it: the host's router already refuses "." and ".."
@@ -43,7 +45,7 @@ typedef struct web_state {
 } web_state;
 
 enum { ROUTE_INDEX, ROUTE_WATCH, ROUTE_SIGNIN, ROUTE_REGISTER, ROUTE_UPLOAD, ROUTE_MINE, ROUTE_ASSET, ROUTE_MY_LIST,
-       ROUTE_NOTIFICATIONS, ROUTE_NOTIFICATION_SETTINGS, ROUTE_CHANNEL, ROUTE_COUNT };
+       ROUTE_NOTIFICATIONS, ROUTE_NOTIFICATION_SETTINGS, ROUTE_CHANNEL, ROUTE_WORKER, ROUTE_CONSOLE, ROUTE_COUNT };
 
 static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_INDEX] = {"GET", "/", REEL_ACCESS_PUBLIC, 0, 0},
@@ -57,6 +59,10 @@ static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_NOTIFICATIONS] = {"GET", "/notifications", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_NOTIFICATION_SETTINGS] = {"GET", "/settings/notifications", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_CHANNEL] = {"GET", "/c/{creatorId}", REEL_ACCESS_PUBLIC, 0, 0},
+    /* The service worker at the site root, so its scope is the whole site. */
+    [ROUTE_WORKER] = {"GET", "/sw.js", REEL_ACCESS_PUBLIC, 0, 0},
+    /* The admin console: not under /admin, which the public listener refuses. */
+    [ROUTE_CONSOLE] = {"GET", "/console", REEL_ACCESS_PUBLIC, 0, 0},
 };
 
 static const char *content_type(const char *path) {
@@ -128,6 +134,8 @@ static int32_t web_http_begin(void *state, const reel_http_request *request, ree
     web_state *s = state;
     if (request->route_index == ROUTE_ASSET)
         serve(s, exchange, request, param(request, "path"));
+    else if (request->route_index == ROUTE_WORKER)
+        serve(s, exchange, request, "sw.js");
     else
         serve(s, exchange, request, "index.html");
     return 1; /* answered; a GET has no body to read */

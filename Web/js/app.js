@@ -8,6 +8,8 @@ import { renderSignIn, renderRegister } from "./pages/auth.js";
 import { renderUpload } from "./pages/upload.js";
 import { renderMyVideos } from "./pages/mine.js";
 import { renderMyList } from "./watchlist.js";
+import { registerServiceWorker } from "./pwa.js";
+import { renderConsole } from "./pages/console.js";
 import { bellLink, renderChannel, renderNotifications, renderNotificationSettings, startBell } from "./notifications.js";
 
 const routes = [
@@ -18,6 +20,7 @@ const routes = [
   [/^\/upload$/, renderUpload],
   [/^\/my-videos$/, renderMyVideos],
   [/^\/my-list$/, renderMyList],
+  [/^\/console$/, renderConsole],
   [/^\/notifications$/, renderNotifications],
   [/^\/settings\/notifications$/, renderNotificationSettings],
   [/^\/c\/([^/]+)$/, renderChannel],
@@ -78,6 +81,7 @@ function renderNav(me) {
     api.canUpload() ? el("a.button.button-primary", { href: "/upload", "data-link": true }, "Upload") : null,
     link("/my-videos", "My videos"),
     link("/my-list", "My List"),
+    me.role === "admin" ? link("/console", "Console") : null,
     bellLink(),
     el("span.user-name", { title: me.email || "" }, me.displayName || me.email || "Signed in"),
     el("button.link-button", { type: "button", onclick: async () => { await api.signOut(); navigate("/"); } }, "Sign out"),
@@ -102,6 +106,7 @@ document.getElementById("search-form").addEventListener("submit", (event) => {
 api.onAuthChange(renderNav);
 api.onAuthChange(startBell);
 renderNav(null);
+registerServiceWorker();
 await api.refresh();
 renderNav(api.user());
 startBell(api.user());

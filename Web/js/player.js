@@ -27,6 +27,13 @@ export class Player {
       "aria-label": `Video: ${options.title}`,
       id: "player-video",
     });
+    // Ready for captions: each { src, srclang, label, kind?, default? } the
+    // video lists becomes a <track> (WebVTT, same origin).
+    for (const c of options.captions || []) {
+      if (!c || !c.src) continue;
+      this.video.append(el("track", { kind: c.kind || "captions", src: c.src, srclang: c.srclang || c.language || null,
+                                      label: c.label || c.srclang || c.language || "Captions", default: !!c.default }));
+    }
     this.quality = el("select", { id: "quality-select", "aria-describedby": "quality-note" }, el("option", { value: "auto" }, "Auto"));
     this.note = el("span.player-note", { id: "quality-note", "aria-live": "polite" });
     this.root = el("figure.player", { dataset: { mode: "", quality: "auto" } },

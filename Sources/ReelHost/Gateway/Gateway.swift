@@ -62,6 +62,8 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
             respond(.bytes(200, contentType: "application/json", OpenAPIDocument.json(registry: registry)))
         } else if path.hasPrefix("/rpc/") {
             ConnectHandler(gateway: self).handle(request, respond: respond)
+        } else if path == HostPluginsHandler.path {
+            HostPluginsHandler(registry: registry, authGuard: authGuard).handle(request, respond: respond)
         } else if AdminGateway.isAdminPath(path) {
             // Not here: behind a proxy on this machine every client would look local.
             respond(.error(.notFound("no route \(path)"), requestId: request.requestId))

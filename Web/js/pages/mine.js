@@ -2,6 +2,7 @@
 import * as api from "../api.js";
 import { el, formatDuration, notify } from "../ui.js";
 import { tagsFrom, visibilitySelect } from "./upload.js";
+import { studioPanel } from "../studio.js";
 
 const stateNames = { uploading: "Uploading", processing: "Processing", ready: "Ready", failed: "Failed" };
 
@@ -64,6 +65,7 @@ function item(video, refresh) {
         video.state === "ready" ? ` · ${video.views || 0} views` : ""),
       progress,
       video.state === "failed" && video.failureReason ? el("p.form-error", {}, video.failureReason) : null,
+      studioPanel(video),
       el("div.actions", {}, editor(video, () => refresh()), remove)));
   return node;
 }

@@ -3,6 +3,7 @@
 import * as api from "../api.js";
 import { el, formatBytes, formatDuration } from "../ui.js";
 import { TusUpload } from "../tus.js";
+import { uploadBatch, titleFrom } from "../uploads.js";
 
 export function visibilitySelect(id, value = "public") {
   return el("select", { id, name: "visibility" },
@@ -33,11 +34,11 @@ export function renderUpload(main, { navigate }) {
     main.append(el("p.form-error", { role: "alert" }, "Your account can watch but not upload. Ask an administrator to make you a creator."));
     return;
   }
-  let cancelled = false, upload = null, file = null;
-  const input = el("input.visually-hidden", { type: "file", id: "file-input", accept: "video/*,audio/*", tabindex: "-1" });
+  let cancelled = false, upload = null, file = null, stopBatch = null;
+  const input = el("input.visually-hidden", { type: "file", id: "file-input", accept: "video/*,audio/*", tabindex: "-1", multiple: true });
   const chosen = el("span.drop-file", { id: "chosen-file" }, "No file chosen");
   const drop = el("label.dropzone", { for: "file-input", id: "dropzone", tabindex: "0" },
-    el("span.drop-title", {}, "Drag and drop a video here"), el("span", {}, "or click to choose a file"), chosen);
+    el("span.drop-title", {}, "Drag and drop a video here"), el("span", {}, "or click to choose files (several upload at once)"), chosen);
   const title = el("input", { id: "title", name: "title", required: true, maxlength: 200 });
   const description = el("textarea", { id: "description", name: "description", rows: 3, maxlength: 5000 });
   const tags = el("input", { id: "tags", name: "tags", placeholder: "e.g. travel, cooking" });
@@ -59,23 +60,47 @@ export function renderUpload(main, { navigate }) {
     el("h2", {}, "Uploading"), uploadBar, uploadText, cancel, el("h2", {}, "Processing"), processBar, processText);
   main.append(form, status);
 
+  let batch = [];
   const pick = (f) => {
     if (!f) return;
     file = f;
+    batch = [];
+    title.disabled = false;
     chosen.textContent = `${f.name} (${formatBytes(f.size)})`;
-    if (!title.value) title.value = f.name.replace(/\.[^.]+$/, "").replace(/[_-]+/g, " ").trim() || f.name;
+    if (!title.value) title.value = titleFrom(f);
   };
-  input.addEventListener("change", () => pick(input.files[0]));
+  // Two or more files: each uploads with its own progress (uploads.js), titled by its name.
+  const pickAll = (files) => {
+    if (!files || files.length < 2) { pick(files && files[0]); return; }
+    batch = [...files];
+    file = batch[0];
+    title.disabled = true;
+    chosen.textContent = `${batch.length} files: ${batch.map((f) => f.name).join(", ")} (each titled by its file name)`;
+  };
+  input.addEventListener("change", () => pickAll(input.files));
   drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } });
   for (const type of ["dragenter", "dragover"]) drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add("dragging"); });
   for (const type of ["dragleave", "drop"]) drop.addEventListener(type, () => drop.classList.remove("dragging"));
-  drop.addEventListener("drop", (e) => { e.preventDefault(); pick(e.dataTransfer.files[0]); });
+  drop.addEventListener("drop", (e) => { e.preventDefault(); pickAll(e.dataTransfer.files); });
   cancel.addEventListener("click", () => { if (upload) upload.abort(); });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.hidden = true;
     if (!file) { error.textContent = "Choose a video file first."; error.hidden = false; return; }
+    if (batch.length > 1) {
+      const patch = {};
+      if (description.value.trim()) patch.description = description.value.trim();
+      const tagList = tagsFrom(tags.value);
+      if (tagList.length) patch.tags = tagList;
+      const visibility = form.querySelector("#visibility").value;
+      if (visibility !== "public") patch.visibility = visibility;
+      const running = uploadBatch(batch, patch);
+      stopBatch = running.leave;
+      form.hidden = true;
+      main.append(el("section.upload-status", { "aria-labelledby": "batch-title" }, el("h2", { id: "batch-title" }, `Uploading ${batch.length} videos`), running.list));
+      return;
+    }
     submit.disabled = true;
     status.hidden = false;
     const started = performance.now();
@@ -116,5 +141,5 @@ export function renderUpload(main, { navigate }) {
       submit.disabled = false;
     }
   });
-  return () => { cancelled = true; };
+  return () => { cancelled = true; if (stopBatch) stopBatch(); };
 }

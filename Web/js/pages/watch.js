@@ -6,6 +6,7 @@ import { Player } from "../player.js";
 import { watchlistToggle } from "../watchlist.js";
 import { followButton } from "../notifications.js";
 import { commentSection } from "../comments.js";
+import { renderShared, sharedFromHash } from "../share.js";
 
 const REPORT_EVERY_MS = 10_000;
 
@@ -42,6 +43,8 @@ export async function renderWatch(main, { params, query }) {
   try {
     video = await api.api("GET", `/api/v1/videos/${encodeURIComponent(id)}`);
   } catch (e) {
+    const shared = sharedFromHash(id); // a private video's signed share link (share.js)
+    if (shared) return renderShared(main, shared);
     main.append(el("h1", {}, "Video unavailable"), el("p", {}, e.message));
     return;
   }
