@@ -53,7 +53,7 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
 
     public func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let path = request.path
-        if path == "/healthz" || path == "/readyz" {
+        if HealthHandler.paths.contains(path) {
             health.handle(request, respond: respond)
         } else if path.hasPrefix("/rpc/") {
             ConnectHandler(gateway: self).handle(request, respond: respond)
