@@ -1,0 +1,210 @@
+"""The scale-out topology on one machine (tools/cluster): nginx in front of
+two gateway hosts, two transcoder-only worker hosts, one PostgreSQL, the S3
+test server and the SMTP test server, all real processes on loopback.
+
+A clip is uploaded through the load balancer (its PATCHes on different
+gateways), transcoded by a worker host, played through both gateways; then a
+gateway is killed with SIGKILL and requests through nginx still succeed."""
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import signal
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from reelhost import REPO, free_port, wait_until
+
+CLUSTER = REPO / "tools" / "cluster"
+TUS = {"Tus-Resumable": "1.0.0"}
+# Fast settings for tests (as the transcoder's suite): quickest preset, quick polls.
+FAST = {
+    "REEL_TRANSCODER_PRESET": "ultrafast",
+    "REEL_TRANSCODER_LEASE_SECONDS": "4",
+    "REEL_TRANSCODER_POLL_SECONDS": "1",
+    "REEL_TRANSCODER_RETRY_SECONDS": "1",
+    "REEL_VIDEO_OUTBOX_POLL_SECONDS": "1",
+}
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+class Cluster:
+    def __init__(self, folder: Path, port: int):
+        self.folder = folder
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("REEL_")}
+        self.env.update(FAST)
+        self.env.update({
+            "REEL_CLUSTER_DIR": str(folder),
+            "REEL_CLUSTER_PORT": str(port),
+            "REEL_CLUSTER_BIN": os.environ["REEL_TEST_BIN"],
+            "REEL_CLUSTER_PLUGINS_FROM": os.environ["REEL_TEST_PLUGINS"],
+        })
+        self.addresses: dict[str, str] = {}
+
+    def run(self, command: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        return subprocess.run([str(CLUSTER), command], env=self.env, capture_output=True, text=True, timeout=timeout)
+
+    def up(self) -> None:
+        done = self.run("up")
+        assert done.returncode == 0, f"tools/cluster up failed:\n{done.stdout}\n{done.stderr}\n{self.logs()}"
+        listed = self.run("env")
+        assert listed.returncode == 0, listed.stderr
+        self.addresses = dict(line.split("=", 1) for line in listed.stdout.splitlines() if "=" in line)
+
+    def logs(self) -> str:
+        text = []
+        for log in sorted(self.folder.glob("*/host.log")) + sorted(self.folder.glob("nginx/error.log")):
+            text.append(f"--- {log}\n{log.read_text(errors='replace')[-3000:]}")
+        return "\n".join(text)
+
+    def url(self, name: str) -> str:
+        return self.addresses[f"{name.upper().replace('-', '_')}_URL"]
+
+    def pid(self, name: str) -> int:
+        return int(self.addresses[f"{name.upper().replace('-', '_')}_PID"])
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    for tool in ("nginx", "ffmpeg"):
+        if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
+            pytest.fail(f"{tool} is missing (tools/dev deps installs it)")
+    if not os.environ.get("REEL_TEST_BIN") or not os.environ.get("REEL_TEST_PLUGINS"):
+        pytest.skip("REEL_TEST_BIN / REEL_TEST_PLUGINS are not set (run through tools/dev live)")
+    # Under the test data dir: PostgreSQL runs as `postgres` when tests run as
+    # root, and pytest's tmp folders are private to root.
+    base = Path(os.environ.get("REEL_DATA_DIR", REPO / ".reel-test"))
+    folder = base / f"cluster-{uuid.uuid4().hex[:8]}"
+    cluster = Cluster(folder, free_port())
+    try:
+        cluster.up()
+        yield cluster
+    finally:
+        down = cluster.run("down", timeout=120)
+        pids = [v for k, v in cluster.addresses.items() if k.endswith("_PID") and v]
+        shutil.rmtree(folder, ignore_errors=True)
+        assert down.returncode == 0, down.stderr
+        for pid in pids:  # everything it started is gone
+            assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cluster-clip") / "clip.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y",
+                    "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=3",
+                    "-f", "lavfi", "-i", "sine=frequency=440:duration=3",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
+                    "-c:a", "aac", "-movflags", "+faststart", "-shortest", str(path)], check=True, timeout=120)
+    return path
+
+
+def sign_in(lb: str) -> dict:
+    email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
+    password = "a long passphrase for the cluster"
+    registered = requests.post(f"{lb}/api/v1/auth/register", timeout=30,
+                               json={"email": email, "password": password, "displayName": "Operator"})
+    assert registered.status_code == 201, registered.text
+    assert registered.json()["user"]["role"] == "admin"  # the first account of an empty instance
+    login = requests.post(f"{lb}/api/v1/auth/login", json={"email": email, "password": password}, timeout=30)
+    assert login.status_code == 200, login.text
+    return {"Authorization": f"Bearer {login.json()['accessToken']}"}
+
+
+def test_status_lists_every_process_with_its_address(cluster):
+    done = cluster.run("status")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = {line.split()[0]: line for line in done.stdout.splitlines()[1:]}
+    assert set(lines) == {"nginx", "gateway-1", "gateway-2", "worker-1", "worker-2", "postgresql", "s3", "smtp"}
+    for name in ("gateway-1", "gateway-2", "worker-1", "worker-2"):
+        assert " ready " in lines[name], lines[name]
+        assert cluster.url(name) in lines[name]
+    assert cluster.addresses["LB_URL"] in lines["nginx"]
+    assert "smtp://127.0.0.1:" in lines["smtp"]
+    # Workers load only the transcoder; gateways everything, no encodes.
+    for worker in ("worker-1", "worker-2"):
+        ready = requests.get(cluster.url(worker) + "/readyz", timeout=10).json()
+        assert [p["name"] for p in ready["plugins"]] == ["transcoder"], ready
+    for gateway in ("gateway-1", "gateway-2"):
+        ready = requests.get(cluster.url(gateway) + "/readyz", timeout=10).json()
+        assert {"auth", "video", "transcoder"} <= {p["name"] for p in ready["plugins"]}, ready
+
+
+def test_upload_transcode_play_and_survive_a_dead_gateway(cluster, clip):
+    lb, gw1, gw2 = cluster.addresses["LB_URL"], cluster.url("gateway-1"), cluster.url("gateway-2")
+    bearer = sign_in(lb)
+    data = clip.read_bytes()
+    half = len(data) // 2
+
+    # tus: created through nginx, the first half to gateway-1, the offset seen
+    # by gateway-2, the rest through nginx (partial uploads are shared).
+    created = requests.post(f"{lb}/api/v1/uploads", timeout=30, headers={
+        **TUS, **bearer, "Upload-Length": str(len(data)),
+        "Upload-Metadata": f"filename {b64('clip.mp4')},title {b64('Cluster clip')}"})
+    assert created.status_code == 201, created.text
+    location = created.headers["Location"]
+    path = location if location.startswith("/") else "/" + location.split("/", 3)[3]
+    patch = {**TUS, **bearer, "Content-Type": "application/offset+octet-stream"}
+    first = requests.patch(gw1 + path, data=data[:half], headers={**patch, "Upload-Offset": "0"}, timeout=60)
+    assert first.status_code == 204, first.text
+    head = requests.head(gw2 + path, headers={**TUS, **bearer}, timeout=30)
+    assert head.status_code == 200 and head.headers["Upload-Offset"] == str(half), head.headers
+    last = requests.patch(lb + path, data=data[half:], headers={**patch, "Upload-Offset": str(half)}, timeout=60)
+    assert last.status_code == 204, last.text
+    video_id = last.headers["Reel-Video-Id"]
+
+    def ready():
+        video = requests.get(f"{lb}/api/v1/videos/{video_id}", headers=bearer, timeout=30).json()
+        assert video.get("state") != "failed", video
+        return video if video.get("state") == "ready" else None
+    video = wait_until(ready, timeout=240, interval=0.5, what="the clip to be transcoded")
+
+    # A worker host ran the job: gateways run no encodes (REEL_TRANSCODER_WORKER=off).
+    job = requests.get(f"{lb}/api/v1/transcoder/jobs/{video_id}", headers=bearer, timeout=30).json()
+    assert job["state"] == "succeeded", job
+    started = f"transcode of video {video_id} started"
+    ran_on = [name for name in ("gateway-1", "gateway-2", "worker-1", "worker-2")
+              if started in (cluster.folder / name / "host.log").read_text(errors="replace")]
+    assert ran_on and set(ran_on) <= {"worker-1", "worker-2"}, ran_on
+
+    # Played through both gateways and nginx: the same bytes from shared storage.
+    master_url = video["hlsUrl"]
+    masters = {base: requests.get(base + master_url, headers=bearer, timeout=30) for base in (gw1, gw2, lb)}
+    for base, response in masters.items():
+        assert response.status_code == 200, (base, response.text)
+    assert len({r.content for r in masters.values()}) == 1
+    variant = next(line for line in masters[lb].text.splitlines() if line and not line.startswith("#"))
+    media_playlist_url = master_url.rsplit("/", 1)[0] + "/" + variant
+    playlist = requests.get(gw2 + media_playlist_url, headers=bearer, timeout=30)
+    assert playlist.status_code == 200 and "#EXT-X-ENDLIST" in playlist.text, playlist.text
+    segment = next(line for line in playlist.text.splitlines() if line and not line.startswith("#"))
+    segment_url = media_playlist_url.rsplit("/", 1)[0] + "/" + segment
+    segments = [requests.get(base + segment_url, headers=bearer, timeout=30) for base in (gw1, gw2)]
+    assert [s.status_code for s in segments] == [200, 200]
+    assert segments[0].content == segments[1].content and len(segments[0].content) > 1000
+
+    # kill -9 one gateway: nginx sends everything to the survivor.
+    os.kill(cluster.pid("gateway-1"), signal.SIGKILL)
+    wait_until(lambda: not Path(f"/proc/{cluster.pid('gateway-1')}").exists()
+               or "zombie" in Path(f"/proc/{cluster.pid('gateway-1')}/status").read_text().lower(),
+               timeout=15, what="gateway-1 to die")
+    for _ in range(6):
+        assert requests.get(lb + "/livez", timeout=30).status_code == 200
+        got = requests.get(f"{lb}/api/v1/videos/{video_id}", headers=bearer, timeout=30)
+        assert got.status_code == 200 and got.json()["id"] == video_id, got.text
+        again = requests.get(lb + segment_url, headers=bearer, timeout=30)
+        assert again.status_code == 200 and again.content == segments[0].content
+    status = cluster.run("status")
+    assert status.returncode == 3 and re.search(r"^gateway-1\s+down", status.stdout, re.M), status.stdout
+    # Which gateway answered is in nginx's access log: after the kill, only gateway-2.
+    access = (cluster.folder / "nginx" / "access.log").read_text()
+    assert f"upstream={gw2.split('//')[1]}" in access
