@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ReelPluginAuth", type: .dynamic, targets: ["AuthPlugin"]),
         .library(name: "ReelPluginVideo", type: .dynamic, targets: ["VideoPlugin"]),
         .library(name: "ReelPluginTranscoder", type: .dynamic, targets: ["TranscoderPlugin"]),
+        .library(name: "ReelPluginComment", type: .dynamic, targets: ["CommentPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -117,6 +118,16 @@ let package = Package(
                 dependencies: ["TranscoderCore", "ReelPluginKit", "CReelABI"],
                 path: "Plugins/transcoder/Sources",
                 linkerSettings: swiftPluginLinkerSettings),
+        // comment: threads, moderation and settings (CommentCore, unit-tested) and
+        // the exports (CommentPlugin); tests: CommentPluginTests.
+        .target(name: "CommentCore",
+                dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "ReelConcurrency"],
+                path: "Plugins/comment/Core"),
+        .target(name: "CommentPlugin",
+                dependencies: ["CommentCore", "ReelPluginKit", "CReelABI"],
+                path: "Plugins/comment/Sources",
+                linkerSettings: swiftPluginLinkerSettings),
+        .testTarget(name: "CommentPluginTests", dependencies: ["CommentCore"], path: "Plugins/comment/Tests"),
 
         // Tests.
         .testTarget(name: "ReelHostTests",

@@ -3,7 +3,7 @@
  * Web/) from the host, over ABI 1.2 raw routes answered with sendfile.
  *
  *   GET /                     index.html
- *   GET /watch/{id}, /signin, /register, /upload, /my-videos
+ *   GET /watch/{id}, /signin, /register, /upload, /my-videos, /my-list
  *                             index.html too: the client routes them itself
  *   GET /web/{path...}        a file under the web folder
  *
@@ -40,7 +40,7 @@ typedef struct web_state {
     char root[PATH_MAX]; /* realpath of the web folder */
 } web_state;
 
-enum { ROUTE_INDEX, ROUTE_WATCH, ROUTE_SIGNIN, ROUTE_REGISTER, ROUTE_UPLOAD, ROUTE_MINE, ROUTE_ASSET, ROUTE_COUNT };
+enum { ROUTE_INDEX, ROUTE_WATCH, ROUTE_SIGNIN, ROUTE_REGISTER, ROUTE_UPLOAD, ROUTE_MINE, ROUTE_ASSET, ROUTE_MY_LIST, ROUTE_COUNT };
 
 static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_INDEX] = {"GET", "/", REEL_ACCESS_PUBLIC, 0, 0},
@@ -50,6 +50,7 @@ static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_UPLOAD] = {"GET", "/upload", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_MINE] = {"GET", "/my-videos", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_ASSET] = {"GET", "/web/{path...}", REEL_ACCESS_PUBLIC, 0, 0},
+    [ROUTE_MY_LIST] = {"GET", "/my-list", REEL_ACCESS_PUBLIC, 0, 0},
 };
 
 static const char *content_type(const char *path) {

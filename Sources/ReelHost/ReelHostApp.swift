@@ -9,27 +9,35 @@ public final class ReelHostApp: Sendable {
     let bus: Bus
     public let plugins: PluginManager
     let server: HTTPServer
+    /// The operator's listener (REEL_ADMIN_ADDR), nil when turned off.
+    let adminServer: HTTPServer?
     private let logger = Logger(label: "reel.host")
 
     public init(config: HostConfig, databasePing: (@Sendable () async -> Bool)? = nil) {
         self.config = config
         registry = PluginRegistry()
-        bus = Bus(registry: registry, callTimeoutSeconds: Double(config.environment["REEL_CALL_TIMEOUT_SECONDS"] ?? "") ?? 30)
+        bus = Bus(registry: registry, callTimeoutSeconds: config.callTimeoutSeconds)
         plugins = PluginManager(config: config, registry: registry, bus: bus)
         // The guard verifies tokens with the keys of whichever auth plugin is loaded.
         let authGuard = JWTGuard()
         let keyLoader = SigningKeyLoader(bus: bus, guardian: authGuard)
         authGuard.refreshKeys = { keyLoader.load() }
         plugins.onInstalled = { keyLoader.generationInstalled($0) }
-        let gateway = Gateway(
-            registry: registry, bus: bus, authGuard: authGuard,
-            health: HealthHandler(registry: registry, databasePing: databasePing),
-            admin: AdminHandler(manager: plugins, pluginsDir: config.pluginsDir),
-            maxBodyBytes: config.maxBodyBytes)
+        let health = HealthHandler(registry: registry, databasePing: databasePing)
+        let gateway = Gateway(registry: registry, bus: bus, authGuard: authGuard, health: health,
+                              maxBodyBytes: config.maxBodyBytes)
         server = HTTPServer(handler: gateway, limits: .init(
             maxBodyBytes: config.maxBodyBytes, threads: config.httpThreads,
             connectionLimit: config.connectionLimit, connectionTimeoutSeconds: config.connectionTimeoutSeconds,
             perConnectionMemoryBytes: config.perConnectionMemoryBytes))
+        let admin = AdminHandler(manager: plugins, pluginsDir: config.pluginsDir)
+        adminServer = config.adminAddress.map { _ in
+            HTTPServer(handler: AdminGateway(admin: admin, health: health),
+                       limits: .init(maxBodyBytes: 64 * 1024, threads: 1, connectionLimit: 64,
+                                     connectionTimeoutSeconds: config.connectionTimeoutSeconds,
+                                     perConnectionMemoryBytes: config.perConnectionMemoryBytes),
+                       role: "admin ")
+        }
     }
 
     /// Loads the plugins, starts watching their folder, then opens the port.
@@ -43,23 +51,41 @@ public final class ReelHostApp: Sendable {
         ])
         plugins.startWatching(interval: config.pluginWatchIntervalSeconds)
         try server.start(host: config.httpHost, port: config.httpPort)
+        if let adminServer, let address = config.adminAddress {
+            do {
+                try adminServer.start(host: address.host, port: address.port)
+            } catch {
+                server.stop(grace: 0)
+                throw error
+            }
+        }
     }
 
     public var port: UInt16 { server.port }
+    /// The admin listener's port (nil when REEL_ADMIN_ADDR=off).
+    public var adminPort: UInt16? { adminServer?.port }
 
     /// Graceful stop: no new connections, in-flight requests drain, then every
     /// plugin generation is shut down.
     public func stop() {
         logger.info("stopping", metadata: ["inFlight": "\(server.inFlightCount)"])
+        // One deadline for the whole stop: requests, then plugins.
+        let deadline = Date().addingTimeInterval(config.shutdownGraceSeconds)
         plugins.stopWatching()
-        server.stop(grace: config.shutdownGraceSeconds)
+        adminServer?.stop(deadline: min(deadline, Date().addingTimeInterval(2)))
+        server.stop(deadline: deadline)
         let group = DispatchGroup()
         for generation in registry.all {
             group.enter()
             generation.drain { _ in group.leave() }
         }
-        if group.wait(timeout: .now() + config.shutdownGraceSeconds) == .timedOut {
-            logger.warning("some plugins did not finish shutting down in time")
+        // Plugins get what is left of the grace period, and a few seconds
+        // more when the requests took it all. A call still running then (it
+        // was answered 503) keeps its generation from shutting down.
+        let pluginDeadline = max(deadline, Date().addingTimeInterval(3))
+        if group.wait(timeout: .now() + pluginDeadline.timeIntervalSinceNow) == .timedOut {
+            let busy = registry.all.filter { $0.inFlightCount > 0 }.map(\.label)
+            logger.warning("some plugins did not finish shutting down in time", metadata: ["busy": "\(busy)"])
         }
         logger.info("stopped")
     }

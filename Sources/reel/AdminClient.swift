@@ -1,8 +1,9 @@
 import Foundation
+import ReelHost
 
-/// A minimal HTTP/1.1 client for the host's loopback admin routes.
+/// A minimal HTTP/1.1 client for the host's loopback admin listener.
 struct AdminClient {
-    let port: UInt16
+    let address: ListenAddress
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
@@ -12,12 +13,12 @@ struct AdminClient {
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = self.address.port.bigEndian
+        address.sin_addr.s_addr = inet_addr(self.address.host)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "no host answers on 127.0.0.1:\(port)") }
+        guard connected == 0 else { throw Failure(description: "no host answers on \(self.address) (its admin listener, REEL_ADMIN_ADDR)") }
         let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         _ = request.withCString { write(fd, $0, strlen($0)) }
         var response = Data()

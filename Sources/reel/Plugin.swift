@@ -1,20 +1,34 @@
 import ArgumentParser
 import Foundation
+import ReelHost
 
-/// Talks to a running host's admin routes on loopback.
+/// Talks to a running host's admin listener (REEL_ADMIN_ADDR, loopback).
 struct Plugin: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List or hot-swap the plugins of a running host.",
         subcommands: [List.self, Reload.self])
 
     struct Target: ParsableArguments {
-        @Option(help: "The host's port (default: REEL_HTTP_PORT or 8080).")
-        var port: UInt16 = ProcessInfo.processInfo.environment["REEL_HTTP_PORT"].flatMap(UInt16.init) ?? 8080
+        @Option(help: "The host's admin address (default: REEL_ADMIN_ADDR, or 127.0.0.1:REEL_HTTP_PORT+1000, 127.0.0.1:9080).")
+        var admin: String?
+
+        func client() throws -> AdminClient {
+            var environment = ProcessInfo.processInfo.environment
+            if let admin { environment["REEL_ADMIN_ADDR"] = admin }
+            let address: ListenAddress?
+            do {
+                address = try HostConfig.adminAddress(environment: environment)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            guard let address else { throw ValidationError("the admin listener is off (REEL_ADMIN_ADDR=off)") }
+            return AdminClient(address: address)
+        }
     }
 
     struct List: ParsableCommand {
         @OptionGroup var target: Target
-        func run() throws { print(try AdminClient(port: target.port).send("GET", "/admin/plugins")) }
+        func run() throws { print(try target.client().send("GET", "/admin/plugins")) }
     }
 
     struct Reload: ParsableCommand {
@@ -24,7 +38,7 @@ struct Plugin: ParsableCommand {
         @Option(help: "A file name in the plugins folder, e.g. hello-c.so.") var file: String?
         func run() throws {
             let query = file.map { "?file=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0) } ?? ""
-            print(try AdminClient(port: target.port).send("POST", "/admin/plugins/reload" + query))
+            print(try target.client().send("POST", "/admin/plugins/reload" + query))
         }
     }
 }

@@ -13,7 +13,7 @@ final class HotSwapTests: XCTestCase {
     override func setUpWithError() throws {
         dir = NSTemporaryDirectory() + "reel-swap-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/plugins", withIntermediateDirectories: true)
-        let config = HostConfig(environment: ["REEL_DATA_DIR": dir, "REEL_PLUGINS_DIR": dir + "/plugins"])
+        let config = try HostConfig(environment: ["REEL_DATA_DIR": dir, "REEL_PLUGINS_DIR": dir + "/plugins"])
         registry = PluginRegistry()
         manager = PluginManager(config: config, registry: registry, bus: Bus(registry: registry, callTimeoutSeconds: 10))
     }

@@ -76,7 +76,7 @@ final class PluginLoaderTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.copyItem(atPath: "\(fixtures!)/failing-init.so", toPath: "\(dir)/failing-init.so")
-        let config = HostConfig(environment: ["REEL_DATA_DIR": cache, "REEL_PLUGINS_DIR": dir])
+        let config = try HostConfig(environment: ["REEL_DATA_DIR": cache, "REEL_PLUGINS_DIR": dir])
         let registry = PluginRegistry()
         let manager = PluginManager(config: config, registry: registry, bus: Bus(registry: registry, callTimeoutSeconds: 5))
         let outcomes = manager.scan()

@@ -31,6 +31,11 @@ import requests
 from reelproto import REPO, Protos
 
 START_TIMEOUT = 60      # a debug build, a Swift plugin running migrations, 2 cores
+# What the test hosts grant beyond each plugin's own and the shared keys
+# (REEL_CONFIG_GRANTS, README): the S3 credentials and the media signing
+# key to the plugins that store media. A test's env may replace it.
+CONFIG_GRANTS = "video:REEL_S3_ACCESS_KEY,REEL_S3_SECRET_KEY,REEL_MEDIA_SIGNING_KEY " \
+                "transcoder:REEL_S3_ACCESS_KEY,REEL_S3_SECRET_KEY"
 STOP_TIMEOUT = 20       # the brief: SIGTERM -> exit 0 within 20 s
 WATCH_SECONDS = "0.2"   # plugins-folder polling interval of every test host
 
@@ -165,6 +170,7 @@ class Host:
         self._parsed: list[dict] = []
         self._parsed_bytes = 0
         self.port = 0
+        self.admin_port = 0
 
     # -- lifecycle
 
@@ -173,10 +179,13 @@ class Host:
         assert self.process is None or self.process.poll() is not None, "already running"
         for _attempt in range(3):  # another process may grab the free port first
             self.port = free_port()
+            self.admin_port = free_port()
             environment = {k: v for k, v in os.environ.items() if not k.startswith("REEL_")}
             environment.update({
                 "REEL_HTTP_HOST": "127.0.0.1",
                 "REEL_HTTP_PORT": str(self.port),
+                "REEL_ADMIN_ADDR": f"127.0.0.1:{self.admin_port}",
+                "REEL_CONFIG_GRANTS": CONFIG_GRANTS,
                 "REEL_DATA_DIR": str(self.data_dir),
                 "REEL_PLUGINS_DIR": str(self.plugins_dir),
                 "REEL_DATABASE_URL": self.database_url,
@@ -252,11 +261,38 @@ class Host:
     # -- HTTP
 
     def url(self, path: str) -> str:
+        """The public listener's URL for `path` (there, /admin/... is 404)."""
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def admin_url(self, path: str) -> str:
+        """The admin listener's URL (REEL_ADMIN_ADDR, loopback only)."""
+        return f"http://127.0.0.1:{self.admin_port}{path}"
+
+    @staticmethod
+    def is_admin_path(path: str) -> bool:
+        return path == "/admin" or path.startswith("/admin/")
+
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        """A request to the host: /admin/... goes to the admin listener (the
+        operator's port), everything else to the public one."""
+        kwargs.setdefault("timeout", 30)
+        url = self.admin_url(path) if self.is_admin_path(path) else self.url(path)
+        return self.http.request(method, url, **kwargs)
+
+    def public_request(self, method: str, path: str, **kwargs) -> requests.Response:
+        """A request to the public listener, whatever the path."""
         kwargs.setdefault("timeout", 30)
         return self.http.request(method, self.url(path), **kwargs)
+
+    def admin_plugins(self) -> list[dict]:
+        """GET /admin/plugins on the admin listener: what is loaded."""
+        response = self.request("GET", "/admin/plugins")
+        assert response.status_code == 200, response.text
+        return response.json()["plugins"]
+
+    def reload_plugins(self, file: str | None = None) -> requests.Response:
+        """POST /admin/plugins/reload on the admin listener (one file, or a rescan)."""
+        return self.request("POST", "/admin/plugins/reload", params={"file": file} if file else None)
 
     def get(self, path: str, **kwargs) -> requests.Response:
         return self.request("GET", path, **kwargs)

@@ -164,21 +164,21 @@ def test_cli_plugin_list_and_reload(start_host):
     host = start_host()
     reel = str(host.reel.bin)
 
-    listed = subprocess.run([reel, "plugin", "list", "--port", str(host.port)], capture_output=True, text=True, timeout=30)
+    listed = subprocess.run([reel, "plugin", "list", "--admin", f"127.0.0.1:{host.admin_port}"], capture_output=True, text=True, timeout=30)
     assert listed.returncode == 0, listed.stderr
     plugins = {p["name"]: p for p in json.loads(listed.stdout)["plugins"]}
     assert set(plugins) == {"hello", "hello-c"}
     assert plugins["hello-c"]["version"] == "1.0.0"
 
     # Nothing changed: a reload loads nothing.
-    reload = subprocess.run([reel, "plugin", "reload", "--port", str(host.port)], capture_output=True, text=True, timeout=60)
+    reload = subprocess.run([reel, "plugin", "reload", "--admin", f"127.0.0.1:{host.admin_port}"], capture_output=True, text=True, timeout=60)
     assert reload.returncode == 0, reload.stderr
     assert json.loads(reload.stdout) == {"outcomes": []}
 
     # One file, named explicitly.
     subprocess.run(["make", "-s", "-C", str(REPO / "Plugins/hello-c"), f"OUT={host.plugins_dir}", "VERSION=2.0.0"],
                    check=True, capture_output=True)
-    reload = subprocess.run([reel, "plugin", "reload", "--port", str(host.port), "--file", "hello-c.so"],
+    reload = subprocess.run([reel, "plugin", "reload", "--admin", f"127.0.0.1:{host.admin_port}", "--file", "hello-c.so"],
                             capture_output=True, text=True, timeout=60)
     assert reload.returncode == 0, reload.stderr
     [outcome] = json.loads(reload.stdout)["outcomes"]
@@ -186,19 +186,19 @@ def test_cli_plugin_list_and_reload(start_host):
     assert outcome["outcome"] in ("loaded", "unchanged"), outcome
     assert host.plugins()["hello-c"]["version"] == "2.0.0"
 
-    listed = subprocess.run([reel, "plugin", "list", "--port", str(host.port)], capture_output=True, text=True, timeout=30)
+    listed = subprocess.run([reel, "plugin", "list", "--admin", f"127.0.0.1:{host.admin_port}"], capture_output=True, text=True, timeout=30)
     plugins = {p["name"]: p for p in json.loads(listed.stdout)["plugins"]}
     assert plugins["hello-c"]["version"] == "2.0.0"
     assert plugins["hello-c"]["generation"] > plugins["hello"]["generation"]
 
     # A bad file name is refused by the host, and the CLI says so with a non-zero exit.
-    bad = subprocess.run([reel, "plugin", "reload", "--port", str(host.port), "--file", "../etc/passwd"],
+    bad = subprocess.run([reel, "plugin", "reload", "--admin", f"127.0.0.1:{host.admin_port}", "--file", "../etc/passwd"],
                          capture_output=True, text=True, timeout=30)
     assert bad.returncode != 0
     assert "400" in bad.stderr + bad.stdout
 
     # No host on that port: a clear error.
     host.stop()
-    gone = subprocess.run([reel, "plugin", "list", "--port", str(host.port)], capture_output=True, text=True, timeout=30)
+    gone = subprocess.run([reel, "plugin", "list", "--admin", f"127.0.0.1:{host.admin_port}"], capture_output=True, text=True, timeout=30)
     assert gone.returncode != 0
     assert "no host answers" in gone.stderr + gone.stdout

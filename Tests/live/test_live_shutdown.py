@@ -1,7 +1,9 @@
 """Graceful shutdown: SIGTERM stops new connections, answers every request
 already in flight, shuts the plugins down, and exits 0."""
+import json
 import socket
 import threading
+import time
 
 import requests
 
@@ -79,3 +81,41 @@ def test_sigterm_on_an_idle_host_exits_0(start_host):
     assert host.wait_exit() == 0
     logged = [msg(e) for e in host.logs()]
     assert "stopping" in logged and "stopped" in logged
+
+
+def test_sigterm_during_a_call_longer_than_the_grace_period_answers_503_and_exits_0(start_host):
+    """A plugin call may run longer than any grace period; its connection is
+    suspended, and libmicrohttpd aborts if it stops with one suspended. The
+    host answers such a call 503 itself, then stops cleanly."""
+    grace = 3
+    host = start_host(fixtures=("bus-probe",),
+                      env={"REEL_SHUTDOWN_GRACE_SECONDS": str(grace), "REEL_CALL_TIMEOUT_SECONDS": "120"})
+    outcome: dict = {}
+
+    def slow_call():
+        try:
+            response = requests.post(host.url("/test/sleep/40"), timeout=60)
+            outcome["status"], outcome["body"] = response.status_code, response.text
+        except requests.ConnectionError as error:
+            outcome["closed"] = str(error)
+
+    caller = threading.Thread(target=slow_call)
+    caller.start()
+    wait_until(lambda: host.plugins()["bus-probe"]["inFlight"] == 1, what="the slow call to be in flight")
+    sent = time.monotonic()
+    host.terminate()
+    code = host.wait_exit(timeout=grace + 10)
+    elapsed = time.monotonic() - sent
+    caller.join(timeout=30)
+
+    assert code == 0, host.log_text()[-3000:]
+    assert elapsed < grace + 8, f"exit took {elapsed:.1f} s"
+    if "status" in outcome:
+        assert outcome["status"] == 503, outcome
+        assert json.loads(outcome["body"])["error"]["code"] == "unavailable"
+    else:
+        assert "closed" in outcome, outcome
+    text = host.log_text()
+    assert "MHD_stop_daemon" not in text and "Fatal error" not in text and "*** Signal" not in text, text[-3000:]
+    host.wait_for_log(lambda e: msg(e).startswith("stopping with requests still in flight"))
+    host.wait_for_log(lambda e: msg(e) == "stopped" and e.get("logger") == "reel.host")

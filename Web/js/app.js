@@ -7,6 +7,7 @@ import { renderWatch } from "./pages/watch.js";
 import { renderSignIn, renderRegister } from "./pages/auth.js";
 import { renderUpload } from "./pages/upload.js";
 import { renderMyVideos } from "./pages/mine.js";
+import { renderMyList } from "./watchlist.js";
 
 const routes = [
   [/^\/$/, renderHome],
@@ -15,6 +16,7 @@ const routes = [
   [/^\/register$/, renderRegister],
   [/^\/upload$/, renderUpload],
   [/^\/my-videos$/, renderMyVideos],
+  [/^\/my-list$/, renderMyList],
 ];
 
 let cleanup = null;
@@ -71,6 +73,7 @@ function renderNav(me) {
   nav.replaceChildren(
     api.canUpload() ? el("a.button.button-primary", { href: "/upload", "data-link": true }, "Upload") : null,
     link("/my-videos", "My videos"),
+    link("/my-list", "My List"),
     el("span.user-name", { title: me.email || "" }, me.displayName || me.email || "Signed in"),
     el("button.link-button", { type: "button", onclick: async () => { await api.signOut(); navigate("/"); } }, "Sign out"),
   );

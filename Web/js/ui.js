@@ -53,10 +53,12 @@ export function timeAgo(iso) {
   return "";
 }
 
-/** Who made a video: the signed-in user's own name, else a short id. */
+/** Who made a video: the owner's current display name (from the API). */
 export function creatorName(video, me) {
+  const name = video.owner && video.owner.displayName;
+  if (name) return name;
   if (me && video.ownerId === me.id) return me.displayName || "You";
-  return video.ownerName || video.ownerDisplayName || `Creator ${String(video.ownerId || "").slice(0, 8)}`;
+  return "Unknown creator";
 }
 
 let noticeTimer = null;

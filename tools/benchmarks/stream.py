@@ -155,7 +155,7 @@ def main() -> None:
                            if n.endswith(".m4s"))
 
     reel_port, nginx_port = free_port(), free_port()
-    env = dict(os.environ, REEL_HTTP_PORT=str(reel_port), REEL_DATA_DIR=os.path.join(work, "host"),
+    env = dict(os.environ, REEL_HTTP_PORT=str(reel_port), REEL_DATA_DIR=os.path.join(work, "host"), REEL_ADMIN_ADDR="off",
                REEL_MEDIA_DIR=media, REEL_PLUGINS_DIR=opts.plugins, REEL_PLUGINS="video",
                REEL_PLUGIN_WATCH_SECONDS="0", REEL_LOG_LEVEL="warning", REEL_HTTP_THREADS=str(opts.reel_threads))
     reel_log = open(os.path.join(work, "reel.log"), "wb")

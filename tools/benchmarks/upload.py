@@ -54,7 +54,7 @@ def main() -> None:
     make_video(source, opts.mb)
     size = os.path.getsize(source)
     port = free_port()
-    env = dict(os.environ, REEL_HTTP_PORT=str(port), REEL_DATA_DIR=os.path.join(work, "host"),
+    env = dict(os.environ, REEL_HTTP_PORT=str(port), REEL_DATA_DIR=os.path.join(work, "host"), REEL_ADMIN_ADDR="off",
                REEL_PLUGINS_DIR=opts.plugins, REEL_PLUGIN_WATCH_SECONDS="0", REEL_LOG_LEVEL="warning")
     host = subprocess.Popen([opts.bin, "serve"], env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

@@ -21,6 +21,7 @@ public let authPlugin = PluginDefinition<AuthService>(
         authMethod("SetDisabled", .admin, "SetDisabledRequest", "User") { try await $0.setDisabled($1) },
         authMethod("GetSigningKeys", .internal, "GetSigningKeysRequest", "SigningKeys") { try await $0.signingKeys($1) },
         authMethod("GetUser", .internal, "GetUserRequest", "User") { try await $0.getUser($1) },
+        authMethod("GetUserProfiles", .internal, "GetUserProfilesRequest", "UserProfiles") { try await $0.getUserProfiles($1) },
     ],
     routes: [
         Route("POST", "/api/v1/auth/register", method: authService + "RegisterUser", status: 201),

@@ -20,6 +20,8 @@ public final class VideoService: Sendable {
     let media: MediaDelivery
     /// The media URLs the API answers (signed for videos not open to all).
     let links: MediaLinks
+    /// Owners' display names for the cards (from the auth plugin, cached briefly).
+    let owners: OwnerNames
     let loops = LockedBox<[Task<Void, Never>]>([])
 
     init(host: PluginHost, database: PostgresClient, storage: any ObjectStorage, config: VideoConfig, signer: MediaSigner) {
@@ -31,6 +33,7 @@ public final class VideoService: Sendable {
         self.outbox = OutboxDelivery(host: host, database: database, pollSeconds: config.outboxPollSeconds)
         self.media = MediaDelivery(signer: signer, storage: storage, database: database, settings: config.media, host: host)
         self.links = MediaLinks(baseURL: config.mediaBaseURL, signer: signer, ttlSeconds: config.media.urlTTLSeconds)
+        self.owners = OwnerNames(host: host)
     }
 
     static func start(host: PluginHost) async throws -> VideoService {

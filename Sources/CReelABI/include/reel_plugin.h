@@ -103,6 +103,15 @@ extern "C" {
                                         caller_role is "admin" */
 #define REEL_ACCESS_INTERNAL       5 /* only over the bus, never from outside */
 
+/* ---- Caller roles (reel_request.caller_role, reel_http_request.caller_role) -
+ * The values the host passes; an access token's "role" claim is one of the
+ * first three. Header only: strings, no layout (since 1.2). */
+#define REEL_ROLE_ANONYMOUS ""         /* not signed in */
+#define REEL_ROLE_VIEWER    "viewer"
+#define REEL_ROLE_CREATOR   "creator"
+#define REEL_ROLE_ADMIN     "admin"
+#define REEL_ROLE_INTERNAL  "internal" /* another plugin, over the bus */
+
 /* ---- Descriptor flags ------------------------------------------------------ */
 /* The plugin leaves no threads, callbacks or borrowed pointers behind after
  * shutdown() returns, so the host may dlclose() it. Without this flag the

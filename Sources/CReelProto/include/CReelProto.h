@@ -2,6 +2,8 @@
 #ifndef CREELPROTO_H
 #define CREELPROTO_H
 #include "reel/auth/v1/auth.pb-c.h"
+#include "reel/comment/v1/comment.pb-c.h"
+#include "reel/comment/v1/events.pb-c.h"
 #include "reel/hello/v1/hello.pb-c.h"
 #include "reel/helloc/v1/echo.pb-c.h"
 #include "reel/host/v1/token_authority.pb-c.h"
@@ -10,6 +12,7 @@
 #include "reel/transcoder/v1/transcoder.pb-c.h"
 #include "reel/video/v1/events.pb-c.h"
 #include "reel/video/v1/video.pb-c.h"
+#include "reel/watchlist/v1/watchlist.pb-c.h"
 /* The descriptor of a message by full name ("reel.hello.v1.GreetRequest"), or NULL. */
 const ProtobufCMessageDescriptor *reel_proto_message_descriptor(const char *full_name);
 #endif

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Operator routes, from this machine only (until the auth guard knows admins):
+/// Operator routes, on the admin listener only (AdminGateway, loopback):
 ///   GET  /admin/plugins                 what is loaded
 ///   POST /admin/plugins/reload          rescan the plugins folder, swap what changed
 ///   POST /admin/plugins/reload?file=X   load the file X of the plugins folder now
@@ -10,7 +10,7 @@ struct AdminHandler: Sendable {
 
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let requestId = request.requestId
-        guard request.isLoopback else {
+        guard request.isLoopback else { // the listener is loopback-only; checked again
             return respond(.error(APIError(.permissionDenied, "admin routes answer on loopback only"), requestId: requestId))
         }
         switch (request.method, request.path) {

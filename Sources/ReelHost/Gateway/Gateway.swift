@@ -1,25 +1,22 @@
 import Foundation
 
 /// The API gateway: every outside request enters here and is routed to the
-/// health checks, the admin routes, the binary protocol (/rpc) or a plugin's
-/// JSON route. JSON routes and /rpc both end in `Bus.invoke`, so the web and
+/// health checks, the binary protocol (/rpc) or a plugin's JSON route (the
+/// operator's /admin routes answer on their own listener, AdminGateway). JSON routes and /rpc both end in `Bus.invoke`, so the web and
 /// mobile clients reach exactly the same plugin handler.
 public final class Gateway: HTTPHandler, @unchecked Sendable {
     let registry: PluginRegistry
     let bus: Bus
     let authGuard: AuthGuard
     let health: HealthHandler
-    let admin: AdminHandler
     let maxBodyBytes: Int
 
-    init(registry: PluginRegistry, bus: Bus, authGuard: AuthGuard, health: HealthHandler, admin: AdminHandler,
-         maxBodyBytes: Int) {
+    init(registry: PluginRegistry, bus: Bus, authGuard: AuthGuard, health: HealthHandler, maxBodyBytes: Int) {
         self.maxBodyBytes = maxBodyBytes
         self.registry = registry
         self.bus = bus
         self.authGuard = authGuard
         self.health = health
-        self.admin = admin
     }
 
     /// Checks the caller, then hands the call to the plugin. The generation is
@@ -57,11 +54,17 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
             health.handle(request, respond: respond)
         } else if path.hasPrefix("/rpc/") {
             ConnectHandler(gateway: self).handle(request, respond: respond)
-        } else if path.hasPrefix("/admin/") {
-            admin.handle(request, respond: respond)
+        } else if AdminGateway.isAdminPath(path) {
+            // Not here: behind a proxy on this machine every client would look local.
+            respond(.error(.notFound("no route \(path)"), requestId: request.requestId))
         } else {
             JSONRouteHandler(gateway: self).handle(request, respond: respond)
         }
+    }
+
+    /// Connect's error shape for /rpc, the web API's elsewhere.
+    public func errorResponse(_ error: APIError, path: String, requestId: String) -> HTTPResponse {
+        path.hasPrefix("/rpc/") ? ConnectHandler.errorResponse(error) : .error(error, requestId: requestId)
     }
 
     /// A plugin's raw HTTP route takes the request (and its body as a stream).

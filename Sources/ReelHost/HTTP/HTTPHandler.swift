@@ -4,6 +4,9 @@
 public protocol HTTPHandler: Sendable {
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void)
     func begin(_ head: HTTPRequest) -> StreamingExchange?
+    /// An error the server answers itself (body too large, shutting down),
+    /// in the error shape of the protocol `path` belongs to.
+    func errorResponse(_ error: APIError, path: String, requestId: String) -> HTTPResponse
 }
 
 /// A request whose body a plugin receives chunk by chunk (an upload) instead
@@ -25,4 +28,9 @@ extension HTTPHandler {
     /// The streaming exchange for a request, decided from its head (no body
     /// yet); nil to have the body buffered and `handle` called.
     public func begin(_ head: HTTPRequest) -> StreamingExchange? { nil }
+
+    /// The web API's error shape.
+    public func errorResponse(_ error: APIError, path: String, requestId: String) -> HTTPResponse {
+        .error(error, requestId: requestId)
+    }
 }

@@ -17,7 +17,7 @@ extension HTTPServer {
                 requestId: RequestID.accept(headers["x-request-id"]),
                 remoteAddress: Self.peerAddress(connection))
             conCls.pointee = Unmanaged.passRetained(context).toOpaque()
-            requestStarted()
+            requestStarted(context)
             let length = headers["content-length"].flatMap(Int.init)
             let head = makeRequest(connection: connection, context: context, headers: headers, body: [])
             if let exchange = handler.begin(head) {
@@ -26,7 +26,7 @@ extension HTTPServer {
             }
             if let length, length > limits.maxBodyBytes {
                 // Refuse before reading (and before "100 Continue"): nothing is buffered.
-                return queue(Self.refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context), context: context)
+                return queue(refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context), context: context)
             }
             return MHD_Result.YES
         }
@@ -49,7 +49,7 @@ extension HTTPServer {
                                       body: context.takeBody())
             handler.handle(request) { [context] response in context.complete(response) }
         }
-        guard let response = context.responseOrSuspend() else { return MHD_Result.YES }
+        guard let response = context.responseOrSuspend(unless: live) else { return MHD_Result.YES }
         return queue(response, context: context)
     }
 
@@ -59,7 +59,7 @@ extension HTTPServer {
             guard context.exchangeState == .streaming else { return MHD_Result.YES } // stopped: discard
             if context.addReceived(chunk.count) > exchange.maxBodyBytes {
                 context.exchangeState = .stopped
-                context.setResponse(Self.refusal(.bodyTooLarge(limit: exchange.maxBodyBytes), context: context))
+                context.setResponse(refusal(.bodyTooLarge(limit: exchange.maxBodyBytes), context: context))
                 return MHD_Result.YES
             }
             if !exchange.body(chunk) { context.exchangeState = .stopped }
@@ -68,7 +68,7 @@ extension HTTPServer {
         if context.hasResponse { return MHD_Result.YES } // already refused: discard the rest
         if context.bodyCount + chunk.count > limits.maxBodyBytes {
             _ = context.takeBody()
-            context.setResponse(Self.refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context))
+            context.setResponse(refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context))
             return MHD_Result.YES
         }
         context.append(chunk)
@@ -81,7 +81,7 @@ extension HTTPServer {
         context.exchange = exchange
         if let contentLength, contentLength > exchange.maxBodyBytes {
             exchange.end(aborted: true)
-            return queue(Self.refusal(.bodyTooLarge(limit: exchange.maxBodyBytes), context: context), context: context)
+            return queue(refusal(.bodyTooLarge(limit: exchange.maxBodyBytes), context: context), context: context)
         }
         context.exchangeState = .streaming
         if exchange.start(respond: { [context] in context.complete($0) }) { return MHD_Result.YES }
@@ -92,14 +92,14 @@ extension HTTPServer {
         // first one, it would close the connection (it cannot tell an
         // unread body from none) and cost keep-alive clients a reconnect.
         if bodyless { return MHD_Result.YES }
-        let response = context.responseOrSuspend()
+        let response = context.responseOrSuspend(unless: live)
         return response.map { queue($0, context: context) } ?? MHD_Result.YES
     }
 
-    /// An error answered before routing, in the error shape of the path's
-    /// protocol (Connect's for /rpc, the web API's elsewhere).
-    static func refusal(_ error: APIError, context: RequestContext) -> HTTPResponse {
-        context.path.hasPrefix("/rpc/") ? ConnectHandler.errorResponse(error) : .error(error, requestId: context.requestId)
+    /// An error answered before routing, in the error shape the handler
+    /// gives the path's protocol.
+    func refusal(_ error: APIError, context: RequestContext) -> HTTPResponse {
+        handler.errorResponse(error, path: context.path, requestId: context.requestId)
     }
 
     /// Builds the handler's view of a complete request.
@@ -153,7 +153,7 @@ extension HTTPServer {
         if let exchange = context.exchange, context.endExchange() { exchange.end(aborted: true) }
         context.exchange = nil // the exchange's respond closure holds the context: no cycle left behind
         context.finish()
-        requestEnded()
+        requestEnded(context)
         AccessLog.write(context)
     }
 

@@ -31,16 +31,20 @@ public final class HTTPServer: @unchecked Sendable {
 
     let handler: HTTPHandler
     let limits: Limits
+    /// "" for the public listener, "admin " for the operator's (log lines).
+    let role: String
     let logger = Logger(label: "reel.http")
     private var daemon: OpaquePointer?
-    private let inFlight = InFlightCounter()
+    /// Requests from their headers until libmicrohttpd completes them.
+    let live = LiveRequests()
     /// Set once a stop has begun: responses then ask clients to close.
     let stopping = AtomicFlag()
     public private(set) var port: UInt16 = 0
 
-    init(handler: HTTPHandler, limits: Limits) {
+    init(handler: HTTPHandler, limits: Limits, role: String = "") {
         self.handler = handler
         self.limits = limits
+        self.role = role
     }
 
     public func start(host: String, port: UInt16) throws {
@@ -54,8 +58,10 @@ public final class HTTPServer: @unchecked Sendable {
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw HTTPServerError.badAddress(host) }
         // libmicrohttpd copies the address during start, so a local is fine.
         let started: OpaquePointer? = withUnsafePointer(to: &address) { addressPointer in
-            var options: [MHD_OptionItem] = [
-                MHD_OptionItem(option: MHD_OPTION.THREAD_POOL_SIZE, value: limits.threads, ptr_value: nil),
+            // One thread: the polling thread itself (libmicrohttpd warns about a pool of 1).
+            let pool = limits.threads > 1
+                ? [MHD_OptionItem(option: MHD_OPTION.THREAD_POOL_SIZE, value: limits.threads, ptr_value: nil)] : []
+            var options: [MHD_OptionItem] = pool + [
                 MHD_OptionItem(option: MHD_OPTION.CONNECTION_LIMIT, value: limits.connectionLimit, ptr_value: nil),
                 MHD_OptionItem(option: MHD_OPTION.CONNECTION_TIMEOUT, value: limits.connectionTimeoutSeconds, ptr_value: nil),
                 MHD_OptionItem(option: MHD_OPTION.CONNECTION_MEMORY_LIMIT, value: limits.perConnectionMemoryBytes, ptr_value: nil),
@@ -79,39 +85,43 @@ public final class HTTPServer: @unchecked Sendable {
         guard let started else { throw HTTPServerError.cannotStart(host: host, port: port) }
         daemon = started
         self.port = reel_mhd_bound_port(started)
-        logger.info("listening", metadata: ["address": "\(host):\(self.port)", "threads": "\(limits.threads)"])
+        logger.info("\(role)listening", metadata: ["address": "\(host):\(self.port)", "threads": "\(limits.threads)"])
     }
 
-    /// Stops accepting connections, waits up to `grace` seconds for in-flight
-    /// requests to be answered, then closes every connection.
-    public func stop(grace: Double) {
+    /// Stops accepting connections, waits until `deadline` for in-flight
+    /// requests to be answered, answers the rest 503 (a plugin call may
+    /// outlive any grace period), then closes every connection.
+    public func stop(deadline: Date) {
         guard let daemon else { return }
         stopping.set()
         // Close the listening socket at once: new clients are refused
         // instead of waiting for a daemon that no longer accepts them.
         let listenFD = MHD_quiesce_daemon(daemon)
         if listenFD >= 0 { close(listenFD) }
-        let deadline = Date().addingTimeInterval(grace)
-        while inFlight.value > 0 && Date() < deadline { usleep(10_000) }
-        if inFlight.value > 0 {
-            logger.warning("stopping with requests still in flight", metadata: ["inFlight": "\(inFlight.value)"])
+        while live.count > 0 && Date() < deadline { usleep(10_000) }
+        // libmicrohttpd aborts the process if it stops with a connection
+        // still suspended: every request still waiting is answered now.
+        let answered = live.close { [handler] context in
+            handler.errorResponse(APIError(.unavailable, "the server is shutting down; try again"),
+                                  path: context.path, requestId: context.requestId)
+        }
+        if answered > 0 {
+            logger.warning("stopping with requests still in flight; answered 503", metadata: ["answered": "\(answered)"])
+            // Let the polling threads send those answers (bounded: a client
+            // that does not read them is cut off by the stop below).
+            let flushDeadline = Date().addingTimeInterval(2)
+            while live.count > 0 && Date() < flushDeadline { usleep(10_000) }
         }
         MHD_stop_daemon(daemon)
         self.daemon = nil
-        logger.info("stopped")
+        logger.info("\(role)stopped")
     }
 
-    var inFlightCount: Int { inFlight.value }
-    func requestStarted() { inFlight.add(1) }
-    func requestEnded() { inFlight.add(-1) }
-}
+    public func stop(grace: Double) { stop(deadline: Date().addingTimeInterval(grace)) }
 
-/// A counter shared by libmicrohttpd's threads.
-final class InFlightCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var value: Int { lock.withLock { count } }
-    func add(_ delta: Int) { lock.withLock { count += delta } }
+    var inFlightCount: Int { live.count }
+    func requestStarted(_ context: RequestContext) { live.add(context) }
+    func requestEnded(_ context: RequestContext) { live.remove(context) }
 }
 
 /// A flag set once, read from any thread.

@@ -107,14 +107,35 @@ final class RequestContext: @unchecked Sendable {
     }
 
     /// Called on the polling thread: returns the response if there is one,
-    /// otherwise suspends the connection until `complete` resumes it.
-    func responseOrSuspend() -> HTTPResponse? {
+    /// otherwise suspends the connection until `complete` resumes it —
+    /// unless the server is closing (`live` then gives the answer).
+    func responseOrSuspend(unless live: LiveRequests) -> HTTPResponse? {
         lock.withLock {
             if let r = _response { return r }
+            if let refusal = live.refusalIfClosed(self) {
+                _response = refusal
+                return refusal
+            }
             _suspended = true
             MHD_suspend_connection(connection)
             return nil
         }
+    }
+
+    /// Answers a request that has no answer yet and is not over (a stop's
+    /// 503); true if this answer was taken.
+    func completeIfUnanswered(_ response: HTTPResponse) -> Bool {
+        let taken: Bool = lock.withLock {
+            guard _response == nil && !_finished else { return false }
+            _response = response
+            if _suspended {
+                _suspended = false
+                MHD_resume_connection(connection)
+            }
+            return true
+        }
+        if !taken { response.discard() }
+        return taken
     }
 
     func recordSent(status: Int, bytes: Int, servedBy: String?) {

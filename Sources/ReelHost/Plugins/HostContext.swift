@@ -12,11 +12,18 @@ final class HostContext: @unchecked Sendable {
     let bus: Bus
     let logger: Logger
     private let environment: [String: String]
+    private let grants: ConfigGrants
+    /// The names of the plugins the host knows, for config scoping.
+    private let pluginNames: @Sendable () -> [String]
     private let lock = NSLock()
     private var configStrings: [String: UnsafeMutablePointer<CChar>] = [:]
+    private var refusedKeys: Set<String> = []
     private weak var _generation: PluginGeneration?
 
-    init(pluginName: String, pluginVersion: String, generationNumber: Int, environment: [String: String], bus: Bus) {
+    init(pluginName: String, pluginVersion: String, generationNumber: Int, environment: [String: String],
+         grants: ConfigGrants = ConfigGrants(), pluginNames: @escaping @Sendable () -> [String] = { [] }, bus: Bus) {
+        self.grants = grants
+        self.pluginNames = pluginNames
         self.pluginName = pluginName
         self.pluginVersion = pluginVersion
         self.generationNumber = generationNumber
@@ -41,9 +48,18 @@ final class HostContext: @unchecked Sendable {
     }
 
     /// A host-owned C string for a configuration key, kept for the life of
-    /// the process (so it outlives the generation, as the header promises).
+    /// the process (so it outlives the generation, as the header promises);
+    /// NULL for a key outside the plugin's scope (ConfigScope).
     func configValue(_ key: String) -> UnsafePointer<CChar>? {
-        lock.withLock {
+        let others = pluginNames().filter { $0 != pluginName }
+        guard ConfigScope.allows(plugin: pluginName, key: key, grants: grants, otherPlugins: others) else {
+            let firstAsk = lock.withLock { refusedKeys.insert(key).inserted }
+            if firstAsk && environment[key] != nil {
+                logger.warning("config_get: \(key) is set but not granted to this plugin (REEL_CONFIG_GRANTS); it reads as unset")
+            }
+            return nil
+        }
+        return lock.withLock {
             if let cached = configStrings[key] { return UnsafePointer(cached) }
             guard let value = environment[key], let copy = strdup(value) else { return nil }
             configStrings[key] = copy

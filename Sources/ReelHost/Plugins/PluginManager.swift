@@ -141,7 +141,9 @@ public final class PluginManager: @unchecked Sendable {
             let number = nextGeneration
             nextGeneration += 1
             let context = HostContext(pluginName: library.name, pluginVersion: library.version,
-                                      generationNumber: number, environment: config.environment, bus: bus)
+                                      generationNumber: number, environment: config.environment,
+                                      grants: config.configGrants,
+                                      pluginNames: { [registry] in registry.all.map(\.name) }, bus: bus)
             let generation = PluginGeneration(library: library, number: number, context: context)
             context.generation = generation
             let result = generation.initialize(api: HostAPI.table)

@@ -6,14 +6,20 @@
  *   POST /test/call/{service}/{method} body = protobuf request; the answer is
  *        the callee's protobuf payload, with headers Reel-Bus-Status (a
  *        REEL_* code) and Reel-Bus-Message.
+ *   GET  /test/config/{key}            {"key":..,"value":..} — what config_get
+ *        gives this plugin (value null when NULL: unset or out of its scope).
+ *   POST /test/sleep/{seconds}         answers 200 {"slept":N} after N seconds
+ *        (a plugin call longer than the host's shutdown grace period).
  *
  * Never installed outside tests: it would expose internal methods. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "reel_plugin.h"
+#include "reel_plugin_errors.h"
 
 REEL_PLUGIN_MAGIC_DEFINE
 
@@ -31,6 +37,12 @@ typedef struct probe {
     event events[MAX_EVENTS];
     size_t count;
 } probe;
+
+typedef struct sleeper {
+    probe *p;
+    reel_http_exchange *exchange;
+    unsigned seconds;
+} sleeper;
 
 typedef struct call {
     probe *p;
@@ -128,12 +140,77 @@ static const char *param(const reel_http_request *r, const char *name) {
     return "";
 }
 
+static void *sleep_then_reply(void *argument) {
+    sleeper *s = argument;
+    struct timespec left = {(time_t)s->seconds, 0};
+    while (nanosleep(&left, &left) != 0) {}
+    char json[64];
+    int len = snprintf(json, sizeof json, "{\"slept\":%u}", s->seconds);
+    s->p->api->http_reply(s->exchange, 200, json_type, 1, (const uint8_t *)json, (size_t)len);
+    free(s);
+    return NULL;
+}
+
+/* The sleep route: the reply comes from a detached thread, N seconds later. */
+static int32_t begin_sleep(probe *p, const reel_http_request *request, reel_http_exchange *exchange) {
+    char *end = NULL;
+    unsigned long seconds = strtoul(param(request, "seconds"), &end, 10);
+    sleeper *s = calloc(1, sizeof *s);
+    pthread_t thread;
+    pthread_attr_t attributes;
+    if (end == NULL || *end != '\0' || seconds > 600 || s == NULL) {
+        free(s);
+        p->api->http_reply(exchange, 400, NULL, 0, NULL, 0);
+        return 1;
+    }
+    *s = (sleeper){p, exchange, (unsigned)seconds};
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    int failed = pthread_create(&thread, &attributes, sleep_then_reply, s);
+    pthread_attr_destroy(&attributes);
+    if (failed) {
+        free(s);
+        p->api->http_reply(exchange, 500, NULL, 0, NULL, 0);
+        return 1;
+    }
+    return 0;
+}
+
+static void reply_config(probe *p, const reel_http_request *request, reel_http_exchange *exchange) {
+    const char *key = param(request, "key");
+    const char *value = p->api->config_get(p->host, key);
+    size_t key_len = reel_json_escape(NULL, 0, key), value_len = reel_json_escape(NULL, 0, value);
+    size_t size = key_len + value_len + 64;
+    char *json = malloc(size);
+    if (json == NULL) {
+        reel_http_reply_error(p->api, exchange, 0, REEL_INTERNAL, "out of memory", request->request_id);
+        return;
+    }
+    size_t at = (size_t)sprintf(json, "{\"key\":\"");
+    at += reel_json_escape(json + at, size - at, key);
+    at += (size_t)sprintf(json + at, value ? "\",\"value\":\"" : "\",\"value\":null}");
+    if (value) {
+        at += reel_json_escape(json + at, size - at, value);
+        at += (size_t)sprintf(json + at, "\"}");
+    }
+    p->api->http_reply(exchange, 200, json_type, 1, (const uint8_t *)json, at);
+    free(json);
+}
+
 static int32_t probe_http_begin(void *state, const reel_http_request *request, reel_http_exchange *exchange,
                                 void **exchange_state) {
     probe *p = state;
     if (request->route_index == 0) {
         reply_events(p, exchange);
         return 1;
+    }
+    if (request->route_index == 3) {
+        reply_config(p, request, exchange);
+        return 1;
+    }
+    if (request->route_index == 2) {
+        *exchange_state = NULL; /* the body (none) is ignored; the thread replies */
+        return begin_sleep(p, request, exchange);
     }
     call *c = calloc(1, sizeof *c);
     if (c == NULL) {
@@ -149,6 +226,7 @@ static int32_t probe_http_begin(void *state, const reel_http_request *request, r
 
 static int32_t probe_http_body(void *exchange_state, const uint8_t *data, size_t len) {
     call *c = exchange_state;
+    if (c == NULL) return 0; /* a sleep: its body is ignored */
     uint8_t *grown = realloc(c->body, c->len + len);
     if (grown == NULL) return 1;
     memcpy(grown + c->len, data, len);
@@ -159,6 +237,7 @@ static int32_t probe_http_body(void *exchange_state, const uint8_t *data, size_t
 
 static void probe_http_end(void *exchange_state, int32_t aborted) {
     call *c = exchange_state;
+    if (c == NULL) return; /* a sleep: its thread replies */
     if (aborted) {
         c->p->api->http_reply(c->exchange, 499, NULL, 0, NULL, 0);
         free(c->body);
@@ -172,10 +251,13 @@ static void probe_http_end(void *exchange_state, int32_t aborted) {
 static const reel_http_route_def http_routes[] = {
     {"GET", "/test/events", REEL_ACCESS_PUBLIC, 0, 0},
     {"POST", "/test/call/{service}/{method}", REEL_ACCESS_PUBLIC, 0, MAX_BODY},
+    {"POST", "/test/sleep/{seconds}", REEL_ACCESS_PUBLIC, 0, 0},
+    {"GET", "/test/config/{key}", REEL_ACCESS_PUBLIC, 0, 0},
 };
 
 static const char *const subscriptions[] = {
     "video.uploaded", "video.progress", "video.ready", "video.failed", "video.deleted", "hello.greeted",
+    "comment.created",
 };
 
 static const reel_plugin_descriptor descriptor = {

@@ -1,6 +1,7 @@
 // Home and browse: continue watching, newest, most viewed; search and tags.
 import * as api from "../api.js";
 import { el, notify, videoCard } from "../ui.js";
+import { decorateCards, myListRow } from "../watchlist.js";
 
 function row(title, id, cards, emptyText) {
   return el("section.row", { "aria-labelledby": id },
@@ -30,6 +31,7 @@ export async function renderHome(main, { query, navigate }) {
       const results = row(q ? "Videos" : `#${tag}`, "results-title", page.items.map((v) => videoCard(v, me)),
         q ? "No videos match your search. Try other words." : "No videos with this tag yet.");
       main.append(tagBar(tags, tag, navigate, q) || "", results);
+      decorateCards(results);
       let cursor = page.nextCursor;
       if (cursor) {
         const more = el("button.button.more", { type: "button" }, "Show more");
@@ -70,6 +72,8 @@ export async function renderHome(main, { query, navigate }) {
       .map((item) => videoCard(item.video, me, { progressSeconds: item.positionSeconds || 0 }));
     main.append(row("Continue watching", "continue-title", cards, ""));
   }
+  const myList = await myListRow(me);
+  if (myList) main.append(myList);
   if (newest.status === "fulfilled") {
     main.append(row("Newest", "newest-title", newest.value.items.map((v) => videoCard(v, me)),
       "No videos yet. Be the first to upload one!"));
@@ -77,4 +81,5 @@ export async function renderHome(main, { query, navigate }) {
   if (popular.status === "fulfilled" && popular.value.items.length) {
     main.append(row("Most viewed", "popular-title", popular.value.items.map((v) => videoCard(v, me)), ""));
   }
+  await decorateCards(main);
 }

@@ -3,6 +3,8 @@
 import * as api from "../api.js";
 import { el, creatorName, formatViews, notify, timeAgo } from "../ui.js";
 import { Player } from "../player.js";
+import { watchlistToggle } from "../watchlist.js";
+import { commentSection } from "../comments.js";
 
 const REPORT_EVERY_MS = 10_000;
 
@@ -25,6 +27,7 @@ function details(video) {
       el("span.creator", {}, creatorName(video, me)), " · ",
       el("span", { id: "view-count" }, formatViews(video.views)),
       video.publishedAt ? ` · ${timeAgo(video.publishedAt)}` : ""),
+    watchlistToggle(video),
     video.tags && video.tags.length
       ? el("ul.tag-list", { "aria-label": "Tags" }, video.tags.map((t) => el("li", {}, el("a.chip", { href: `/?tag=${encodeURIComponent(t)}`, "data-link": true }, `#${t}`))))
       : null,
@@ -45,7 +48,7 @@ export async function renderWatch(main, { params, query }) {
     // Not playable yet: follow the processing, and start over once the
     // first segments (or the finished stream) are published.
     const status = el("div.player-placeholder", { role: "status", "aria-live": "polite" });
-    main.append(status, details(video));
+    main.append(status, details(video), commentSection(video));
     let timer = null, gone = false;
     const poll = async () => {
       if (video.state === "failed") { status.textContent = `Processing failed: ${video.failureReason || "unknown reason"}.`; return; }
@@ -63,7 +66,7 @@ export async function renderWatch(main, { params, query }) {
   const fromQuery = Number(query.get("t"));
   const startAt = Number.isFinite(fromQuery) && fromQuery > 0 ? fromQuery : await lastPosition(id);
   const player = new Player({ ...video, startAt });
-  main.append(el("div.watch-layout", {}, player.root, details(video)));
+  main.append(el("div.watch-layout", {}, player.root, details(video)), commentSection(video));
 
   let lastReport = 0, viewRecorded = false, reported = -1;
   const report = (force = false) => {

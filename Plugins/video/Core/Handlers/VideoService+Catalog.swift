@@ -27,7 +27,7 @@ extension VideoService {
             order: order, after: cursorText.isEmpty ? nil : try CatalogCursor(decoding: cursorText, order: order),
             tag: tag.isEmpty ? nil : tag, search: search.isEmpty ? nil : search, limit: limit + 1)
         let rows = try await database.withConnection { c in try VideoStore.catalog(c, query) }
-        return page(rows, limit: limit, order: order)
+        return await page(rows, limit: limit, order: order)
     }
 
     /// ListMyVideos (signed in): the caller's videos in every state.
@@ -41,7 +41,7 @@ extension VideoService {
         let rows = try await database.withConnection { c in
             try VideoStore.byOwner(c, ownerId: owner, after: after, limit: limit + 1)
         }
-        return page(rows, limit: limit, order: .created)
+        return await page(rows, limit: limit, order: .created)
     }
 
     /// GetVideo (public): private and unfinished videos only for their owner and admins.
@@ -50,13 +50,13 @@ extension VideoService {
         let id = try VideoValidation.videoID(Proto.string(request.message.id))
         let video = try await database.withConnection { c in try VideoStore.byID(c, id) }
         guard let video, video.isVisible(to: call.caller) else { throw PluginError.notFound("no video with id \(id)") }
-        return VideoMessages.video(video, links)
+        return VideoMessages.video(video, links, owners: await owners.names(for: [video.ownerId]))
     }
 
-    private func page(_ rows: [Video], limit: Int, order: CatalogCursor.Order) -> [UInt8] {
+    private func page(_ rows: [Video], limit: Int, order: CatalogCursor.Order) async -> [UInt8] {
         let items = Array(rows.prefix(limit))
         let next = rows.count > limit ? items.last.map { CatalogCursor(after: $0, order: order).encoded } : nil
-        return VideoMessages.page(items, nextCursor: next, links)
+        return VideoMessages.page(items, nextCursor: next, links, owners: await owners.names(for: items.map(\.ownerId)))
     }
 
     static func pageSize(has: Bool, _ value: Int32) throws(PluginError) -> Int {

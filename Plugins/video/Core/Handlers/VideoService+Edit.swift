@@ -27,7 +27,7 @@ extension VideoService {
             return try VideoStore.update(c, id: id, changes)
         }
         media.cache.invalidate(id)
-        return VideoMessages.video(video, links)
+        return VideoMessages.video(video, links, owners: await owners.names(for: [video.ownerId]))
     }
 
     /// DeleteVideo (owner or admin): the row (and its outbox job), then every

@@ -42,7 +42,8 @@ extension VideoService {
         let next = rows.count > limit ? items.last.map {
             CatalogCursor(order: .watched, key: $0.updatedMicros, id: $0.video.id).encoded
         } : nil
-        return VideoMessages.continueWatching(items, nextCursor: next, links)
+        return VideoMessages.continueWatching(items, nextCursor: next, links,
+                                              owners: await owners.names(for: items.map(\.video.ownerId)))
     }
 
     /// RecordView (public): POST /api/v1/videos/{id}/views.

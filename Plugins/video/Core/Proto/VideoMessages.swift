@@ -4,16 +4,17 @@ import ReelPluginKit
 
 /// Packs the plugin's output messages (protobuf-c structs) into bytes.
 enum VideoMessages {
-    static func video(_ video: Video, _ links: MediaLinks) -> [UInt8] {
+    /// `owners`: display names by user id (OwnerNames); a missing one shows "".
+    static func video(_ video: Video, _ links: MediaLinks, owners: [String: String] = [:]) -> [UInt8] {
         let arena = ProtoArena()
-        var message = videoMessage(video, links, arena)
+        var message = videoMessage(video, links, arena, owners: owners)
         return Proto.pack(&message)
     }
 
-    static func page(_ videos: [Video], nextCursor: String?, _ links: MediaLinks) -> [UInt8] {
+    static func page(_ videos: [Video], nextCursor: String?, _ links: MediaLinks, owners: [String: String] = [:]) -> [UInt8] {
         let arena = ProtoArena()
         let items = arena.allocate(UnsafeMutablePointer<Reel__Video__V1__Video>?.self, count: videos.count)
-        for (index, video) in videos.enumerated() { items[index] = arena.box(videoMessage(video, links, arena)) }
+        for (index, video) in videos.enumerated() { items[index] = arena.box(videoMessage(video, links, arena, owners: owners)) }
         var message = Reel__Video__V1__VideoPage()
         reel__video__v1__video_page__init(&message)
         message.n_items = videos.count
@@ -25,9 +26,15 @@ enum VideoMessages {
     /// DeleteVideoResponse: no fields, no bytes.
     static let empty: [UInt8] = []
 
-    static func videoMessage(_ v: Video, _ links: MediaLinks, _ arena: ProtoArena) -> Reel__Video__V1__Video {
+    static func videoMessage(_ v: Video, _ links: MediaLinks, _ arena: ProtoArena,
+                             owners: [String: String] = [:]) -> Reel__Video__V1__Video {
         var m = Reel__Video__V1__Video()
         reel__video__v1__video__init(&m)
+        var owner = Reel__Video__V1__VideoOwner()
+        reel__video__v1__video_owner__init(&owner)
+        owner.id = arena.string(v.ownerId)
+        owner.display_name = arena.string(owners[v.ownerId] ?? "")
+        m.owner = arena.box(owner)
         m.id = arena.string(v.id)
         m.title = arena.string(v.title)
         m.description = arena.string(v.description)
@@ -75,13 +82,14 @@ enum VideoMessages {
 }
 
 extension VideoMessages {
-    static func continueWatching(_ items: [ViewingStore.Watching], nextCursor: String?, _ links: MediaLinks) -> [UInt8] {
+    static func continueWatching(_ items: [ViewingStore.Watching], nextCursor: String?, _ links: MediaLinks,
+                                 owners: [String: String] = [:]) -> [UInt8] {
         let arena = ProtoArena()
         let list = arena.allocate(UnsafeMutablePointer<Reel__Video__V1__ContinueWatchingItem>?.self, count: items.count)
         for (index, item) in items.enumerated() {
             var m = Reel__Video__V1__ContinueWatchingItem()
             reel__video__v1__continue_watching_item__init(&m)
-            m.video = arena.box(videoMessage(item.video, links, arena))
+            m.video = arena.box(videoMessage(item.video, links, arena, owners: owners))
             m.has_position_seconds = 1
             m.position_seconds = item.positionSeconds
             m.updated_at = arena.string(item.updatedAt)

@@ -1,0 +1,113 @@
+"""Helpers for the comment plugin's live tests: the comment routes of one
+host, its accounts, videos written with psql, and the events bus-probe saw."""
+from __future__ import annotations
+
+from authclient import Account, AuthAPI, unique_email
+from reelhost import Host, HostStarter
+from videoclient import VideoAPI
+
+COMMENTS = "reel.comment.v1.CommentService"
+
+
+class CommentAPI(VideoAPI):
+    """The comment routes, on top of the video routes and accounts."""
+
+    def __init__(self, host: Host, auth: AuthAPI):
+        super().__init__(host, auth)
+
+    def user(self, name: str = "Test User") -> Account:
+        """A new signed-in viewer (each has its own rate limit)."""
+        return self.auth.account(unique_email("commenter"), display_name=name)
+
+    def video(self, owner: Account | None = None, **kwargs) -> str:
+        """A ready video (a row written with psql) owned by the creator."""
+        return self.insert_video(owner or self.creator, title=kwargs.pop("title", "A video"), **kwargs)
+
+    @staticmethod
+    def _headers(account: Account | None) -> dict:
+        return account.bearer if account else {}
+
+    def list(self, video_id: str, account: Account | None = None, **params):
+        return self.host.get(f"/api/v1/videos/{video_id}/comments", params=params, headers=self._headers(account))
+
+    def replies(self, comment_id: str, account: Account | None = None, **params):
+        return self.host.get(f"/api/v1/comments/{comment_id}/replies", params=params, headers=self._headers(account))
+
+    def post(self, account: Account | None, video_id: str, text, in_reply_to: str | None = None):
+        body = {"text": text}
+        if in_reply_to is not None:
+            body["inReplyTo"] = in_reply_to
+        return self.host.post(f"/api/v1/videos/{video_id}/comments", json=body, headers=self._headers(account))
+
+    def create(self, account: Account, video_id: str, text: str, in_reply_to: str | None = None) -> dict:
+        response = self.post(account, video_id, text, in_reply_to)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def edit(self, account: Account | None, comment_id: str, text):
+        return self.host.request("PATCH", f"/api/v1/comments/{comment_id}", json={"text": text},
+                                 headers=self._headers(account))
+
+    def delete(self, account: Account | None, comment_id: str):
+        return self.host.request("DELETE", f"/api/v1/comments/{comment_id}", headers=self._headers(account))
+
+    def pin(self, account: Account | None, comment_id: str):
+        return self.host.request("PUT", f"/api/v1/comments/{comment_id}/pin", headers=self._headers(account))
+
+    def unpin(self, account: Account | None, comment_id: str):
+        return self.host.request("DELETE", f"/api/v1/comments/{comment_id}/pin", headers=self._headers(account))
+
+    def settings(self, account: Account | None, video_id: str):
+        return self.host.get(f"/api/v1/videos/{video_id}/comment-settings", headers=self._headers(account))
+
+    def set_enabled(self, account: Account | None, video_id: str, enabled):
+        return self.host.request("PUT", f"/api/v1/videos/{video_id}/comment-settings", json={"enabled": enabled},
+                                 headers=self._headers(account))
+
+    def mine(self, account: Account, **params):
+        return self.host.get("/api/v1/users/me/comments", params=params, headers=account.bearer)
+
+    def pages(self, fetch, limit: int = 7, **params) -> list[list[dict]]:
+        """Every page of a listing (`fetch(**params)` -> response), following nextCursor."""
+        pages, cursor = [], None
+        while True:
+            response = fetch(limit=limit, **({"cursor": cursor} if cursor else {}), **params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            assert len(page["items"]) <= limit
+            pages.append(page["items"])
+            cursor = page["nextCursor"]
+            assert len(pages) < 200, "pagination does not end"
+            if cursor is None:
+                return pages
+
+    def events(self, protos, topic: str, message: str) -> list:
+        listed = self.host.get("/test/events").json()["events"]
+        return [protos.message(message).FromString(bytes.fromhex(e["payload"])) for e in listed if e["topic"] == topic]
+
+    def rpc(self, method: str, request, account: Account | None = None):
+        """POST /rpc/<service>/<method> with a protobuf body."""
+        return self.host.post(f"/rpc/{COMMENTS}/{method}", data=request.SerializeToString(),
+                              headers={"Content-Type": "application/proto", **self._headers(account)})
+
+
+def make_comment_api(starter: HostStarter, reel_env, database_url: str, env=None) -> CommentAPI:
+    host = starter(plugins=("auth", "video", "comment"), fixtures=("bus-probe",), database_url=database_url,
+                   env={"REEL_DISPLAY_NAME_TTL_SECONDS": "1", **(env or {})})
+    api = CommentAPI(host, AuthAPI(host, reel_env, database_url))
+    api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
+    assert api.admin.user["role"] == "admin"
+    api.creator = api.account("creator")
+    api.viewer = api.account("viewer")
+    return api
+
+
+def assert_error(response, status: int, code: str | None = None) -> dict:
+    """A clear JSON error with `status` (and `code`)."""
+    assert response.status_code == status, (response.status_code, response.text)
+    assert response.headers.get("Content-Type", "").startswith("application/json"), response.headers
+    error = response.json()["error"]
+    assert error["message"]
+    if code:
+        assert error["code"] == code, error
+    return error

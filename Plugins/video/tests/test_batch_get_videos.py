@@ -1,0 +1,73 @@
+"""BatchGetVideos (internal): the cards of many videos as one viewer sees
+them, in the order asked, over the bus (through the test-only bus-probe
+plugin). The watchlist plugin builds its lists with it."""
+import uuid
+
+import pytest
+
+from authclient import AuthAPI, unique_email
+from reelhost import HostStarter
+from videoclient import VideoAPI
+
+METHOD = "reel.video.v1.VideoService/BatchGetVideos"
+
+
+@pytest.fixture(scope="module")
+def batch(reel_env, tmp_path_factory) -> VideoAPI:
+    name, url = reel_env.create_database()
+    starter = HostStarter(reel_env, tmp_path_factory.mktemp("video-batch-host"))
+    try:
+        host = starter(plugins=("auth", "video"), fixtures=("bus-probe",), database_url=url)
+        api = VideoAPI(host, AuthAPI(host, reel_env, url))
+        api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
+        api.creator = api.account("creator")
+        api.viewer = api.account("viewer")
+        yield api
+    finally:
+        starter.stop_all()
+        reel_env.drop_database(name)
+
+
+def call(api, protos, ids, viewer_id="", role=""):
+    request = protos.message("reel.video.v1.BatchGetVideosRequest")(ids=ids, viewer_id=viewer_id, viewer_role=role)
+    service, method = METHOD.split("/")
+    response = api.host.post(f"/test/call/{service}/{method}", data=request.SerializeToString())
+    assert response.status_code == 200
+    status = int(response.headers["Reel-Bus-Status"])
+    if status != 0:
+        return status, response.headers.get("Reel-Bus-Message", "")
+    return 0, [v for v in protos.message("reel.video.v1.BatchGetVideosResponse").FromString(response.content).videos]
+
+
+def test_cards_in_the_order_asked_visible_ones_only(batch, protos):
+    api = batch
+    public = [api.insert_video(api.creator, title=f"Public {i}") for i in range(3)]
+    private = api.insert_video(api.creator, title="Private", visibility="private")
+    processing = api.insert_video(api.creator, title="Processing", state="processing")
+    unlisted = api.insert_video(api.creator, title="Unlisted", visibility="unlisted")
+    asked = [public[2], private, str(uuid.uuid4()), public[0], "not-an-id", processing, unlisted, public[1],
+             public[0].upper()]
+
+    status, videos = call(api, protos, asked, api.viewer.id, "viewer")
+    assert status == 0, videos
+    assert [v.id for v in videos] == [public[2], public[0], unlisted, public[1], public[0]]
+    first = videos[0]
+    assert first.title == "Public 2" and first.owner_id == api.creator.id and first.state == "ready"
+
+    status, videos = call(api, protos, asked)  # anonymous
+    assert [v.id for v in videos] == [public[2], public[0], unlisted, public[1], public[0]]
+    status, videos = call(api, protos, asked, api.creator.id, "creator")  # the owner sees all of theirs
+    assert [v.id for v in videos] == [public[2], private, public[0], processing, unlisted, public[1], public[0]]
+    status, videos = call(api, protos, asked, api.admin.id, "admin")
+    assert len(videos) == 7
+
+    assert call(api, protos, []) == (0, [])
+    status, message = call(api, protos, [str(uuid.uuid4()) for _ in range(501)])
+    assert status == 3 and "500" in message  # invalid_argument
+
+
+def test_not_reachable_from_outside(batch, protos):
+    request = protos.message("reel.video.v1.BatchGetVideosRequest")(ids=[str(uuid.uuid4())])
+    response = batch.host.post(f"/rpc/{METHOD}", data=request.SerializeToString(),
+                               headers={"Content-Type": "application/proto", **batch.admin.bearer})
+    assert 400 <= response.status_code < 500, response.text

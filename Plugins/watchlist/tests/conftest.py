@@ -1,0 +1,41 @@
+# The watchlist plugin's live tests: real hosts with the auth, video and
+# watchlist plugins, using the host fixtures of Tests/live/reelhost.py and the
+# clients of Plugins/auth/tests and Plugins/video/tests.
+import subprocess
+import sys
+from pathlib import Path
+
+_repo = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(_repo / "Tests" / "live"))
+sys.path.insert(0, str(_repo / "Plugins" / "auth" / "tests"))
+sys.path.insert(0, str(_repo / "Plugins" / "video" / "tests"))
+
+import pytest  # noqa: E402
+
+from reelhost import HostStarter, protos, reel_env, start_host  # noqa: E402,F401 (pytest fixtures)
+from watchlistclient import (CAP, MEMCHECK, MEMCHECK_MODES, WatchlistAPI, make_watchlist_api,  # noqa: E402
+                             memcheck_make_args)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def memcheck_build(reel_env):
+    """REEL_WATCHLIST_MEMCHECK=asan|asan-unload: the plugin rebuilt with
+    AddressSanitizer into the test plugins folder (see watchlistclient)."""
+    if MEMCHECK not in MEMCHECK_MODES:
+        pytest.fail(f"REEL_WATCHLIST_MEMCHECK={MEMCHECK}: expected one of {MEMCHECK_MODES}")
+    if MEMCHECK:
+        subprocess.run(["make", "-s", "-C", str(_repo / "Plugins" / "watchlist"), f"OUT={reel_env.plugins}",
+                        *memcheck_make_args()], check=True)
+
+
+@pytest.fixture(scope="module")
+def wl(reel_env, tmp_path_factory) -> WatchlistAPI:
+    """One host with auth + video + watchlist on a database of its own (the
+    list cap lowered to CAP), with an admin, a creator and a viewer."""
+    name, url = reel_env.create_database()
+    starter = HostStarter(reel_env, tmp_path_factory.mktemp("watchlist-host"))
+    try:
+        yield make_watchlist_api(starter, reel_env, url, env={"REEL_WATCHLIST_MAX_ENTRIES": str(CAP)})
+    finally:
+        starter.stop_all()
+        reel_env.drop_database(name)

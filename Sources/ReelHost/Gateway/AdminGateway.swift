@@ -1,0 +1,24 @@
+/// The operator's listener (`REEL_ADMIN_ADDR`, loopback only): the admin
+/// routes and the health checks, nothing else. The public listener answers
+/// 404 for `/admin/...`, so a reverse proxy in front of it cannot reach them.
+final class AdminGateway: HTTPHandler, Sendable {
+    let admin: AdminHandler
+    let health: HealthHandler
+
+    init(admin: AdminHandler, health: HealthHandler) {
+        self.admin = admin
+        self.health = health
+    }
+
+    static func isAdminPath(_ path: String) -> Bool { path == "/admin" || path.hasPrefix("/admin/") }
+
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        if request.path == "/healthz" || request.path == "/readyz" {
+            health.handle(request, respond: respond)
+        } else if Self.isAdminPath(request.path) {
+            admin.handle(request, respond: respond)
+        } else {
+            respond(.error(.notFound("the admin listener answers /admin/... only"), requestId: request.requestId))
+        }
+    }
+}
