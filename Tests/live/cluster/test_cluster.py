@@ -4,7 +4,10 @@ test server and the SMTP test server, all real processes on loopback.
 
 A clip is uploaded through the load balancer (its PATCHes on different
 gateways), transcoded by a worker host, played through both gateways; then a
-gateway is killed with SIGKILL and requests through nginx still succeed."""
+gateway is killed with SIGKILL and requests through nginx still succeed. A
+gateway killed in the middle of an upload: the client resumes through the
+survivor and the stored original has the right bytes. The worker holding a
+job killed: the other worker finishes it."""
 from __future__ import annotations
 
 import base64
@@ -12,10 +15,12 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import uuid
 from pathlib import Path
 
+import boto3
 import pytest
 import requests
 
@@ -108,6 +113,28 @@ def clip(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def long_clip(tmp_path_factory) -> Path:
+    """Long enough that its encode is still running when its worker is killed."""
+    path = tmp_path_factory.mktemp("cluster-long-clip") / "long.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y",
+                    "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=30",
+                    "-f", "lavfi", "-i", "sine=frequency=440:duration=30",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
+                    "-c:a", "aac", "-movflags", "+faststart", "-shortest", str(path)], check=True, timeout=300)
+    return path
+
+
+ACCOUNT = {}
+
+
+def sign_in_again(lb: str) -> dict:
+    """The operator account of this cluster (the first one: admin), signed in again."""
+    login = requests.post(f"{lb}/api/v1/auth/login", json=ACCOUNT, timeout=30)
+    assert login.status_code == 200, login.text
+    return {"Authorization": f"Bearer {login.json()['accessToken']}"}
+
+
 def sign_in(lb: str) -> dict:
     email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
     password = "a long passphrase for the cluster"
@@ -115,6 +142,7 @@ def sign_in(lb: str) -> dict:
                                json={"email": email, "password": password, "displayName": "Operator"})
     assert registered.status_code == 201, registered.text
     assert registered.json()["user"]["role"] == "admin"  # the first account of an empty instance
+    ACCOUNT.update(email=email, password=password)
     login = requests.post(f"{lb}/api/v1/auth/login", json={"email": email, "password": password}, timeout=30)
     assert login.status_code == 200, login.text
     return {"Authorization": f"Bearer {login.json()['accessToken']}"}
@@ -208,3 +236,98 @@ def test_upload_transcode_play_and_survive_a_dead_gateway(cluster, clip):
     # Which gateway answered is in nginx's access log: after the kill, only gateway-2.
     access = (cluster.folder / "nginx" / "access.log").read_text()
     assert f"upstream={gw2.split('//')[1]}" in access
+
+
+def restart_missing(cluster) -> None:
+    """`tools/cluster up` on a running cluster restarts what is down, on its old ports."""
+    cluster.up()
+    done = cluster.run("status")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_upload_resumes_through_the_survivor_after_kill_9_of_its_gateway(cluster, clip):
+    restart_missing(cluster)
+    lb, gw1, gw2 = cluster.addresses["LB_URL"], cluster.url("gateway-1"), cluster.url("gateway-2")
+    bearer = sign_in_again(lb)
+    data = clip.read_bytes()
+    half = len(data) // 2
+    created = requests.post(f"{lb}/api/v1/uploads", timeout=30, headers={
+        **TUS, **bearer, "Upload-Length": str(len(data)), "Upload-Metadata": f"filename {b64('resumed.mp4')}"})
+    assert created.status_code == 201, created.text
+    location = created.headers["Location"]
+    path = location if location.startswith("/") else "/" + location.split("/", 3)[3]
+
+    # A PATCH to gateway-2 that sends half its body, then gateway-2 dies.
+    port = int(gw2.rsplit(":", 1)[1])
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    head = (f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nTus-Resumable: 1.0.0\r\n"
+            f"Authorization: {bearer['Authorization']}\r\nUpload-Offset: 0\r\n"
+            f"Content-Type: application/offset+octet-stream\r\nContent-Length: {len(data)}\r\n\r\n").encode()
+    sock.sendall(head + data[:half])
+
+    def offset(base: str) -> int | None:
+        answer = requests.head(base + path, headers={**TUS, **bearer}, timeout=30)
+        return int(answer.headers["Upload-Offset"]) if answer.status_code == 200 else None
+    wait_until(lambda: offset(gw1) == half, timeout=30, what="the first half on the shared upload folder")
+    os.kill(cluster.pid("gateway-2"), signal.SIGKILL)
+    sock.close()
+
+    # The client resumes through nginx as a tus client does: HEAD for the
+    # offset, PATCH the rest; a 502 (nginx never re-sends a PATCH that went to
+    # a kept-alive connection of the dead gateway) means: ask again and retry.
+    def resume():
+        at = offset(lb)
+        if at is None:
+            return None
+        assert at == half, at
+        answer = requests.patch(lb + path, data=data[at:], timeout=60, headers={
+            **TUS, **bearer, "Content-Type": "application/offset+octet-stream", "Upload-Offset": str(at)})
+        assert answer.status_code in (204, 502), answer.text
+        return answer if answer.status_code == 204 else None
+    rest = wait_until(resume, timeout=30, interval=0.2, what="the upload to finish through the survivor")
+    video_id = rest.headers["Reel-Video-Id"]
+
+    # The stored original has exactly the bytes of the clip.
+    key = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-d", cluster.addresses["DATABASE_URL"], "-c",
+                          f"SELECT source_key FROM video.videos WHERE id = '{video_id}'"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    assert key, video_id
+    s3 = boto3.client("s3", endpoint_url=cluster.addresses["S3_URL"], region_name="us-east-1",
+                      aws_access_key_id="cluster", aws_secret_access_key="cluster-secret")
+    stored = s3.get_object(Bucket=cluster.addresses["S3_BUCKET"], Key=key)["Body"].read()
+    assert stored == data
+
+
+def test_kill_9_of_the_worker_holding_a_job_the_other_worker_finishes_it(cluster, long_clip):
+    restart_missing(cluster)
+    lb = cluster.addresses["LB_URL"]
+    bearer = sign_in_again(lb)
+    data = long_clip.read_bytes()
+    created = requests.post(f"{lb}/api/v1/uploads", timeout=30, headers={
+        **TUS, **bearer, "Upload-Length": str(len(data)), "Upload-Metadata": f"filename {b64('long.mp4')}"})
+    assert created.status_code == 201, created.text
+    location = created.headers["Location"]
+    path = location if location.startswith("/") else "/" + location.split("/", 3)[3]
+    done = requests.patch(lb + path, data=data, timeout=120, headers={
+        **TUS, **bearer, "Content-Type": "application/offset+octet-stream", "Upload-Offset": "0"})
+    assert done.status_code == 204, done.text
+    video_id = done.headers["Reel-Video-Id"]
+
+    def running():
+        answer = requests.get(f"{lb}/api/v1/transcoder/jobs/{video_id}", headers=bearer, timeout=30)
+        job = answer.json() if answer.status_code == 200 else {}
+        return job if job.get("state") == "running" and job.get("worker") else None
+    holder = wait_until(running, timeout=120, interval=0.1, what="a worker to take the job")["worker"]
+    assert holder in ("worker-1", "worker-2")
+    other = "worker-2" if holder == "worker-1" else "worker-1"
+    os.kill(cluster.pid(holder), signal.SIGKILL)
+
+    def settled():
+        job = requests.get(f"{lb}/api/v1/transcoder/jobs/{video_id}", headers=bearer, timeout=30).json()
+        return job if job.get("state") in ("succeeded", "failed") else None
+    job = wait_until(settled, timeout=240, interval=0.5, what="the other worker to finish the job")
+    assert job["state"] == "succeeded" and job["attempts"] == 2, job
+    log = (cluster.folder / other / "host.log").read_text(errors="replace")
+    assert f"transcode of video {video_id} started" in log
+    video = requests.get(f"{lb}/api/v1/videos/{video_id}", headers=bearer, timeout=30).json()
+    assert video["state"] == "ready", video
