@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "reel", targets: ["reel"]),
+        .executable(name: "reel-bench", targets: ["reel-bench"]),
         .library(name: "ReelPluginHello", type: .dynamic, targets: ["HelloPlugin"]),
         .library(name: "ReelPluginAuth", type: .dynamic, targets: ["AuthPlugin"]),
         .library(name: "ReelPluginVideo", type: .dynamic, targets: ["VideoPlugin"]),
@@ -45,6 +46,12 @@ let package = Package(
 
         // The plugin ABI: one C header, the contract of the whole system.
         .target(name: "CReelABI"),
+        // Its Swift vocabulary, shared by the host and the plugin kit: access
+        // levels, status codes (HTTP status, code names), roles, the error body.
+        .target(name: "ReelABI", dependencies: ["CReelABI"]),
+        // Text encodings written in more than one place: base64url, UTC and
+        // HTTP dates (Foundation format styles).
+        .target(name: "ReelEncoding"),
         // protobuf-c code generated from proto/ by tools/gen-proto (committed).
         .target(name: "CReelProto", dependencies: ["CProtobufC"]),
         // Small C helpers for the host: JSON <-> protobuf transcoding, GNU shims.
@@ -57,7 +64,7 @@ let package = Package(
 
         // Object storage (local disk or S3 through libcurl) for media files.
         .target(name: "ReelStorage", dependencies: [
-            "ReelConcurrency",
+            "ReelConcurrency", "ReelEncoding",
             "CCurl", .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
@@ -66,17 +73,24 @@ let package = Package(
 
         // Shared Swift helpers for plugins (never linked by the host).
         .target(name: "ReelPluginKit",
-                dependencies: ["CReelABI", "CProtobufC", "CReelProto", "ReelPostgres"]),
+                dependencies: ["CReelABI", "ReelABI", "ReelEncoding", "CProtobufC", "CReelProto", "ReelPostgres",
+                               "ReelConcurrency"]),
 
         // The host: HTTP on libmicrohttpd, router, auth guard, plugin loader, bus.
         .target(name: "ReelHost", dependencies: [
-            "CMicroHTTPD", "CReelABI", "CReelSupport", "CProtobufC", "CReelProto", "ReelPostgres",
+            "CMicroHTTPD", "CReelABI", "ReelABI", "ReelEncoding", "CReelSupport", "CProtobufC", "CReelProto",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "JWTKit", package: "jwt-kit"),
         ]),
         .executableTarget(name: "reel", dependencies: [
             "ReelHost",
+            "ReelPostgres",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Benchmark helpers (tools/bench): ReelMedia's ladder, timed. Not in
+        // `reel`, which links no libav.
+        .executableTarget(name: "reel-bench", dependencies: [
             "ReelMedia",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -89,7 +103,7 @@ let package = Package(
         // auth: the logic (AuthCore, unit-tested) and the exports (AuthPlugin);
         // tests never link AuthPlugin's @_cdecl entry points.
         .target(name: "AuthCore",
-                dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "CArgon2",
+                dependencies: ["ReelPluginKit", "ReelEncoding", "CReelProto", "ReelPostgres", "CArgon2",
                                .product(name: "JWTKit", package: "jwt-kit"),
                                .product(name: "Crypto", package: "swift-crypto")],
                 path: "Plugins/auth/Core"),
@@ -101,7 +115,8 @@ let package = Package(
         // video: tus uploads, metadata and catalog (VideoCore, unit-tested) and
         // the exports (VideoPlugin).
         .target(name: "VideoCore",
-                dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "ReelStorage", "ReelMedia", "ReelConcurrency",
+                dependencies: ["ReelPluginKit", "ReelEncoding", "CReelProto", "ReelPostgres", "ReelStorage", "ReelMedia",
+                               "ReelConcurrency",
                                .product(name: "Crypto", package: "swift-crypto")],
                 path: "Plugins/video/Core"),
         .target(name: "VideoPlugin",
@@ -131,14 +146,19 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "ReelHostTests",
-                    dependencies: ["ReelHost", "CReelProto", "CReelSupport"]),
+                    dependencies: ["ReelHost", "CReelProto", "CReelSupport",
+                                   .product(name: "JWTKit", package: "jwt-kit"),
+                                   .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReelConcurrencyTests", dependencies: ["ReelConcurrency"]),
-        .testTarget(name: "ReelPostgresTests", dependencies: ["ReelPostgres"]),
+        .testTarget(name: "ReelPluginKitTests", dependencies: ["ReelPluginKit", "CReelProto"]),
+        // Shared by the Swift tests: a PostgreSQL database of their own.
+        .target(name: "ReelTestSupport", dependencies: ["ReelPostgres"], path: "Tests/ReelTestSupport"),
+        .testTarget(name: "ReelPostgresTests", dependencies: ["ReelPostgres", "ReelTestSupport"]),
         .testTarget(name: "ReelStorageTests", dependencies: ["ReelStorage"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia", "CLibAV"]),
         .testTarget(name: "AuthPluginTests", dependencies: ["AuthCore"], path: "Plugins/auth/Tests"),
-        .testTarget(name: "VideoPluginTests", dependencies: ["VideoCore"], path: "Plugins/video/Tests"),
-        .testTarget(name: "TranscoderPluginTests", dependencies: ["TranscoderCore", "ReelPostgres", "ReelStorage"],
+        .testTarget(name: "VideoPluginTests", dependencies: ["VideoCore", "ReelTestSupport"], path: "Plugins/video/Tests"),
+        .testTarget(name: "TranscoderPluginTests", dependencies: ["TranscoderCore", "ReelPostgres", "ReelStorage", "ReelTestSupport"],
                     path: "Plugins/transcoder/Tests"),
     ]
 )

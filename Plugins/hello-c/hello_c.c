@@ -231,7 +231,7 @@ static const reel_route_def routes[] = {
 static const char *const subscriptions[] = {GREETED_TOPIC};
 
 static const reel_plugin_descriptor descriptor = {
-    .struct_size = sizeof(reel_plugin_descriptor),
+    REEL_PLUGIN_DESCRIPTOR_V1,
     .flags = REEL_PLUGIN_UNLOADABLE,
     .name = HELLO_C_NAME,
     .version = HELLO_C_VERSION,

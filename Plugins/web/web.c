@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "reel_plugin.h"
+#include "reel_plugin_errors.h"
 
 #ifndef WEB_VERSION
 #define WEB_VERSION "1.0.0"
@@ -68,16 +69,6 @@ static const char *content_type(const char *path) {
     return "application/octet-stream";
 }
 
-static void reply_error(web_state *s, reel_http_exchange *ex, int32_t status, const char *code,
-                        const char *message, const char *request_id) {
-    static const reel_http_header json[] = {{"Content-Type", "application/json"}};
-    char body[512];
-    int n = snprintf(body, sizeof body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"requestId\":\"%s\"}}",
-                     code, message, request_id ? request_id : "");
-    if (n < 0 || n >= (int)sizeof body) n = 0;
-    s->api->http_reply(ex, status, json, 1, (const uint8_t *)body, (size_t)n);
-}
-
 static const char *param(const reel_http_request *r, const char *name) {
     for (size_t i = 0; i < r->param_count; i++)
         if (strcmp(r->params[i].name, name) == 0) return r->params[i].value;
@@ -103,14 +94,14 @@ static void serve(web_state *s, reel_http_exchange *ex, const reel_http_request 
         snprintf(joined, sizeof joined, "%s/%s", s->root, rel) >= (int)sizeof joined ||
         realpath(joined, real) == NULL ||
         strncmp(real, s->root, root_len) != 0 || real[root_len] != '/') {
-        reply_error(s, ex, 404, "not_found", "no such file", r->request_id);
+        reel_http_reply_error(s->api, ex, 0, REEL_NOT_FOUND, "no such file", r->request_id);
         return;
     }
     int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0) close(fd);
-        reply_error(s, ex, 404, "not_found", "no such file", r->request_id);
+        reel_http_reply_error(s->api, ex, 0, REEL_NOT_FOUND, "no such file", r->request_id);
         return;
     }
     /* Revalidated on every use (no build step, so no hashed file names). */
@@ -178,7 +169,7 @@ static void web_handle(void *state, const reel_request *request, reel_reply *rep
 }
 
 static const reel_plugin_descriptor descriptor = {
-    .struct_size = sizeof(reel_plugin_descriptor),
+    REEL_PLUGIN_DESCRIPTOR_V1,
     .flags = REEL_PLUGIN_UNLOADABLE,
     .name = WEB_NAME,
     .version = WEB_VERSION,

@@ -1,4 +1,4 @@
-/* Helpers shared by both directions of the JSON transcoder: error messages
+/* Helpers shared by both directions of the JSON <-> protobuf conversion: error messages
  * with field paths, JSON names, field storage sizes, map detection. */
 #include "reel_json_internal.h"
 #include <stdarg.h>
@@ -151,6 +151,7 @@ int reel_proto_validate(const ProtobufCMessageDescriptor *desc, const uint8_t *d
     if (!desc || (!data && len)) return reel_json__fail(&c, REEL_JSON_EUSAGE, "invalid arguments");
     ProtobufCMessage *m = protobuf_c_message_unpack(desc, NULL, len, data ? data : empty);
     if (!m) return reel_json__fail(&c, REEL_JSON_EINVALID, "bytes are not a valid %s message", desc->name);
+    int rc = reel_json__check_strings(&c, m);
     protobuf_c_message_free_unpacked(m, NULL);
-    return REEL_JSON_OK;
+    return rc;
 }

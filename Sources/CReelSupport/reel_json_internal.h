@@ -49,6 +49,12 @@ static inline int reel_json__has_flag(const ProtobufCFieldDescriptor *f) {
            f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE;
 }
 
+/* 1 when s[0..n) is valid UTF-8, else 0 (reel_proto_utf8.c). */
+int reel_json__utf8_valid(const unsigned char *s, size_t n);
+/* REEL_JSON_OK when every string field of m (nested messages and map
+ * entries included) is valid UTF-8, else REEL_JSON_EINVALID naming the field. */
+int reel_json__check_strings(reel_json__ctx *c, const ProtobufCMessage *m);
+
 static inline void *reel_json__member(const void *msg, unsigned offset) {
     return (char *)msg + offset;
 }

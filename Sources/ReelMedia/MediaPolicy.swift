@@ -12,6 +12,12 @@
 ///   size limits, if any, belong to the upload rules, not to "can we read it".
 /// - Formats are detected from the bytes, never from the file name; still
 ///   images and formats that make libav open other files or URLs are refused.
+/// - Detection must be **confident**: a probe score of at least
+///   `minimumProbeScore` (25 of 100, libav's AVPROBE_SCORE_RETRY: below it
+///   libav itself reads more before deciding, and takes anything above 0
+///   only because the file ended). Real files score far higher (MP4,
+///   Matroska, WAV, Ogg 100; MP3 and ADTS with a few frames 51); a text file
+///   with two bytes that look like an MP3 frame header scores 1.
 /// - A file is **truncated** when its last packet ends more than
 ///   `truncationTolerance` before the duration its header declares, or when
 ///   reading its packets stops with an error other than end-of-file before
@@ -20,6 +26,9 @@
 ///   reads as end-of-file at the cut, so the duration rule is what catches it.
 public enum MediaPolicy {
     public static let acceptsAudioOnly = true
+
+    /// The lowest `av_probe_input_buffer2` score accepted (AVPROBE_SCORE_RETRY).
+    public static let minimumProbeScore: Int32 = 25
 
     /// True when `info` has a decodable video stream (false: audio only).
     public static func isPlayableVideo(_ info: MediaInfo) -> Bool {

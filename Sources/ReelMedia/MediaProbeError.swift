@@ -6,6 +6,10 @@ public enum MediaProbeError: Error, Sendable, Equatable {
     /// No demuxer recognised the contents (text, random bytes, ...). The
     /// file's name is ignored: detection looks at the bytes only.
     case unrecognizedFormat
+    /// A demuxer recognised the contents only with a score below
+    /// `MediaPolicy.minimumProbeScore` (libav's name and score out of 100):
+    /// a guess, e.g. a text file with two bytes that look like an MP3 frame.
+    case uncertainFormat(String, score: Int32)
     /// A recognised format ReelMedia refuses (see `MediaPolicy`): still
     /// images, and playlists that would make libav open other files.
     case refusedFormat(String)
@@ -30,6 +34,9 @@ public enum MediaProbeError: Error, Sendable, Equatable {
             "the file is empty"
         case .unrecognizedFormat:
             "the file is not a video or audio file we can read (format could not be detected)"
+        case .uncertainFormat(let name, let score):
+            "the file is not a video or audio file we can read (it only faintly resembles \(name): "
+                + "confidence \(score) of 100)"
         case .refusedFormat(let detail):
             "the file is not a video or audio file we accept (\(detail))"
         case .truncated(let detail):

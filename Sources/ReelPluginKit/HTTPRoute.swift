@@ -85,11 +85,18 @@ public final class HTTPResponder: @unchecked Sendable {
         }
     }
 
-    /// A JSON error in the web API's shape {"error": {"code", "message", "requestId"}}.
+    /// A JSON error in the web API's shape {"error": {"code", "message", "requestId"}}
+    /// (ErrorBody: the bytes the host and C plugins answer with). `code` is a
+    /// Connect code name ("not_found"); any other reads as "unknown".
     public func replyError(status: Int, code: String, message: String, headers: [(String, String)] = []) {
-        let object: [String: Any] = ["error": ["code": code, "message": message, "requestId": requestId]]
-        let body = (try? JSONSerialization.data(withJSONObject: object)).map { Array($0) } ?? []
-        reply(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
+        replyError(PluginError(ReelStatus(codeName: code) ?? .unknown, message), httpStatus: status, headers: headers)
+    }
+
+    /// `error` in the web API's shape, with its status's HTTP status unless
+    /// `httpStatus` says otherwise (412, 416, ...).
+    public func replyError(_ error: PluginError, httpStatus: Int? = nil, headers: [(String, String)] = []) {
+        let body = ErrorBody.json(error.status, message: error.message, requestId: requestId)
+        reply(status: httpStatus ?? error.httpStatus, headers: [("Content-Type", "application/json")] + headers, body: body)
     }
 
     /// Sends `length` bytes of `fd` from `offset` (sendfile); the host closes `fd`.

@@ -1,3 +1,4 @@
+
 /// One call to a plugin method, copied out of the host's reel_request.
 public struct PluginCall: Sendable {
     public let method: String
@@ -10,6 +11,6 @@ public struct PluginCall: Sendable {
     /// The outside client's IP address ("" over the bus or from an ABI 1.0 host).
     public let clientAddress: String
 
-    public var isAdmin: Bool { callerRole == "admin" }
-    public var isInternal: Bool { callerRole == "internal" }
+    public var isAdmin: Bool { callerRole == ReelRole.admin }
+    public var isInternal: Bool { callerRole == ReelRole.internal }
 }

@@ -1,9 +1,8 @@
 import CReelABI
-
-/// Access requirements of a method (REEL_ACCESS_* of reel_plugin.h).
-public enum Access: Int32, Sendable {
-    case `public` = 0, user = 1, creator = 2, admin = 3, ownerOrAdmin = 4, `internal` = 5
-}
+// Access, ReelStatus, ReelRole and ErrorBody: one vocabulary with the host.
+@_exported import ReelABI
+// Base64url and UTC/HTTP dates, shared with the host.
+@_exported import ReelEncoding
 
 /// A bus method of a Swift plugin: its address, who may call it, its
 /// protobuf message names, and the handler.

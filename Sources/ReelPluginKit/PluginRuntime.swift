@@ -41,7 +41,7 @@ final class PluginRuntime: @unchecked Sendable {
             let begin = route.begin
             return { (service: any Sendable, head: HTTPRequestHead, responder: HTTPResponder) -> HTTPBodyReceiver? in
                 guard let service = service as? Service else {
-                    responder.replyError(status: 500, code: "internal", message: "plugin state has the wrong type")
+                    responder.replyError(.internal("plugin state has the wrong type"))
                     return nil
                 }
                 return begin(service, head, responder)
@@ -90,14 +90,14 @@ final class PluginRuntime: @unchecked Sendable {
     func httpBegin(index: Int, head: HTTPRequestHead, token: UInt) -> HTTPBodyReceiver? {
         guard let host, let service = lock.withLock({ service }), httpBegins.indices.contains(index) else {
             if let host {
-                HTTPResponder(host: host, token: token).replyError(status: 503, code: "unavailable", message: "\(name) is not running")
+                HTTPResponder(host: host, token: token).replyError(.unavailable("\(name) is not running"))
             }
             return nil
         }
         let responder = HTTPResponder(host: host, token: token, requestId: head.requestId)
         let receiver = httpBegins[index](service, head, responder)
         if receiver == nil && !responder.hasAnswered {
-            responder.replyError(status: 500, code: "internal", message: "the route neither answered nor took the body")
+            responder.replyError(.internal("the route neither answered nor took the body"))
         }
         return receiver
     }

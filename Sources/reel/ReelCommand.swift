@@ -4,6 +4,6 @@ struct ReelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reel",
         abstract: "Reel: a self-hostable video streaming platform.",
-        subcommands: [Serve.self, Plugin.self, Transcode.self],
+        subcommands: [Serve.self, Plugin.self],
         defaultSubcommand: Serve.self)
 }

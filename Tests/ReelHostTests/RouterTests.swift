@@ -119,4 +119,14 @@ final class RouterTests: XCTestCase {
         XCTAssertFalse(router.add("GET", b, "b"))
         XCTAssertTrue(router.add("GET", c, "c"))
     }
+
+    /// A '/' followed by a combining mark is one Swift Character: splitting
+    /// on Characters left the '/' inside a segment (tools/fuzz, router).
+    func testSegmentsSplitOnTheSlashByteEvenBeforeACombiningMark() {
+        XCTAssertEqual(Router<String>.decodeSegments("/a/\u{301}b/c"), ["a", "\u{301}b", "c"])
+        XCTAssertEqual(Router<String>.decodeSegments("/media/s/1/\u{34B}8"), ["media", "s", "1", "\u{34B}8"])
+        if case .found(_, let parameters) = router().match(method: "GET", path: "/api/v1/videos/x/\u{301}") {
+            XCTFail("a two-segment id matched: \(parameters)")
+        }
+    }
 }

@@ -25,7 +25,7 @@ final class AudioRenditionTests: XCTestCase {
         let ladder = TranscodeLadder(rungs: [TranscodeRung(name: "360p", width: 360, height: 640, videoBitRate: 600_000),
                                              TranscodeRung(name: "180p", width: 180, height: 320, videoBitRate: 200_000)],
                                      audioBitRate: 96_000)
-        let result = try HLSTranscoder(preset: "ultrafast").transcode(source: source, outputDirectory: output, ladder: ladder)
+        let result = try LadderTranscoder(preset: "ultrafast").transcode(source: source, outputDirectory: output, ladder: ladder)
 
         // Both manifests decode without a single complaint, every stream.
         TranscodeChecks.assertDecodesCleanly(result.masterPlaylistPath)
@@ -142,7 +142,7 @@ final class AudioRenditionTests: XCTestCase {
         let output = outputDirectory()
         let ladder = TranscodeLadder(rungs: [TranscodeRung(name: "audio", width: 360, height: 640, videoBitRate: 600_000)],
                                      audioBitRate: 96_000)
-        XCTAssertThrowsError(try HLSTranscoder(preset: "ultrafast").transcode(
+        XCTAssertThrowsError(try LadderTranscoder(preset: "ultrafast").transcode(
             source: TranscodeFixtures.path("portrait-360x640.mp4"), outputDirectory: output, ladder: ladder)) { error in
             guard case .encoderFailed(let reason)? = error as? TranscodeError else { return XCTFail("\(error)") }
             XCTAssertTrue(reason.contains("audio rendition"), reason)

@@ -1,3 +1,4 @@
+import Foundation
 import ReelMedia
 import XCTest
 
@@ -96,5 +97,30 @@ final class BrokenFileTests: XCTestCase {
     func testPlaylistIsRefusedBeforeLibavOpensIt() async throws {
         let error = try await error(probing: "playlist.mp4")
         XCTAssertEqual(error, .refusedFormat("hls files refer to other files"))
+    }
+
+    /// 100 bytes of Latin-1 text in which "ÿó Ä" twice happens to be an MPEG-2
+    /// layer III frame header: libav's mp3 demuxer claims it with score 1 of
+    /// 100 at end of file, and its decoder makes 0.05 s of noise from it.
+    static func textThatLooksLikeMP3() -> Data {
+        let text = Data(String(repeating: "These are my notes, not a video. ", count: 10).utf8)
+        let header = Data([0xFF, 0xF3, 0x20, 0xC4])
+        return (text[0..<20] + header + text[20..<68] + header + text).prefix(100)
+    }
+
+    func testATextFileIsNotAudioOnAFaintGuess() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reel-probe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("notes.txt").path
+        try Self.textThatLooksLikeMP3().write(to: URL(fileURLWithPath: path))
+        do {
+            let info = try await MediaProbe.probe(path: path)
+            XCTFail("a text file was accepted: \(info)")
+        } catch {
+            XCTAssertEqual(error, .uncertainFormat("mp3", score: 1))
+            XCTAssertEqual(error.reason, "the file is not a video or audio file we can read "
+                           + "(it only faintly resembles mp3: confidence 1 of 100)")
+        }
     }
 }

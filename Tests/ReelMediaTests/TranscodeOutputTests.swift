@@ -15,12 +15,12 @@ final class TranscodeOutputTests: XCTestCase {
 
     func testAudioOnlySourceMakesOneAudioRendition() throws {
         let source = try TranscodeFixtures.path("audio-only.m4a")
-        let ladder = try HLSTranscoder.ladder(for: source)
+        let ladder = try LadderTranscoder.ladder(for: source)
         XCTAssertEqual(ladder, .audioOnly())
         XCTAssertTrue(ladder.isAudioOnly)
         let output = outputDirectory()
         let progress = ProgressLog()
-        let result = try HLSTranscoder(preset: "ultrafast").transcode(source: source, outputDirectory: output,
+        let result = try LadderTranscoder(preset: "ultrafast").transcode(source: source, outputDirectory: output,
                                                                        progress: { progress.append($0) })
         XCTAssertEqual(progress.values.last, 1)
         XCTAssertGreaterThan(progress.values.count, 10, "progress from the audio packets")
@@ -61,7 +61,7 @@ final class TranscodeOutputTests: XCTestCase {
 
     func testVideoOnlyDashManifestDecodes() throws {
         let output = outputDirectory()
-        let result = try HLSTranscoder(preset: "ultrafast").transcode(
+        let result = try LadderTranscoder(preset: "ultrafast").transcode(
             source: TranscodeFixtures.path("video-only-320x240.mp4"), outputDirectory: output)
         XCTAssertFalse(result.hasAudio)
         let mpd = try String(contentsOfFile: result.dashManifestPath, encoding: .utf8)
@@ -74,7 +74,7 @@ final class TranscodeOutputTests: XCTestCase {
 
     func testOnePixelVideoTranscodes() throws {
         let output = outputDirectory()
-        let result = try HLSTranscoder(preset: "ultrafast").transcode(source: Fixtures.get().path("one-pixel.mp4"),
+        let result = try LadderTranscoder(preset: "ultrafast").transcode(source: Fixtures.get().path("one-pixel.mp4"),
                                                                        outputDirectory: output)
         XCTAssertEqual(result.renditions.map { "\($0.rung.name) \($0.rung.width)x\($0.rung.height)" }, ["2p 2x2"])
         XCTAssertEqual(result.durationSeconds, 1, accuracy: 0.1)
@@ -87,7 +87,7 @@ final class TranscodeOutputTests: XCTestCase {
     func testOptionsShapeSegmentsThumbnailsAndThreads() throws {
         let output = outputDirectory()
         let options = TranscodeOptions(preset: "ultrafast", threads: 2, segmentSeconds: 2, thumbnailCount: 3)
-        let result = try HLSTranscoder(options: options).transcode(
+        let result = try LadderTranscoder(options: options).transcode(
             source: TranscodeFixtures.path("landscape-640x360.mp4"), outputDirectory: output)
         let segments = try TranscodeFixtures.segments(ofPlaylist: result.renditions[0].playlistPath)
         XCTAssertEqual(segments.map(\.duration), [2, 2, 2])

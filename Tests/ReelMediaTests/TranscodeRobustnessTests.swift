@@ -24,7 +24,7 @@ final class TranscodeRobustnessTests: XCTestCase {
         let box = ResultBox()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            let transcoder = HLSTranscoder(options: TranscodeOptions(preset: "ultrafast"))
+            let transcoder = LadderTranscoder(options: TranscodeOptions(preset: "ultrafast"))
             box.set(Result { () throws(TranscodeError) in
                 try transcoder.transcode(source: source, outputDirectory: output, cancellation: cancellation,
                                          progress: progress)
@@ -103,7 +103,7 @@ final class TranscodeRobustnessTests: XCTestCase {
         let source = try TranscodeFixtures.path("long-640x360.mp4")
         let output = outputDirectory()
         let seen = SeenFiles()
-        let result = try HLSTranscoder(preset: "ultrafast").transcode(source: source, outputDirectory: output) { fraction in
+        let result = try LadderTranscoder(preset: "ultrafast").transcode(source: source, outputDirectory: output) { fraction in
             guard fraction > 0.6, !seen.isSet else { return }
             seen.set(master: try? String(contentsOfFile: output + "/master.m3u8", encoding: .utf8),
                      playlist: try? String(contentsOfFile: output + "/360p/index.m3u8", encoding: .utf8),

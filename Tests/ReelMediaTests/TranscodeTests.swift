@@ -32,9 +32,9 @@ final class TranscodeLadderTests: XCTestCase {
 }
 
 final class TranscodeTests: XCTestCase {
-    private let transcoder = HLSTranscoder(preset: "ultrafast")
+    private let transcoder = LadderTranscoder(preset: "ultrafast")
 
-    private func transcode(_ fixture: String, with transcoder: HLSTranscoder? = nil) throws -> (TranscodeResult, String) {
+    private func transcode(_ fixture: String, with transcoder: LadderTranscoder? = nil) throws -> (TranscodeResult, String) {
         let output = TranscodeFixtures.temporaryDirectory("out")
         addTeardownBlock { if ProcessInfo.processInfo.environment["REEL_KEEP_OUTPUT"] == nil { try? FileManager.default.removeItem(atPath: output) } }
         let fractions = ProgressLog()
@@ -65,7 +65,7 @@ final class TranscodeTests: XCTestCase {
 
     func testLandscape720pMakesAlignedThreeRungLadder() throws {
         // The default preset (veryfast) here; ultrafast everywhere else.
-        let (result, output) = try transcode("landscape-720.mp4", with: HLSTranscoder())
+        let (result, output) = try transcode("landscape-720.mp4", with: LadderTranscoder())
         XCTAssertEqual(result.renditions.map(\.rung.name), ["720p", "480p", "360p"])
         XCTAssertEqual(result.renditions.map { "\($0.rung.width)x\($0.rung.height)" }, ["1280x720", "854x480", "640x360"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: output + "/1080p"))

@@ -1,5 +1,6 @@
 import Foundation
 import ReelPostgres
+import ReelTestSupport
 import XCTest
 
 final class ValueTests: XCTestCase {

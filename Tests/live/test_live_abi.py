@@ -132,3 +132,16 @@ def test_plugin_init_refusal_is_logged_under_the_plugins_name(start_host):
     status, ready = host.readyz()
     assert status == 503 and ready["plugins"] == []
     assert host.post("/api/v1/echo", json={"text": "x"}).status_code == 404
+
+
+def test_a_plugin_built_against_abi_1_0s_header_loads_and_answers(start_host):
+    """abi-1-0 is fixture.c compiled against the header as released in 1.0
+    (Tests/Fixtures/plugins/abi-1.0): a smaller descriptor, no 1.2 fields."""
+    host = start_host(plugins=("hello-c",), fixtures=("abi-1-0",))
+    plugins = host.plugins()
+    assert set(plugins) == {"hello-c", "abi-1-0"}, plugins
+    assert plugins["abi-1-0"]["methods"] == ["reel.test.v1.FixtureService/Ping"]
+    ping = host.post("/rpc/reel.test.v1.FixtureService/Ping", data=b"", headers={"Content-Type": "application/proto"})
+    assert ping.status_code == 200, ping.text
+    assert ping.content == b""
+    assert ping.headers.get("Reel-Plugin", "").startswith("abi-1-0/0.0.1#")

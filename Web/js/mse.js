@@ -5,7 +5,7 @@
 // re-read as it grows. With `auto`, the rung follows the measured throughput
 // (the rungs' keyframes are aligned, so a switch is a new init segment
 // followed by the next segment of the other rung).
-import { fetchText, parseMedia } from "./hls.js";
+import { fetchText, parseMedia } from "./playlist.js";
 
 const AHEAD_SECONDS = 30;
 const BEHIND_SECONDS = 30;

@@ -3,7 +3,7 @@
 // apart — CMAF through Media Source Extensions (mse.js). Native controls for
 // play, seek and volume; a quality menu; keyboard shortcuts.
 import { el } from "./ui.js";
-import { fetchText, parseMaster } from "./hls.js";
+import { fetchText, parseMaster } from "./playlist.js";
 import { MseSession } from "./mse.js";
 
 /** Whether Auto uses the browser's own HLS ("reel.player.mse" = "1" in

@@ -1,4 +1,4 @@
-"""tools/bench transcode: Reel's HLS ladder (`reel transcode`, ReelMedia on
+"""tools/bench transcode: Reel's HLS ladder (`reel-bench transcode`, ReelMedia on
 libav) against the ffmpeg CLI making the same ladder with the same encoder
 settings, in one run.
 
@@ -206,7 +206,7 @@ def verify(out: str, rungs: list, duration: float, has_audio: bool, who: str) ->
 
 def main() -> None:
     args = argparse.ArgumentParser()
-    args.add_argument("--bin", required=True, help="the reel executable (release build)")
+    args.add_argument("--bin", required=True, help="the reel-bench executable (release build)")
     args.add_argument("--data", required=True, help="cache for the source and scratch space for the outputs")
     args.add_argument("--seconds", type=int, default=60, help="source duration")
     args.add_argument("--preset", default="veryfast")

@@ -22,6 +22,7 @@ public let authPlugin = PluginDefinition<AuthService>(
         authMethod("GetSigningKeys", .internal, "GetSigningKeysRequest", "SigningKeys") { try await $0.signingKeys($1) },
         authMethod("GetUser", .internal, "GetUserRequest", "User") { try await $0.getUser($1) },
         authMethod("GetUserProfiles", .internal, "GetUserProfilesRequest", "UserProfiles") { try await $0.getUserProfiles($1) },
+        Method("reel.host.v1.TokenAuthority/GetVerificationKeys", access: .internal, input: "reel.host.v1.GetVerificationKeysRequest", output: "reel.host.v1.VerificationKeys") { try await $0.verificationKeys($1) },
     ],
     routes: [
         Route("POST", "/api/v1/auth/register", method: authService + "RegisterUser", status: 201),

@@ -7,6 +7,9 @@ import ReelPostgres
 final class HelloService: Sendable {
     static let version = "1.0.0"
     static let greetedTopic = "hello.greeted"
+    /// Code points, as the greetings table's key counts them (issue #19).
+    static let nameRule = TextRule(field: "name", maxScalars: 100, minScalars: 1,
+                                   lengthMessage: "name must be 1 to 100 characters")
 
     let host: PluginHost
     let database: PostgresClient
@@ -32,8 +35,7 @@ final class HelloService: Sendable {
 
     func greet(_ call: PluginCall) async throws -> [UInt8] {
         let request = try Proto.unpack(call.payload, as: Reel__Hello__V1__GreetRequest.self, "reel.hello.v1.GreetRequest")
-        let name = Proto.string(request.message.name).trimmingCharacters(in: .whitespaces)
-        guard (1...100).contains(name.count) else { throw PluginError.invalidArgument("name must be 1 to 100 characters") }
+        let name = try Self.nameRule.validate(Proto.string(request.message.name))
         let greeting = "Hello, \(name)!"
 
         let echo = try await echoThroughCPlugin(greeting)

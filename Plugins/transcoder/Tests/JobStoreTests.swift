@@ -1,35 +1,27 @@
 import Foundation
 import ReelPostgres
+import ReelTestSupport
 import XCTest
 @testable import TranscoderCore
 
 /// The queue's SQL against a real PostgreSQL (REEL_TEST_DATABASE_URL): claims
 /// with SKIP LOCKED, leases, retries, exhaustion, cancellation, reports.
 final class JobStoreTests: XCTestCase {
-    private var baseURL = ""
-    private var databaseName = ""
+    private var database: TestDatabase!
     private var c: PostgresConnection!
 
     override func setUpWithError() throws {
-        guard let url = ProcessInfo.processInfo.environment["REEL_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw XCTSkip("REEL_TEST_DATABASE_URL is not set (tools/dev test sets it)")
-        }
-        baseURL = url
-        databaseName = "reel_transcoder_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        try PostgresConnection(url: url).execute("CREATE DATABASE \(databaseName)")
+        database = try TestDatabase.create(prefix: "reel_transcoder_test")
         c = try connect()
         XCTAssertEqual(try TranscoderSchema.migrator.migrate(c), [1])
     }
 
     override func tearDown() {
         c = nil
-        _ = try? PostgresConnection(url: baseURL).execute("DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)")
+        database?.drop()
     }
 
-    private func connect() throws -> PostgresConnection {
-        try PostgresConnection(configuration: PostgresConfiguration(url: baseURL, database: databaseName,
-                                                                   applicationName: "reel-transcoder-tests"))
-    }
+    private func connect() throws -> PostgresConnection { try database.connect() }
 
     private func enqueue(maxAttempts: Int = 3) throws -> Job {
         let video = UUID().uuidString.lowercased()

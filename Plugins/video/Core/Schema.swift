@@ -126,5 +126,14 @@ enum VideoSchema {
             );
             CREATE INDEX view_log_day ON view_log (day);
             """),
+        Migration(version: 4, name: "a view counts after real playback", sql: """
+            -- The first contact of a viewer with a video on a day starts the
+            -- clock (counted = false); a later report past a few seconds of
+            -- playback counts it. Rows logged before this were counted views.
+            ALTER TABLE view_log
+                ADD COLUMN started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                ADD COLUMN counted boolean NOT NULL DEFAULT true;
+            ALTER TABLE view_log ALTER COLUMN counted SET DEFAULT false;
+            """),
     ])
 }

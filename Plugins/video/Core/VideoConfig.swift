@@ -20,6 +20,9 @@ public struct VideoConfig: Sendable, Equatable {
     public var mediaBaseURL: String = "/media/"
     /// Signed URLs, the access cache and S3 delivery (REEL_MEDIA_*).
     var media = MediaSettings()
+    /// Per-user quotas and the free-space reserve (REEL_VIDEO_QUOTA_BYTES,
+    /// REEL_VIDEO_DAILY_QUOTA_BYTES, REEL_UPLOAD_DISK_RESERVE_BYTES; -1 unlimited).
+    public var uploadLimits = UploadLimits()
 
     public init(uploadsDirectory: String) { self.uploadsDirectory = uploadsDirectory }
 
@@ -35,6 +38,17 @@ public struct VideoConfig: Sendable, Equatable {
         uploadExpirySeconds = Int(try positive("REEL_UPLOAD_EXPIRY_SECONDS", Int64(uploadExpirySeconds)))
         sweepSeconds = Int(try positive("REEL_UPLOAD_SWEEP_SECONDS", Int64(sweepSeconds)))
         outboxPollSeconds = Int(try positive("REEL_VIDEO_OUTBOX_POLL_SECONDS", Int64(outboxPollSeconds)))
+        func limit(_ key: String, _ fallback: Int64) throws(PluginError) -> Int64 {
+            guard let text = lookup(key) else { return fallback }
+            guard let value = Int64(text.trimmingCharacters(in: .whitespaces)), value >= -1 else {
+                throw .failedPrecondition("\(key) must be a number of bytes (0 or more) or -1 (unlimited), "
+                                          + "not \(text.debugDescription)")
+            }
+            return value
+        }
+        uploadLimits.quotaBytes = try limit("REEL_VIDEO_QUOTA_BYTES", uploadLimits.quotaBytes)
+        uploadLimits.dailyQuotaBytes = try limit("REEL_VIDEO_DAILY_QUOTA_BYTES", uploadLimits.dailyQuotaBytes)
+        uploadLimits.diskReserveBytes = try limit("REEL_UPLOAD_DISK_RESERVE_BYTES", uploadLimits.diskReserveBytes)
         if let base = lookup("REEL_MEDIA_BASE_URL"), !base.isEmpty {
             mediaBaseURL = base.hasSuffix("/") ? base : base + "/"
         }

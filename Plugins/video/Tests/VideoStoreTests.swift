@@ -1,6 +1,7 @@
 import Foundation
 import ReelPluginKit
 import ReelPostgres
+import ReelTestSupport
 import XCTest
 @testable import VideoCore
 
@@ -12,14 +13,12 @@ final class VideoStoreTests: XCTestCase {
     private var c: PostgresConnection!
 
     override func setUpWithError() throws {
-        guard let url = ProcessInfo.processInfo.environment["REEL_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw XCTSkip("REEL_TEST_DATABASE_URL is not set (tools/dev test sets it)")
-        }
+        let url = try TestDatabase.requiredURL() // fails, not skips, without a database
         baseURL = url
         databaseName = "reel_video_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         try PostgresConnection(url: url).execute("CREATE DATABASE \(databaseName)")
         c = try PostgresConnection(configuration: PostgresConfiguration(url: url, database: databaseName, applicationName: "reel-video-tests"))
-        XCTAssertEqual(try VideoSchema.migrator.migrate(c), [1, 2, 3])
+        XCTAssertEqual(try VideoSchema.migrator.migrate(c), [1, 2, 3, 4])
     }
 
     override func tearDown() {

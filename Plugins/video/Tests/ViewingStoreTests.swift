@@ -1,6 +1,7 @@
 import Foundation
 import ReelPluginKit
 import ReelPostgres
+import ReelTestSupport
 import XCTest
 @testable import VideoCore
 
@@ -12,9 +13,7 @@ final class ViewingStoreTests: XCTestCase {
     private var c: PostgresConnection!
 
     override func setUpWithError() throws {
-        guard let url = ProcessInfo.processInfo.environment["REEL_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw XCTSkip("REEL_TEST_DATABASE_URL is not set (tools/dev test sets it)")
-        }
+        let url = try TestDatabase.requiredURL() // fails, not skips, without a database
         baseURL = url
         databaseName = "reel_viewing_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         try PostgresConnection(url: url).execute("CREATE DATABASE \(databaseName)")
@@ -36,17 +35,42 @@ final class ViewingStoreTests: XCTestCase {
         return try XCTUnwrap(VideoStore.byID(c, id))
     }
 
+    /// With no wait required: the first contact starts the clock, the next counts.
+    private func view(_ video: Video, _ viewer: String, _ day: String, playedEnough: Bool = true,
+                      wait: Double = 0) throws -> (counted: Bool, views: Int64) {
+        try ViewingStore.countView(c, videoId: video.id, viewer: viewer, day: day, playedEnough: playedEnough,
+                                   minimumElapsedSeconds: wait)
+    }
+
     func testAViewCountsOncePerViewerAndDay() throws {
         let video = try readyVideo()
-        XCTAssertEqual(try ViewingStore.countView(c, videoId: video.id, viewer: "u:1", day: "2026-11-24").counted, true)
-        let again = try ViewingStore.countView(c, videoId: video.id, viewer: "u:1", day: "2026-11-24")
+        XCTAssertEqual(try view(video, "u:1", "2026-11-24").counted, false, "the first contact only starts the clock")
+        XCTAssertEqual(try view(video, "u:1", "2026-11-24").counted, true)
+        let again = try view(video, "u:1", "2026-11-24")
         XCTAssertEqual(again.counted, false)
         XCTAssertEqual(again.views, 1)
-        XCTAssertEqual(try ViewingStore.countView(c, videoId: video.id, viewer: "a:xyz", day: "2026-11-24").views, 2)
-        XCTAssertEqual(try ViewingStore.countView(c, videoId: video.id, viewer: "u:1", day: "2026-11-25").views, 3, "the next day")
+        _ = try view(video, "a:xyz", "2026-11-24")
+        XCTAssertEqual(try view(video, "a:xyz", "2026-11-24").views, 2)
+        _ = try view(video, "u:1", "2026-11-25")
+        XCTAssertEqual(try view(video, "u:1", "2026-11-25").views, 3, "the next day")
         XCTAssertEqual(try VideoStore.byID(c, video.id)?.views, 3)
         XCTAssertEqual(try ViewingStore.pruneViewLog(c, keepFrom: "2026-11-25"), 2)
         XCTAssertEqual(try VideoStore.byID(c, video.id)?.views, 3, "pruning keeps the counts")
+    }
+
+    func testAViewNeedsPlaybackAndTime() throws {
+        let video = try readyVideo()
+        for viewer in (1...20).map({ "u:\($0)" }) {
+            XCTAssertEqual(try view(video, viewer, "2026-11-24", wait: 3600).counted, false)
+            XCTAssertEqual(try view(video, viewer, "2026-11-24", wait: 3600).counted, false, "too soon")
+        }
+        XCTAssertEqual(try VideoStore.byID(c, video.id)?.views, 0)
+        XCTAssertEqual(try view(video, "u:1", "2026-11-24", playedEnough: false).counted, false, "not played far enough")
+        XCTAssertEqual(try view(video, "u:1", "2026-11-24").counted, true)
+        XCTAssertEqual(ViewingStore.watchSeconds(duration: 600), 5)
+        XCTAssertEqual(ViewingStore.watchSeconds(duration: 10), 3, accuracy: 1e-9)
+        XCTAssertEqual(ViewingStore.watchSeconds(duration: nil), 5)
+        XCTAssertEqual(ViewingStore.minimumElapsed(duration: 600), 2.5)
     }
 
     func testContinueWatching() throws {

@@ -1,5 +1,7 @@
 """Playback positions, continue-watching and view counting (one view per
 viewer, video and day), against a real host and database."""
+import time
+
 VIDEOS = "/api/v1/videos"
 CONTINUE = "/api/v1/me/continue-watching"
 
@@ -82,25 +84,48 @@ def views(video, video_id) -> int:
     return video.get_video(video_id).json()["views"]
 
 
+def short_video(video, **kwargs) -> str:
+    """A ready video of 2 s: a view counts after 0.6 s of playback (30 %),
+    reported at least 0.3 s after the viewer's first contact."""
+    video_id = video.insert_video(video.creator, **kwargs)
+    video.psql(f"UPDATE video.videos SET duration_seconds = 2 WHERE id = '{video_id}'")
+    return video_id
+
+
+def played(video, url, account=None) -> dict:
+    """RecordView at playback start, then after enough playback: the answer."""
+    headers = account.bearer if account else {}
+    start = video.host.post(url, headers=headers)
+    assert start.status_code == 200, start.text
+    time.sleep(0.5)
+    return video.host.post(url, headers=headers).json()
+
+
 def test_a_view_counts_once_per_viewer_per_day(video):
-    video_id = video.insert_video(video.creator, title="counted")
+    video_id = short_video(video, title="counted")
     url = f"{VIDEOS}/{video_id}/views"
     first = video.host.post(url)
-    assert first.status_code == 200 and first.json() == {"counted": True, "views": 1}
+    assert first.status_code == 200 and first.json() == {"counted": False, "views": 0}, "playback only started"
+    time.sleep(0.5)
+    assert video.host.post(url).json() == {"counted": True, "views": 1}
     assert video.host.post(url).json() == {"counted": False, "views": 1}, "the same anonymous viewer (address) today"
     viewer = video.account("viewer")
-    assert video.host.post(url, headers=viewer.bearer).json() == {"counted": True, "views": 2}
+    assert played(video, url, viewer) == {"counted": True, "views": 2}
     assert video.host.post(url, headers=viewer.bearer).json() == {"counted": False, "views": 2}
-    # Reporting a position counts the signed-in viewer's view too (once).
+    # Reporting a position past the first seconds counts the signed-in viewer's view too (once).
     other = video.account("viewer")
     assert report(video, other, video_id, 1).status_code == 204
-    assert report(video, other, video_id, 2).status_code == 204
+    time.sleep(0.5)
+    assert report(video, other, video_id, 0.2).status_code == 204
+    assert views(video, video_id) == 2, "not played far enough"
+    assert report(video, other, video_id, 1.5).status_code == 204
+    assert views(video, video_id) == 3
     assert video.host.post(url, headers=other.bearer).json() == {"counted": False, "views": 3}
     assert views(video, video_id) == 3
 
-    private = video.insert_video(video.creator, title="private views", visibility="private")
+    private = short_video(video, title="private views", visibility="private")
     assert video.host.post(f"{VIDEOS}/{private}/views").status_code == 404
-    assert video.host.post(f"{VIDEOS}/{private}/views", headers=video.creator.bearer).json()["counted"] is True
+    assert played(video, f"{VIDEOS}/{private}/views", video.creator)["counted"] is True
     processing = video.insert_video(video.creator, title="not yet", state="processing")
     assert video.host.post(f"{VIDEOS}/{processing}/views", headers=video.creator.bearer).status_code == 404
     # Views are stored per viewer and day, never the address itself.

@@ -1,4 +1,4 @@
-/* JSON <-> protobuf transcoding driven by protobuf-c descriptors.
+/* JSON <-> protobuf conversion driven by protobuf-c descriptors.
  *
  * The host turns a web client's JSON body (plus URL path and query parameters)
  * into the protobuf encoding of a method's input message, and a method's
@@ -92,8 +92,10 @@ int reel_proto_to_json(const ProtobufCMessageDescriptor *desc, const uint8_t *da
                        char **out_json, char *err, size_t err_size);
 
 /* Returns REEL_JSON_OK when `data` is a valid encoding of `desc`
- * (protobuf_c_message_unpack succeeds: well-formed, required fields present),
- * else REEL_JSON_EINVALID with a message naming the message type. */
+ * (protobuf_c_message_unpack succeeds: well-formed, required fields present;
+ * and every string field, nested ones included, is valid UTF-8 as proto3
+ * requires), else REEL_JSON_EINVALID with a message naming the message type
+ * or the field. */
 int reel_proto_validate(const ProtobufCMessageDescriptor *desc, const uint8_t *data, size_t len,
                         char *err, size_t err_size);
 

@@ -20,7 +20,7 @@ struct AccessClaims: JWTPayload {
         try nbf?.verifyNotBefore()
         try aud.verifyIntendedAudience(includes: Self.audience)
         guard iss.value == Self.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "unknown issuer") }
-        guard ["viewer", "creator", "admin"].contains(role) else {
+        guard ReelRole.signedIn.contains(role) else {
             throw JWTError.generic(identifier: "role", reason: "unknown role")
         }
     }

@@ -19,12 +19,12 @@ extension AuthGuard {
             guard signedIn else { throw APIError(.unauthenticated, "sign in to do this") }
         case .creator:
             guard signedIn else { throw APIError(.unauthenticated, "sign in to do this") }
-            guard caller.role == "creator" || caller.role == "admin" else {
+            guard caller.role == ReelRole.creator || caller.role == ReelRole.admin else {
                 throw APIError(.permissionDenied, "this needs the creator or admin role")
             }
         case .admin:
             guard signedIn else { throw APIError(.unauthenticated, "sign in to do this") }
-            guard caller.role == "admin" else { throw APIError(.permissionDenied, "this needs the admin role") }
+            guard caller.role == ReelRole.admin else { throw APIError(.permissionDenied, "this needs the admin role") }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import Logging
+import ReelEncoding
 
 /// The gateway's auth guard: verifies `Authorization: Bearer <JWT>` itself,
 /// with the auth plugin's Ed25519 public keys (fetched over the bus when the
@@ -24,7 +25,7 @@ public final class JWTGuard: AuthGuard, @unchecked Sendable {
         var installed: Set<String> = []
         for (kid, raw) in newKeys {
             do {
-                let key = try EdDSA.PublicKey(x: Data(raw).base64URLEncodedString(), curve: .ed25519)
+                let key = try EdDSA.PublicKey(x: Data(raw).base64URLEncoded, curve: .ed25519)
                 await collection.add(eddsa: key, kid: JWKIdentifier(string: kid))
                 installed.insert(kid)
             } catch {
@@ -78,21 +79,8 @@ public final class JWTGuard: AuthGuard, @unchecked Sendable {
 enum TokenHeader {
     static func kid(of token: String) -> String? {
         guard let first = token.split(separator: ".", omittingEmptySubsequences: false).first,
-              let data = Data(base64URL: String(first)),
+              let data = Data(base64URLEncoded: String(first)),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
         return object["kid"] as? String
-    }
-}
-
-extension Data {
-    init?(base64URL: String) {
-        var text = base64URL.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        self.init(base64Encoded: text)
-    }
-
-    func base64URLEncodedString() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

@@ -3,11 +3,13 @@ import CReelProto
 import Foundation
 import Logging
 
-/// Fetches the auth plugin's public keys over the bus into the JWT guard:
-/// when a generation serving GetSigningKeys is installed, and when a token
-/// names a key the guard does not know.
+/// Fetches the token authority's public keys over the bus into the JWT
+/// guard, through the host's own contract (proto/reel/host/v1/
+/// token_authority.proto; whichever plugin serves it): when a generation
+/// serving GetVerificationKeys is installed, and when a token names a key the
+/// guard does not know.
 final class SigningKeyLoader: Sendable {
-    static let method = "reel.auth.v1.AuthService/GetSigningKeys"
+    static let method = "reel.host.v1.TokenAuthority/GetVerificationKeys"
 
     let bus: Bus
     let guardian: JWTGuard
@@ -23,8 +25,8 @@ final class SigningKeyLoader: Sendable {
     }
 
     func load() {
-        var request = Reel__Auth__V1__GetSigningKeysRequest()
-        reel__auth__v1__get_signing_keys_request__init(&request)
+        var request = Reel__Host__V1__GetVerificationKeysRequest()
+        reel__host__v1__get_verification_keys_request__init(&request)
         let payload = withUnsafeMutablePointer(to: &request) { pointer in
             pointer.withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) { base in
                 var bytes = [UInt8](repeating: 0, count: protobuf_c_message_get_packed_size(base))
@@ -36,7 +38,7 @@ final class SigningKeyLoader: Sendable {
         let logger = self.logger
         bus.call(method: Self.method, payload: payload, caller: .internal, requestId: "auth-keys") { result in
             guard result.status == .ok else {
-                logger.error("cannot fetch signing keys", metadata: ["status": "\(result.status.codeName)", "message": "\(result.message)"])
+                logger.error("cannot fetch verification keys", metadata: ["status": "\(result.status.codeName)", "message": "\(result.message)"])
                 return
             }
             let keys = Self.decode(result.payload)
@@ -45,10 +47,10 @@ final class SigningKeyLoader: Sendable {
     }
 
     static func decode(_ payload: [UInt8]) -> [(kid: String, publicKey: [UInt8])] {
-        guard let message = payload.withUnsafeBufferPointer({ reel__auth__v1__signing_keys__unpack(nil, $0.count, $0.baseAddress) }) else {
+        guard let message = payload.withUnsafeBufferPointer({ reel__host__v1__verification_keys__unpack(nil, $0.count, $0.baseAddress) }) else {
             return []
         }
-        defer { reel__auth__v1__signing_keys__free_unpacked(message, nil) }
+        defer { reel__host__v1__verification_keys__free_unpacked(message, nil) }
         var keys: [(kid: String, publicKey: [UInt8])] = []
         for index in 0..<Int(message.pointee.n_keys) {
             guard let key = message.pointee.keys[index] else { continue }

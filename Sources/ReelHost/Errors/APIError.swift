@@ -1,4 +1,6 @@
 import Foundation
+// Access, ReelStatus, ReelRole and ErrorBody: one vocabulary with the plugin kit.
+@_exported import ReelABI
 
 /// An error answered to an outside client. Every failure of the gateway ends
 /// here; `HTTPResponse.error` and `ConnectResponse.error` render it.

@@ -48,6 +48,12 @@ struct ConnectHandler {
                 }
             } else {
                 response = .bytes(200, contentType: Self.protoType, result.payload)
+                // Never pass on what a client must refuse (e.g. a string that is not UTF-8, #19).
+                if let output = method.output {
+                    do throws(APIError) { try ProtoJSON.validate(result.payload, as: output) } catch {
+                        response = Self.errorResponse(APIError(.internal, "the service answered a malformed message: \(error.message)"))
+                    }
+                }
             }
             if let servedBy = result.servedBy { response.headers.append(("Reel-Plugin", servedBy)) }
             respond(response)

@@ -4,7 +4,7 @@ import Foundation
 
 /// JSON <-> protobuf through a plugin's protobuf-c message descriptors
 /// (the work is done by CReelSupport/reel_json*.c). Every failure is a 400
-/// with the transcoder's message, which names the offending field.
+/// with the converter's message, which names the offending field.
 enum ProtoJSON {
     static func proto(fromJSON json: [UInt8], overrides: [(name: String, value: String)],
                       as descriptor: PluginPointer) throws(APIError) -> [UInt8] {

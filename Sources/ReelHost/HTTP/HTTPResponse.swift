@@ -48,9 +48,8 @@ public struct HTTPResponse: Sendable {
 
     /// The web API's error shape: {"error": {"code", "message", "requestId"}}.
     public static func error(_ error: APIError, requestId: String) -> HTTPResponse {
-        var response = json(error.effectiveHTTPStatus, [
-            "error": ["code": error.status.codeName, "message": error.message, "requestId": requestId],
-        ])
+        var response = bytes(error.effectiveHTTPStatus, contentType: "application/json",
+                             ErrorBody.json(error.status, message: error.message, requestId: requestId))
         if error.effectiveHTTPStatus == 401 {
             response.headers.append(("WWW-Authenticate", "Bearer realm=\"reel\""))
         }

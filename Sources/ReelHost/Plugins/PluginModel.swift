@@ -17,25 +17,9 @@ public struct Caller: Sendable, Equatable {
         self.role = role
     }
 
-    public static let anonymous = Caller(userId: "", role: "")
+    public static let anonymous = Caller(userId: "", role: ReelRole.anonymous)
     /// Another plugin, over the bus.
-    public static let `internal` = Caller(userId: "", role: "internal")
-}
-
-/// An access requirement (REEL_ACCESS_* of reel_plugin.h).
-public enum Access: Int32, Sendable {
-    case `public` = 0, user = 1, creator = 2, admin = 3, ownerOrAdmin = 4, `internal` = 5
-
-    public var name: String {
-        switch self {
-        case .public: "public"
-        case .user: "user"
-        case .creator: "creator"
-        case .admin: "admin"
-        case .ownerOrAdmin: "owner-or-admin"
-        case .internal: "internal"
-        }
-    }
+    public static let `internal` = Caller(userId: "", role: ReelRole.internal)
 }
 
 /// One bus method of a plugin, copied out of its descriptor.

@@ -116,7 +116,11 @@ public struct Router<Target: Sendable>: Sendable {
     /// or NUL: such a path never names a resource.
     static func decodeSegments(_ rawPath: String) -> [String]? {
         var result: [String] = []
-        for raw in rawPath.split(separator: "/", omittingEmptySubsequences: true) {
+        // Split on the byte '/', never on Characters: "/" followed by a
+        // combining mark is one Character, which kept a '/' inside a segment
+        // (found by tools/fuzz, Tests/Fuzz/regressions/router).
+        for rawBytes in rawPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            let raw = Substring(rawBytes)
             // Byte checks (String.contains would go through Foundation).
             let segment: String
             if raw.utf8.contains(UInt8(ascii: "%")) {

@@ -4,6 +4,8 @@ import CLibAV
 /// avformat_open_input does), ignoring the file name: an upload's name is
 /// whatever the user typed, and libav would otherwise accept any bytes named
 /// ".mp4" as MP4 (the extension alone scores 1, which wins at end of file).
+/// A format detected with a score below `MediaPolicy.minimumProbeScore` is
+/// refused too: at end of file libav takes any score above 0.
 enum FormatDetection {
     static func detect(url: String, interrupt: Interrupt) throws(MediaProbeError) -> UnsafePointer<AVInputFormat> {
         var callback = interrupt.callback
@@ -22,6 +24,9 @@ enum FormatDetection {
             throw .unreadable(LibAVCode.message(score).lowercased())
         }
         guard let format else { throw .unrecognizedFormat }
+        guard score >= MediaPolicy.minimumProbeScore else {
+            throw .uncertainFormat(String(cString: format.pointee.name), score: score)
+        }
         return format
     }
 }

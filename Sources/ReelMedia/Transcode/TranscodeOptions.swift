@@ -1,4 +1,4 @@
-/// How `HLSTranscoder` encodes: speed/quality, CPU use, segment length and
+/// How `LadderTranscoder` encodes: speed/quality, CPU use, segment length and
 /// how many thumbnails it makes.
 public struct TranscodeOptions: Sendable, Equatable {
     /// x264 preset ("ultrafast" … "veryslow").

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ReelEncoding
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,11 +49,7 @@ struct S3Presigner: Sendable {
 
     /// `20130524T000000Z` and `20130524`, in UTC.
     static func timestamps(_ date: Date) -> (String, String) {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let day = String(format: "%04d%02d%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
-        return (day + String(format: "T%02d%02d%02dZ", Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec)), day)
+        (UTCDate.compactTimestamp(date), UTCDate.compactDay(date))
     }
 
     static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {

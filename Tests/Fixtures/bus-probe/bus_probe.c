@@ -261,7 +261,7 @@ static const char *const subscriptions[] = {
 };
 
 static const reel_plugin_descriptor descriptor = {
-    .struct_size = sizeof(reel_plugin_descriptor),
+    REEL_PLUGIN_DESCRIPTOR_V1,
     .name = "bus-probe",
     .version = "1.0.0",
     .description = "test only: records events, relays bus calls",

@@ -69,8 +69,13 @@ static const reel_method_def methods[] = {
     {"reel.test.v1.FixtureService/Ping", REEL_ACCESS_PUBLIC, NULL, NULL},
 };
 
+/* ABI 1.0's header (the abi-1-0 fixture) predates the boilerplate macro. */
+#ifndef REEL_PLUGIN_DESCRIPTOR_V1
+#define REEL_PLUGIN_DESCRIPTOR_V1 .struct_size = sizeof(reel_plugin_descriptor)
+#endif
+
 static const reel_plugin_descriptor descriptor = {
-    .struct_size = sizeof(reel_plugin_descriptor),
+    REEL_PLUGIN_DESCRIPTOR_V1,
     .flags = REEL_PLUGIN_UNLOADABLE,
     .name = FIXTURE_NAME,
     .version = "0.0.1",

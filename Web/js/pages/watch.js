@@ -78,14 +78,32 @@ export async function renderWatch(main, { params, query }) {
     reported = t;
     api.api("PUT", `/api/v1/videos/${encodeURIComponent(id)}/position`, { positionSeconds: t }, { keepalive: true }).catch(() => {});
   };
-  player.video.addEventListener("timeupdate", () => report());
-  player.video.addEventListener("pause", () => report(true));
-  player.video.addEventListener("playing", () => {
-    if (viewRecorded) return;
-    viewRecorded = true; // one per viewer and day, counted by the server
+  // A view counts after real playback (one per viewer and day, decided by
+  // the server): the first call starts its clock, the second comes after
+  // min(5 s, 30 % of the video) of playing.
+  let viewStarted = false, watched = 0, lastTime = null;
+  const recordView = () =>
     api.api("POST", `/api/v1/videos/${encodeURIComponent(id)}/views`, {})
       .then((r) => { if (r && typeof r.views === "number") document.getElementById("view-count").textContent = formatViews(r.views); })
       .catch(() => {});
+  const countPlayback = () => {
+    const t = player.video.currentTime;
+    if (viewRecorded || !viewStarted || player.video.paused || !Number.isFinite(t)) { lastTime = t; return; }
+    if (lastTime !== null && t > lastTime && t - lastTime < 2) watched += t - lastTime;
+    lastTime = t;
+    const duration = Number.isFinite(player.video.duration) ? player.video.duration : video.durationSeconds;
+    if (watched >= Math.min(5, 0.3 * (duration || Infinity))) {
+      viewRecorded = true;
+      recordView();
+    }
+  };
+  player.video.addEventListener("timeupdate", () => { countPlayback(); report(); });
+  player.video.addEventListener("pause", () => report(true));
+  player.video.addEventListener("playing", () => {
+    lastTime = player.video.currentTime;
+    if (viewStarted) return;
+    viewStarted = true;
+    recordView();
   });
   const onHide = () => report(true);
   window.addEventListener("pagehide", onHide);

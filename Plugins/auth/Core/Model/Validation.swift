@@ -22,17 +22,18 @@ public enum Validation {
         let labels = parts.count == 2 ? parts[1].split(separator: ".", omittingEmptySubsequences: false) : []
         guard email.utf8.count <= emailMaxLength, parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 64,
               labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }),
-              !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f })
+              !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || TextRules.isRefused($0, multiline: false) })
         else { throw .invalidArgument("email must look like name@example.com") }
         return email
     }
 
+    /// Code points and UTF-8 bytes, the project's one length rule (TextRule).
+    public static let displayNameRule = TextRule(
+        field: "displayName", maxScalars: displayNameMaxLength, minScalars: 1,
+        lengthMessage: "displayName must be 1 to \(displayNameMaxLength) characters")
+
     public static func displayName(_ raw: String) throws(PluginError) -> String {
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...displayNameMaxLength).contains(name.count),
-              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { throw .invalidArgument("displayName must be 1 to \(displayNameMaxLength) characters") }
-        return name
+        try displayNameRule.validate(raw)
     }
 
     /// Length in characters (what a person counts), and not the email or its

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JWTKit
+import ReelEncoding
 
 /// The claims of an access token. The host's guard verifies the signature
 /// (EdDSA, keys from GetSigningKeys), `iss`, `aud`, `nbf` and `exp`, then
@@ -74,22 +75,5 @@ public struct SigningKey: Sendable, Equatable {
         let publicKey = key.publicKey.rawRepresentation
         return SigningKey(kid: "ed25519-" + String(Digest.sha256Hex(publicKey).prefix(16)),
                           privateKey: key.rawRepresentation, publicKey: publicKey)
-    }
-}
-
-extension Data {
-    /// Base64url without padding (RFC 7515, appendix C).
-    var base64URLEncoded: String {
-        base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    init?(base64URLEncoded text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard !base64.contains("=") else { return nil }
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        self.init(base64Encoded: base64)
     }
 }

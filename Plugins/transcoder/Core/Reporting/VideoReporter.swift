@@ -1,6 +1,5 @@
 import CReelABI
 import Foundation
-import ReelConcurrency
 import ReelPluginKit
 import ReelPostgres
 
@@ -17,26 +16,19 @@ final class VideoReporter: Sendable {
 
     private let host: PluginHost
     private let database: PostgresClient
-    private let pollSeconds: Int
-    private let woken = LockedBox(false)
+    private let loop: PollingLoop
 
     init(host: PluginHost, database: PostgresClient, pollSeconds: Int) {
         self.host = host
         self.database = database
-        self.pollSeconds = pollSeconds
+        self.loop = PollingLoop(everySeconds: Double(pollSeconds))
     }
 
-    func wake() { woken.withLock { $0 = true } }
+    /// Asks for a round now (a job changed).
+    func wake() { loop.wake() }
 
-    func run() async {
-        while !Task.isCancelled {
-            await deliverDue()
-            for _ in 0..<(pollSeconds * 10) {
-                if Task.isCancelled || woken.withLock({ w in defer { w = false }; return w }) { break }
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-        }
-    }
+    /// The loop, until its task is cancelled.
+    func run() async { await loop.run { await self.deliverDue() } }
 
     func deliverDue() async {
         let jobs: [Job]

@@ -118,9 +118,9 @@ final class JobRunner: Sendable {
             let cancellation = attempt.cancellation
             let output = work.output
             let result = try await mediaThreads.run { () throws -> TranscodeResult in
-                let ladder = try HLSTranscoder.ladder(for: source)
+                let ladder = try LadderTranscoder.ladder(for: source)
                 status.withLock { $0.rungsTotal = max(ladder.rungs.count, 1) }
-                return try HLSTranscoder(options: options).transcode(
+                return try LadderTranscoder(options: options).transcode(
                     source: source, outputDirectory: output, ladder: ladder, cancellation: cancellation,
                     progress: { fraction in status.withLock { $0.fraction = fraction } })
             }

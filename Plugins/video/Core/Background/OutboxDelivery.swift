@@ -1,5 +1,4 @@
 import Foundation
-import ReelConcurrency
 import ReelPluginKit
 import ReelPostgres
 
@@ -15,29 +14,19 @@ final class OutboxDelivery: Sendable {
 
     private let host: PluginHost
     private let database: PostgresClient
-    private let pollSeconds: Int
-    private let woken = LockedBox(false)
+    private let loop: PollingLoop
 
     init(host: PluginHost, database: PostgresClient, pollSeconds: Int) {
         self.host = host
         self.database = database
-        self.pollSeconds = pollSeconds
+        self.loop = PollingLoop(everySeconds: Double(pollSeconds), step: .milliseconds(250))
     }
 
     /// Asks for a delivery round now (a job was just queued).
-    func wake() { woken.withLock { $0 = true } }
+    func wake() { loop.wake() }
 
     /// The loop, until its task is cancelled.
-    func run() async {
-        while !Task.isCancelled {
-            await deliverDue()
-            // Sleep in short steps so that wake() and cancellation are seen quickly.
-            for _ in 0..<(pollSeconds * 4) {
-                if Task.isCancelled || woken.withLock({ w in defer { w = false }; return w }) { break }
-                try? await Task.sleep(for: .milliseconds(250))
-            }
-        }
-    }
+    func run() async { await loop.run { await self.deliverDue() } }
 
     /// One round: every due job, one bus call each.
     func deliverDue() async {

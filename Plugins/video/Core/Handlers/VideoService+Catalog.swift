@@ -17,12 +17,11 @@ extension VideoService {
         case let other: throw PluginError.invalidArgument("sort must be newest or views, not \(other.debugDescription)")
         }
         let cursorText = Proto.string(m.cursor)
-        let tag = VideoValidation.normalizedTag(Proto.string(m.tag))
-        let search = Proto.string(m.q).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard search.count <= 200 else { throw PluginError.invalidArgument("q must be at most 200 characters") }
-        guard !search.unicodeScalars.contains("\0"), !tag.unicodeScalars.contains("\0") else {
-            throw PluginError.invalidArgument("q and tag must not contain NUL characters")
-        }
+        // The one length rule (code points, control characters refused): a
+        // tag longer than any stored one is refused rather than searched.
+        let tag = try TextRule(field: "tag", maxScalars: VideoValidation.maxTagLength)
+            .validate(VideoValidation.normalizedTag(Proto.string(m.tag)))
+        let search = try TextRule(field: "q", maxScalars: 200).validate(Proto.string(m.q))
         let query = VideoStore.CatalogQuery(
             order: order, after: cursorText.isEmpty ? nil : try CatalogCursor(decoding: cursorText, order: order),
             tag: tag.isEmpty ? nil : tag, search: search.isEmpty ? nil : search, limit: limit + 1)

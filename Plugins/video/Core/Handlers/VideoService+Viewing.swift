@@ -21,7 +21,13 @@ extension VideoService {
             }
             let position = min(reported, video.durationSeconds ?? reported)
             try ViewingStore.savePosition(c, userId: user, videoId: id, seconds: position)
-            if video.state == .ready { _ = try ViewingStore.countView(c, videoId: id, viewer: "u:" + user, day: day) }
+            if video.state == .ready {
+                // Counts once the viewer has played past watchSeconds, in real time.
+                _ = try ViewingStore.countView(
+                    c, videoId: id, viewer: "u:" + user, day: day,
+                    playedEnough: position >= ViewingStore.watchSeconds(duration: video.durationSeconds),
+                    minimumElapsedSeconds: ViewingStore.minimumElapsed(duration: video.durationSeconds))
+            }
         }
         return VideoMessages.empty
     }
@@ -46,7 +52,9 @@ extension VideoService {
                                               owners: await owners.names(for: items.map(\.video.ownerId)))
     }
 
-    /// RecordView (public): POST /api/v1/videos/{id}/views.
+    /// RecordView (public): POST /api/v1/videos/{id}/views. Without prior
+    /// playback it only starts the clock (`counted: false`): the player calls
+    /// it when playback starts and again after `watchSeconds` of playing.
     func recordView(_ call: PluginCall) async throws -> [UInt8] {
         let request = try Proto.unpack(call.payload, as: Reel__Video__V1__RecordViewRequest.self, "reel.video.v1.RecordViewRequest")
         let id = try VideoValidation.videoID(Proto.string(request.message.id))
@@ -61,16 +69,13 @@ extension VideoService {
             guard let video = try VideoStore.byID(c, id), video.isVisible(to: caller), video.state == .ready else {
                 throw PluginError.notFound("no video with id \(id)")
             }
-            return try ViewingStore.countView(c, videoId: id, viewer: viewer, day: day)
+            // The first call starts the clock; a later one counts (see ViewingStore.countView).
+            return try ViewingStore.countView(c, videoId: id, viewer: viewer, day: day,
+                                              minimumElapsedSeconds: ViewingStore.minimumElapsed(duration: video.durationSeconds))
         }
         return VideoMessages.viewRecorded(counted: outcome.counted, views: outcome.views)
     }
 
     /// Today in UTC, YYYY-MM-DD (the day a view counts for).
-    static func utcDay(_ date: Date = Date()) -> String {
-        var time = time_t(date.timeIntervalSince1970)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return String(format: "%04d-%02d-%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
-    }
+    static func utcDay(_ date: Date = Date()) -> String { UTCDate.day(date) }
 }

@@ -8,39 +8,31 @@ public enum VideoValidation {
     public static let maxTags = 20
     public static let maxTagLength = 40
 
-    /// Trimmed, 1-200 characters, no control characters.
+    /// The fields' length rules (code points and UTF-8 bytes, see
+    /// ReelPluginKit's TextRule): the schema's CHECKs count the same.
+    public static let titleRule = TextRule(field: "title", maxScalars: maxTitle, minScalars: 1)
+    public static let descriptionRule = TextRule(field: "description", maxScalars: maxDescription, multiline: true)
+    public static let tagRule = TextRule(field: "each tag", maxScalars: maxTagLength, minScalars: 1)
+
+    /// Trimmed, 1-200 code points, no control characters.
     public static func title(_ text: String) throws(PluginError) -> String {
-        let title = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty else { throw .invalidArgument("title must not be empty") }
-        guard title.count <= maxTitle else { throw .invalidArgument("title must be at most \(maxTitle) characters") }
-        guard !title.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
-            throw .invalidArgument("title must not contain control characters")
-        }
-        return title
+        try titleRule.validate(text)
     }
 
-    /// At most 5000 characters; line breaks and tabs allowed, other control characters not.
+    /// At most 5000 code points after CR LF and CR became LF; line feeds
+    /// and tabs allowed, other control characters not.
     public static func description(_ text: String) throws(PluginError) -> String {
-        let description = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard description.count <= maxDescription else {
-            throw .invalidArgument("description must be at most \(maxDescription) characters")
-        }
-        let allowed: Set<Unicode.Scalar> = ["\n", "\r", "\t"]
-        guard !description.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) && !allowed.contains($0) }) else {
-            throw .invalidArgument("description must not contain control characters")
-        }
-        return description
+        try descriptionRule.validate(text)
     }
 
     /// Trimmed, lower-case, de-duplicated (first occurrence kept); at most 20
-    /// tags of 1-40 characters without control characters or commas.
+    /// tags of 1-40 code points without control characters or commas.
     public static func tags(_ list: [String]) throws(PluginError) -> [String] {
+        guard list.count <= maxTags * 4 else { throw .invalidArgument("at most \(maxTags) tags") }
         var result: [String] = []
         for raw in list {
-            let tag = normalizedTag(raw)
-            guard !tag.isEmpty else { throw .invalidArgument("tags must not be empty") }
-            guard tag.count <= maxTagLength else { throw .invalidArgument("each tag must be at most \(maxTagLength) characters") }
-            guard !tag.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) || $0 == "," }) else {
+            let tag = try tagRule.validate(normalizedTag(raw))
+            guard !tag.unicodeScalars.contains(",") else {
                 throw .invalidArgument("tags must not contain commas or control characters")
             }
             if !result.contains(tag) { result.append(tag) }

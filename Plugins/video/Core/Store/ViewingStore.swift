@@ -14,20 +14,44 @@ enum ViewingStore {
             """, [.string(userId), .string(videoId), .double(seconds)])
     }
 
-    /// Counts a view unless `viewer` already has one of `videoId` on `day`
-    /// (YYYY-MM-DD, UTC). Returns whether it counted and the views after it.
-    static func countView(_ c: PostgresConnection, videoId: String, viewer: String, day: String) throws -> (counted: Bool, views: Int64) {
+    /// How much of a video must play before a view counts: 5 s, or 30 % of
+    /// a shorter video (issue #19: a view is real playback, not a request).
+    static func watchSeconds(duration: Double?) -> Double {
+        guard let duration, duration.isFinite, duration > 0 else { return 5 }
+        return min(5, 0.3 * duration)
+    }
+
+    /// The wall-clock time that must pass between a viewer's first contact
+    /// with a video (that day) and the report that counts: half of
+    /// `watchSeconds`, so playback at up to 2x still counts.
+    static func minimumElapsed(duration: Double?) -> Double {
+        watchSeconds(duration: duration) / 2
+    }
+
+    /// One contact of `viewer` with `videoId` on `day` (YYYY-MM-DD, UTC).
+    /// The first one starts the clock (a `view_log` row, not counted); a later
+    /// one counts the view — once — if `playedEnough` (the reported position
+    /// is past `watchSeconds`, or there is no position) and at least
+    /// `minimumElapsedSeconds` passed since the first. Returns whether this
+    /// call counted and the views after it.
+    static func countView(_ c: PostgresConnection, videoId: String, viewer: String, day: String,
+                          playedEnough: Bool = true, minimumElapsedSeconds: Double) throws -> (counted: Bool, views: Int64) {
         let rows = try c.query("""
-            WITH logged AS (
-                INSERT INTO video.view_log (video_id, day, viewer) VALUES ($1, $2::date, $3)
+            WITH started AS (
+                INSERT INTO video.view_log (video_id, day, viewer, counted) VALUES ($1, $2::date, $3, false)
                 ON CONFLICT DO NOTHING RETURNING 1
+            ), logged AS (
+                UPDATE video.view_log SET counted = true
+                WHERE video_id = $1 AND day = $2::date AND viewer = $3 AND NOT counted AND $4
+                  AND started_at <= clock_timestamp() - $5 * interval '1 second'
+                RETURNING 1
             ), bumped AS (
                 UPDATE video.videos SET views = views + 1
                 WHERE id = $1 AND EXISTS (SELECT 1 FROM logged) RETURNING views
             )
             SELECT EXISTS (SELECT 1 FROM bumped) AS counted,
                    coalesce((SELECT views FROM bumped), (SELECT views FROM video.videos WHERE id = $1)) AS views
-            """, [.string(videoId), .string(day), .string(viewer)])
+            """, [.string(videoId), .string(day), .string(viewer), .bool(playedEnough), .double(minimumElapsedSeconds)])
         guard let row = rows.first, let counted = try row.bool("counted") else {
             throw PluginError.internal("the view count was not returned")
         }

@@ -2,23 +2,6 @@ import Foundation
 import ReelConcurrency
 import ReelPluginKit
 
-/// tus 1.0.0 (https://tus.io/protocols/resumable-upload): core, creation,
-/// termination and expiration.
-enum Tus {
-    static let version = "1.0.0"
-    static let extensions = "creation,termination,expiration"
-    static let offsetContentType = "application/offset+octet-stream"
-    /// Largest Upload-Metadata header accepted.
-    static let maxMetadataBytes = 4096
-
-    /// A non-negative decimal integer header (Upload-Length, Upload-Offset).
-    static func integer(_ text: String?) -> Int64? {
-        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.count <= 19,
-              text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        return Int64(text)
-    }
-}
-
 /// Answers of the upload routes: every one carries Tus-Resumable, errors
 /// the web API's JSON shape {"error": {"code", "message"}}.
 struct TusReply: Sendable {
@@ -51,8 +34,7 @@ struct TusReply: Sendable {
 
     /// {"error": {"code", "message", "requestId"}}, as the host's own errors.
     func error(_ status: Int, _ code: String, _ message: String, _ headers: [(String, String)] = []) {
-        let object: [String: Any] = ["error": ["code": code, "message": message, "requestId": requestId]]
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { Array($0) } ?? []
+        let body = ErrorBody.json(ReelStatus(codeName: code) ?? .unknown, message: message, requestId: requestId)
         beforeAnswer?()
         responder.reply(status: status, headers: [("Content-Type", "application/json"), ("Tus-Resumable", Tus.version),
                                                   ("Cache-Control", "no-store")] + headers, body: body)

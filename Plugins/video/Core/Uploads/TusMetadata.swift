@@ -1,4 +1,5 @@
 import Foundation
+import ReelPluginKit
 
 /// Upload-Metadata: comma-separated pairs "key base64(value)" (or a bare
 /// key); keys are unique, non-empty, without spaces or commas.
@@ -43,17 +44,17 @@ public enum TusMetadata {
     /// The uploader's file name without folders; "upload" when there is none.
     public static func filename(_ raw: String?) -> String {
         let name = (raw ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let clean = String(name.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) })
-            .trimmingCharacters(in: .whitespaces)
-        return clean.isEmpty ? "upload" : String(clean.prefix(255))
+        let clean = TextRules.removingRefused(name).trimmingCharacters(in: .whitespaces)
+        return clean.isEmpty ? "upload" : TextRules.truncated(clean, maxScalars: 255)
     }
 
     /// The default title: the file name without its extension.
     public static func title(fromFilename filename: String) -> String {
         var base = filename
         if let dot = base.lastIndex(of: "."), dot != base.startIndex { base = String(base[..<dot]) }
-        base = base.trimmingCharacters(in: .whitespaces)
-        return base.isEmpty ? "Untitled" : String(base.prefix(200))
+        base = TextRules.truncated(base.trimmingCharacters(in: .whitespaces), maxScalars: VideoValidation.maxTitle)
+            .trimmingCharacters(in: .whitespaces)
+        return base.isEmpty ? "Untitled" : base
     }
 
     /// The file name as a storage key segment: A-Z a-z 0-9 . _ - only, not

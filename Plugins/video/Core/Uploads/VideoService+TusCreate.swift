@@ -69,18 +69,43 @@ extension VideoService {
         }
     }
 
+    /// Under the owner's quota lock: checks the quotas and the free space
+    /// against the declared length, creates the partial files and the row
+    /// (413 quota_exceeded / 507 insufficient_storage before any byte).
     private func createUpload(_ record: UploadRecord, _ reply: TusReply, requestId: String) async {
         let info = UploadInfo(id: record.id, ownerId: record.ownerId, length: record.length, expiresAt: record.expiresAt)
         let partials = self.partials
+        let limits = config.uploadLimits
         do {
-            try await BlockingIO.run { try partials.create(info) }
-            do {
-                try await database.withConnection { c in try UploadStore.insert(c, record) }
-            } catch {
-                await BlockingIO.perform { partials.remove(record.id) }
-                throw error
+            let refusal = try await database.withTransaction { c -> UploadRefusal? in
+                try UploadQuota.lock(c, owner: record.ownerId)
+                let usage = try UploadQuota.usage(c, owner: record.ownerId)
+                let free = limits.diskReserveBytes >= 0 ? UploadQuota.freeBytes(partials.directory) : nil
+                if let refusal = UploadQuota.refusal(length: record.length, usage: usage, limits: limits, freeBytes: free) {
+                    return refusal
+                }
+                try partials.create(info)
+                do {
+                    try UploadStore.insert(c, record)
+                } catch {
+                    partials.remove(record.id)
+                    throw error
+                }
+                return nil
+            }
+            switch refusal {
+            case .quota(let message)?:
+                host.log(.info, "upload refused for \(record.ownerId): \(message)")
+                return reply.error(413, "quota_exceeded", message)
+            case .disk(let message)?:
+                host.log(.warn, "upload refused for \(record.ownerId): \(message)")
+                return reply.error(507, "insufficient_storage", message)
+            case nil:
+                break
             }
         } catch {
+            // The row was rolled back; its files may exist if the commit failed.
+            await BlockingIO.perform { partials.remove(record.id) }
             host.log(.error, "creating upload failed (request \(requestId)): \(error)")
             return reply.internalError()
         }

@@ -1,8 +1,9 @@
 import CReelABI
 
-/// A bus status code (the Connect/gRPC code set of reel_plugin.h), with the
-/// one mapping to HTTP statuses and Connect code names used by every path.
-public struct ReelStatus: RawRepresentable, Hashable, Sendable {
+/// A status code (the Connect/gRPC code set of reel_plugin.h), with its HTTP
+/// status and Connect code name — one mapping, reel_plugin_errors.h's, used
+/// by the host, the plugin kit and C plugins alike.
+public struct ReelStatus: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
@@ -25,43 +26,17 @@ public struct ReelStatus: RawRepresentable, Hashable, Sendable {
     public static let unauthenticated = ReelStatus(rawValue: REEL_UNAUTHENTICATED)
 
     /// The Connect protocol's name for the code ("not_found").
-    public var codeName: String {
-        switch self {
-        case .ok: "ok"
-        case .canceled: "canceled"
-        case .invalidArgument: "invalid_argument"
-        case .deadlineExceeded: "deadline_exceeded"
-        case .notFound: "not_found"
-        case .alreadyExists: "already_exists"
-        case .permissionDenied: "permission_denied"
-        case .resourceExhausted: "resource_exhausted"
-        case .failedPrecondition: "failed_precondition"
-        case .aborted: "aborted"
-        case .outOfRange: "out_of_range"
-        case .unimplemented: "unimplemented"
-        case .internal: "internal"
-        case .unavailable: "unavailable"
-        case .dataLoss: "data_loss"
-        case .unauthenticated: "unauthenticated"
-        default: "unknown"
-        }
-    }
+    public var codeName: String { String(cString: reel_status_name(rawValue)) }
 
     /// The HTTP status for the code, as the Connect protocol specifies it.
-    public var httpStatus: Int {
-        switch self {
-        case .ok: 200
-        case .canceled: 499
-        case .invalidArgument, .outOfRange, .failedPrecondition: 400
-        case .deadlineExceeded: 504
-        case .notFound: 404
-        case .alreadyExists, .aborted: 409
-        case .permissionDenied: 403
-        case .resourceExhausted: 429
-        case .unimplemented: 501
-        case .unavailable: 503
-        case .unauthenticated: 401
-        default: 500
-        }
+    public var httpStatus: Int { Int(reel_status_http(rawValue)) }
+
+    /// The code of a Connect code name ("not_found"), nil if there is none.
+    public init?(codeName: String) {
+        guard let code = (REEL_OK...REEL_UNAUTHENTICATED).first(where: { String(cString: reel_status_name($0)) == codeName })
+        else { return nil }
+        self.init(rawValue: code)
     }
+
+    public var description: String { codeName }
 }

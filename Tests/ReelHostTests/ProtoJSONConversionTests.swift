@@ -3,9 +3,9 @@ import Foundation
 import CReelSupport
 import XCTest
 
-/// The JSON <-> protobuf transcoder of CReelSupport (reel_json.h), driven by
+/// The JSON <-> protobuf conversion of CReelSupport (reel_json.h), driven by
 /// the descriptors of proto/reel/test/v1/types.proto and presence.proto.
-final class JSONTranscoderTests: XCTestCase {
+final class ProtoJSONConversionTests: XCTestCase {
     // MARK: - round trips and output
 
     func testEmptyBodyEmitsEveryFieldWithItsDefault() throws {
@@ -190,15 +190,15 @@ final class JSONTranscoderTests: XCTestCase {
         ]
         for c in cases {
             XCTAssertThrowsError(try toProto(c.body, overrides: c.overrides), c.message) { error in
-                XCTAssertEqual(error as? TranscodeError, TranscodeError(code: REEL_JSON_EINVALID, message: c.message))
+                XCTAssertEqual(error as? ConversionError, ConversionError(code: REEL_JSON_EINVALID, message: c.message))
             }
         }
     }
 
     func testMissingRequiredFieldIsAnError() {
         XCTAssertThrowsError(try toProto("{}", desc: presenceDescriptor)) { error in
-            XCTAssertEqual(error as? TranscodeError,
-                           TranscodeError(code: REEL_JSON_EINVALID, message: "missing required field 'reqName'"))
+            XCTAssertEqual(error as? ConversionError,
+                           ConversionError(code: REEL_JSON_EINVALID, message: "missing required field 'reqName'"))
         }
     }
 
@@ -210,22 +210,22 @@ final class JSONTranscoderTests: XCTestCase {
         }
         XCTAssertNoThrow(try toProto(nested(62)))
         XCTAssertThrowsError(try toProto(nested(63))) { error in
-            let message = (error as? TranscodeError)?.message ?? ""
+            let message = (error as? ConversionError)?.message ?? ""
             XCTAssertTrue(message.hasPrefix("messages nested deeper than 64 levels at 'inner.child.child"), message)
         }
         // Printing refuses the same depth: Inner { child = 3 } nested 70 times.
         var inner: [UInt8] = []
         for _ in 0..<70 { inner = [0x1A] + varint(inner.count) + inner }
         XCTAssertThrowsError(try toJSON(inner, desc: innerDescriptor)) { error in
-            let message = (error as? TranscodeError)?.message ?? ""
+            let message = (error as? ConversionError)?.message ?? ""
             XCTAssertTrue(message.hasPrefix("messages nested deeper than 64 levels at 'child.child"), message)
         }
     }
 
     func testInvalidProtobufBytes() {
         let garbage: [UInt8] = [0x0A, 0x05, 0x01]
-        let expected = TranscodeError(code: REEL_JSON_EINVALID, message: "bytes are not a valid reel.test.v1.AllTypes message")
-        XCTAssertThrowsError(try toJSON(garbage)) { XCTAssertEqual($0 as? TranscodeError, expected) }
+        let expected = ConversionError(code: REEL_JSON_EINVALID, message: "bytes are not a valid reel.test.v1.AllTypes message")
+        XCTAssertThrowsError(try toJSON(garbage)) { XCTAssertEqual($0 as? ConversionError, expected) }
         var err = [CChar](repeating: 0, count: 256)
         XCTAssertEqual(reel_proto_validate(allTypesDescriptor, garbage, garbage.count, &err, err.count), REEL_JSON_EINVALID)
         XCTAssertEqual(text(err), expected.message)
@@ -238,14 +238,14 @@ final class JSONTranscoderTests: XCTestCase {
     func testInvalidUTF8InAStringIsAnErrorOnOutput() {
         let bytes: [UInt8] = [0x1A, 0x03, 0x0A, 0x01, 0xFF] // Inner { child { name: "\xff" } }
         XCTAssertThrowsError(try toJSON(bytes, desc: innerDescriptor)) { error in
-            XCTAssertEqual(error as? TranscodeError,
-                           TranscodeError(code: REEL_JSON_EINVALID, message: "field 'child.name': string is not valid UTF-8"))
+            XCTAssertEqual(error as? ConversionError,
+                           ConversionError(code: REEL_JSON_EINVALID, message: "field 'child.name': string is not valid UTF-8"))
         }
     }
 
     // MARK: - helpers
 
-    struct TranscodeError: Error, Equatable {
+    struct ConversionError: Error, Equatable {
         let code: Int32
         let message: String
     }
@@ -288,7 +288,7 @@ final class JSONTranscoderTests: XCTestCase {
         defer { reel_json_free(out) }
         guard rc == REEL_JSON_OK, let out else {
             XCTAssertNil(out)
-            throw TranscodeError(code: rc, message: text(err))
+            throw ConversionError(code: rc, message: text(err))
         }
         XCTAssertEqual(text(err), "")
         return Array(UnsafeBufferPointer(start: out, count: outLen))
@@ -299,7 +299,7 @@ final class JSONTranscoderTests: XCTestCase {
         var err = [CChar](repeating: 0, count: 512)
         let rc = reel_proto_to_json(desc ?? allTypesDescriptor, bytes, bytes.count, &out, &err, err.count)
         defer { reel_json_free(out) }
-        guard rc == REEL_JSON_OK, let out else { throw TranscodeError(code: rc, message: text(err)) }
+        guard rc == REEL_JSON_OK, let out else { throw ConversionError(code: rc, message: text(err)) }
         return String(cString: out)
     }
 

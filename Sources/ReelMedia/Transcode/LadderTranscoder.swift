@@ -1,7 +1,8 @@
 import CLibAV
 
-/// Transcodes one source into an adaptive HLS ladder of CMAF (fMP4)
-/// renditions, with a DASH manifest over the same segments: demux once,
+/// Transcodes one source into an adaptive ladder of CMAF (fMP4) renditions,
+/// published as HLS playlists and a DASH manifest over the same segments (hence
+/// LadderTranscoder, not HLS only): demux once,
 /// decode video once, scale and encode per rung (libx264, closed 2 s GOPs,
 /// an IDR forced on the segment grid so that segments align across rungs),
 /// decode/resample/encode audio once (AAC-LC stereo) into one audio
@@ -29,7 +30,7 @@ import CLibAV
 ///   `<out>/thumbs/thumb-01.jpg`, … (video only).
 /// Completion is the method returning (or every media playlist ending with
 /// #EXT-X-ENDLIST and `manifest.mpd` existing), not `master.m3u8` existing.
-public struct HLSTranscoder: Sendable {
+public struct LadderTranscoder: Sendable {
     public var options: TranscodeOptions
 
     public init(options: TranscodeOptions = .init()) {

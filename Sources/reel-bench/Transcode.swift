@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ReelMedia
 
-/// `reel transcode SOURCE OUTDIR`: one HLS ladder made by ReelMedia, as the
+/// `reel-bench transcode SOURCE OUTDIR`: one HLS ladder made by ReelMedia, as the
 /// transcoder plugin would, timed for `tools/bench transcode`. Prints one
 /// JSON line on stdout when done: wall seconds, seconds until every
 /// rendition's playlist (each video rung's and the audio's) listed a
@@ -32,10 +32,10 @@ struct Transcode: ParsableCommand {
 
     func run() throws {
         let start = ContinuousClock.now
-        let transcoder = HLSTranscoder(options: TranscodeOptions(preset: preset, threads: threads))
+        let transcoder = LadderTranscoder(options: TranscodeOptions(preset: preset, threads: threads))
         let ladder: TranscodeLadder
         do {
-            ladder = try HLSTranscoder.ladder(for: source)
+            ladder = try LadderTranscoder.ladder(for: source)
         } catch {
             fail(error)
         }
@@ -77,12 +77,12 @@ struct Transcode: ParsableCommand {
     }
 
     private func fail(_ error: Error) -> Never {
-        FileHandle.standardError.write(Data("reel transcode: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("reel-bench transcode: \(error)\n".utf8))
         Foundation.exit(1)
     }
 }
 
-/// The polling and the JSON report of `reel transcode`.
+/// The polling and the JSON report of `reel-bench transcode`.
 enum SegmentWatch {
     /// Polls every 50 ms until every playlist lists at least one segment
     /// (`#EXTINF`), and returns the time since `start`; nil if every playlist

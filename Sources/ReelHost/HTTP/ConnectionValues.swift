@@ -1,0 +1,58 @@
+import CMicroHTTPD
+import Foundation
+
+/// Reading a connection's headers, query arguments and peer address from
+/// libmicrohttpd.
+extension HTTPServer {
+    static func values(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [String: String] {
+        var result: [String: String] = [:]
+        forEachValue(connection, kind: kind) { key, value in result[asciiLowercased(key)] = value ?? "" }
+        return result
+    }
+
+    /// Header names are ASCII: lower-cased without Unicode tables (every
+    /// request comes through here).
+    static func asciiLowercased(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return text }
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased() }
+        return String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    static func forEachValue(_ connection: OpaquePointer, kind: MHD_ValueKind, _ body: (String, String?) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            let box = ValueVisitor(body)
+            let unmanaged = Unmanaged.passRetained(box)
+            defer { unmanaged.release() }
+            _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
+                guard let cls, let key else { return MHD_Result.YES }
+                let visitor = Unmanaged<ValueVisitor>.fromOpaque(cls).takeUnretainedValue()
+                visitor.visit(String(cString: key), value.map { String(cString: $0) })
+                return MHD_Result.YES
+            }, unmanaged.toOpaque())
+        }
+    }
+
+    /// The query string as the client sent it (arguments are kept escaped).
+    static func rawQuery(_ connection: OpaquePointer) -> String {
+        var parts: [String] = []
+        forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
+            parts.append(value.map { "\(key)=\($0)" } ?? key)
+        }
+        return parts.joined(separator: "&")
+    }
+
+    static func peerAddress(_ connection: OpaquePointer) -> String {
+        guard let address = reel_mhd_client_addr(connection) else { return "" }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        let length = address.pointee.sa_family == sa_family_t(AF_INET6)
+            ? socklen_t(MemoryLayout<sockaddr_in6>.size) : socklen_t(MemoryLayout<sockaddr_in>.size)
+        guard getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 else { return "" }
+        return String(cString: host)
+    }
+}
+
+/// Carries a Swift closure through libmicrohttpd's iterator callback.
+private final class ValueVisitor {
+    let visit: (String, String?) -> Void
+    init(_ visit: @escaping (String, String?) -> Void) { self.visit = visit }
+}
