@@ -30,12 +30,11 @@ WORKDIR /src
 COPY Package.swift ./
 RUN swift package resolve
 COPY . .
-# Release build of everything, then the plugins under their file names (the
-# sample plugins are left out), and the Swift runtime's shared libraries.
+# Release build of everything, then the plugins under their file names
+# (tools/dev leaves the sample plugins out), and the Swift runtime's libraries.
 RUN swift build -c release \
  && mkdir -p /out/plugins /out/swift \
  && tools/dev plugins release /out/plugins \
- && rm -f /out/plugins/hello.so /out/plugins/hello-c.so \
  && cp "$(swift build -c release --show-bin-path)/reel" /out/reel \
  && cp /usr/lib/swift/linux/*.so /out/swift/
 

@@ -235,3 +235,28 @@ def test_every_variable_the_deployment_sets_is_read_by_the_code():
     assert {"REEL_DATABASE_URL", "REEL_PLUGINS", "REEL_S3_BUCKET"} <= read
     unknown = {where: sorted(names - read) for where, names in deployment_variables().items() if names - read}
     assert unknown == {}, f"variables no code reads: {unknown}"
+
+
+# -- nginx --------------------------------------------------------------------
+
+def test_compose_nginx_config_is_accepted_by_nginx(tmp_path):
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is missing (tools/dev deps installs it)")
+    # The compose config as nginx will read it, with the gateways' service
+    # names (resolved only inside Compose's network) on loopback instead.
+    server = (DEPLOY / "nginx" / "compose.conf").read_text()
+    server = re.sub(r"gateway-\d:8080", "127.0.0.1:8080", server)
+    server = server.replace("/etc/nginx/reel-locations.conf", str(DEPLOY / "nginx" / "reel-locations.conf"))
+    server = server.replace("listen 80;", "listen 127.0.0.1:1;")
+    (tmp_path / "default.conf").write_text(server)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nevents {{}}\nhttp {{\n"
+        f"  client_body_temp_path {tmp_path}/body;\n  proxy_temp_path {tmp_path}/proxy;\n"
+        f"  include {tmp_path}/default.conf;\n}}\n")
+    done = run(nginx, "-t", "-q", "-e", tmp_path / "error.log", "-p", tmp_path, "-c", tmp_path / "nginx.conf")
+    assert done.returncode == 0, done.stderr
+    text = (DEPLOY / "nginx" / "reel-locations.conf").read_text()
+    for directive in ("proxy_request_buffering off;", "proxy_buffering off;", "proxy_read_timeout 1h;",
+                      "client_max_body_size 10g;"):
+        assert directive in text
