@@ -138,6 +138,8 @@ def gone(pid: int) -> bool:
 
 def sign_in_again(lb: str) -> dict:
     """The operator account of this cluster (the first one: admin), signed in again."""
+    if not ACCOUNT:  # (a test run alone)
+        return sign_in(lb)
     login = requests.post(f"{lb}/api/v1/auth/login", json=ACCOUNT, timeout=30)
     assert login.status_code == 200, login.text
     return {"Authorization": f"Bearer {login.json()['accessToken']}"}
@@ -339,3 +341,37 @@ def test_kill_9_of_the_worker_holding_a_job_the_other_worker_finishes_it(cluster
     assert f"transcode of video {video_id} started" in log
     video = requests.get(f"{lb}/api/v1/videos/{video_id}", headers=bearer, timeout=30).json()
     assert video["state"] == "ready", video
+
+
+def test_postgresql_restart_under_traffic_fails_cleanly_and_recovers(cluster):
+    restart_missing(cluster)
+    lb = cluster.addresses["LB_URL"]
+    bearer = sign_in_again(lb)
+    assert requests.get(f"{lb}/api/v1/videos", timeout=30).status_code == 200
+    pg_env = {**cluster.env, "REEL_DATA_DIR": str(cluster.folder)}
+    stop = subprocess.run([str(REPO / "tools" / "pg"), "stop"], env=pg_env, capture_output=True, text=True, timeout=120)
+    assert stop.returncode == 0, stop.stderr
+    try:
+        # While it is down: every host alive, none ready, and requests that need
+        # the database answer a clean JSON error (never a hang or an HTML page).
+        for name in ("gateway-1", "gateway-2", "worker-1", "worker-2"):
+            assert requests.get(cluster.url(name) + "/livez", timeout=30).status_code == 200
+            assert requests.get(cluster.url(name) + "/readyz", timeout=30).status_code == 503
+        for path, headers in (("/api/v1/videos", {}), ("/api/v1/users/me", bearer)):
+            answer = requests.get(lb + path, headers=headers, timeout=60)
+            assert answer.status_code == 503, (path, answer.status_code, answer.text)
+            assert answer.json()["error"]["code"], answer.text
+    finally:
+        start = subprocess.run([str(REPO / "tools" / "pg"), "start"], env=pg_env, capture_output=True, text=True,
+                               timeout=120)
+        assert start.returncode == 0, start.stderr
+    # Back without restarting any host.
+    for name in ("gateway-1", "gateway-2", "worker-1", "worker-2"):
+        wait_until(lambda: requests.get(cluster.url(name) + "/readyz", timeout=30).status_code == 200,
+                   timeout=60, what=f"{name} ready again")
+    wait_until(lambda: requests.get(f"{lb}/api/v1/videos", timeout=30).status_code == 200, timeout=60,
+               what="the catalog through nginx again")
+    me = wait_until(lambda: (lambda r: r if r.status_code == 200 else None)(
+        requests.get(f"{lb}/api/v1/users/me", headers=bearer, timeout=30)), timeout=60, what="users/me again")
+    assert me.json()["email"] == ACCOUNT["email"]
+    assert cluster.run("status").returncode == 0
