@@ -10,10 +10,13 @@ let swiftPluginLinkerSettings: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "-zn
 
 let package = Package(
     name: "Reel",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v14), .iOS(.v17)],
     products: [
         .executable(name: "reel", targets: ["reel"]),
         .executable(name: "reel-bench", targets: ["reel-bench"]),
+        // The Swift client SDK for apps (iOS, macOS, Linux): Connect over URLSession.
+        .library(name: "ReelClient", targets: ["ReelClient"]),
+        .executable(name: "reel-client", targets: ["reel-client"]),
         .library(name: "ReelPluginHello", type: .dynamic, targets: ["HelloPlugin"]),
         .library(name: "ReelPluginAuth", type: .dynamic, targets: ["AuthPlugin"]),
         .library(name: "ReelPluginVideo", type: .dynamic, targets: ["VideoPlugin"]),
@@ -25,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.10.0"..<"5.0.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -54,6 +58,8 @@ let package = Package(
         .target(name: "ReelEncoding"),
         // protobuf-c code generated from proto/ by tools/gen-proto (committed).
         .target(name: "CReelProto", dependencies: ["CProtobufC"]),
+        // gzip (zlib) for the Connect protocol's Content-Encoding, bounded inflate.
+        .target(name: "CReelGzip", linkerSettings: [.linkedLibrary("z")]),
         // Small C helpers for the host: JSON <-> protobuf transcoding, GNU shims.
         .target(name: "CReelSupport", dependencies: ["CProtobufC", "CJansson"]),
 
@@ -78,7 +84,7 @@ let package = Package(
 
         // The host: HTTP on libmicrohttpd, router, auth guard, plugin loader, bus.
         .target(name: "ReelHost", dependencies: [
-            "CMicroHTTPD", "CReelABI", "ReelABI", "ReelEncoding", "CReelSupport", "CProtobufC", "CReelProto",
+            "CMicroHTTPD", "CReelABI", "ReelABI", "ReelEncoding", "CReelSupport", "CReelGzip", "CProtobufC", "CReelProto",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "JWTKit", package: "jwt-kit"),
@@ -92,6 +98,19 @@ let package = Package(
         // `reel`, which links no libav.
         .executableTarget(name: "reel-bench", dependencies: [
             "ReelMedia",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // The client SDK: swift-protobuf messages generated from proto/ (tools/gen-proto)
+        // and URLSession only; no system library, nothing of the host.
+        .target(name: "ReelClient", dependencies: [
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+
+        // The command-line client on ReelClient.
+        .executableTarget(name: "reel-client", dependencies: [
+            "ReelClient",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -11,6 +11,17 @@ public enum ErrorBody {
         return Array(UnsafeRawBufferPointer(start: body, count: strlen(body)))
     }
 
+    /// The same shape with a code more specific than a status name, for a
+    /// raw route whose HTTP status says more than the Connect code set
+    /// (413 `quota_exceeded`, 507 `insufficient_storage`). A Connect code
+    /// name gives exactly the bytes of `json(_:message:requestId:)`.
+    public static func json(code: String, message: String, requestId: String) -> [UInt8] {
+        if let status = ReelStatus(codeName: code) { return json(status, message: message, requestId: requestId) }
+        let text = "{\"error\":{\"code\":\"\(escape(code))\",\"message\":\"\(escape(message))\","
+            + "\"requestId\":\"\(escape(requestId))\"}}"
+        return Array(text.utf8)
+    }
+
     /// `text` escaped for the inside of a JSON string.
     public static func escape(_ text: String) -> String {
         let needed = reel_json_escape(nil, 0, text)

@@ -22,14 +22,16 @@ public final class ReelHostApp: Sendable {
         let authGuard = JWTGuard()
         let keyLoader = SigningKeyLoader(bus: bus, guardian: authGuard)
         authGuard.refreshKeys = { keyLoader.load() }
-        plugins.onInstalled = { keyLoader.generationInstalled($0) }
+        let revocationLoader = RevocationLoader(bus: bus, table: authGuard.revocations)
+        plugins.onInstalled = { keyLoader.generationInstalled($0); revocationLoader.generationInstalled($0) }
         let health = HealthHandler(registry: registry, databasePing: databasePing)
         let gateway = Gateway(registry: registry, bus: bus, authGuard: authGuard, health: health,
                               maxBodyBytes: config.maxBodyBytes)
         server = HTTPServer(handler: gateway, limits: .init(
             maxBodyBytes: config.maxBodyBytes, threads: config.httpThreads,
             connectionLimit: config.connectionLimit, connectionTimeoutSeconds: config.connectionTimeoutSeconds,
-            perConnectionMemoryBytes: config.perConnectionMemoryBytes))
+            perConnectionMemoryBytes: config.perConnectionMemoryBytes,
+            connectionsPerAddress: config.connectionsPerAddress, headerTimeoutSeconds: config.headerTimeoutSeconds))
         let admin = AdminHandler(manager: plugins, pluginsDir: config.pluginsDir)
         adminServer = config.adminAddress.map { _ in
             HTTPServer(handler: AdminGateway(admin: admin, health: health),
@@ -72,6 +74,7 @@ public final class ReelHostApp: Sendable {
         // One deadline for the whole stop: requests, then plugins.
         let deadline = Date().addingTimeInterval(config.shutdownGraceSeconds)
         plugins.stopWatching()
+        server.beginStop()
         adminServer?.stop(deadline: min(deadline, Date().addingTimeInterval(2)))
         server.stop(deadline: deadline)
         let group = DispatchGroup()

@@ -87,9 +87,11 @@ public final class HTTPResponder: @unchecked Sendable {
 
     /// A JSON error in the web API's shape {"error": {"code", "message", "requestId"}}
     /// (ErrorBody: the bytes the host and C plugins answer with). `code` is a
-    /// Connect code name ("not_found"); any other reads as "unknown".
+    /// Connect code name ("not_found") or a more specific one the route
+    /// documents ("quota_exceeded").
     public func replyError(status: Int, code: String, message: String, headers: [(String, String)] = []) {
-        replyError(PluginError(ReelStatus(codeName: code) ?? .unknown, message), httpStatus: status, headers: headers)
+        let body = ErrorBody.json(code: code, message: message, requestId: requestId)
+        reply(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
     }
 
     /// `error` in the web API's shape, with its status's HTTP status unless

@@ -25,6 +25,16 @@ final class ErrorBodyTests: XCTestCase {
         XCTAssertEqual(ErrorBody.escape("a\"b\u{7f}"), "a\\\"b\\u007f")
     }
 
+    func testARouteMayNameACodeMoreSpecificThanItsStatus() throws {
+        let body = ErrorBody.json(code: "quota_exceeded", message: "over \"quota\"", requestId: "r1")
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        XCTAssertEqual(object["error"] as? [String: String],
+                       ["code": "quota_exceeded", "message": "over \"quota\"", "requestId": "r1"])
+        // A Connect code name gives the status's own bytes.
+        XCTAssertEqual(ErrorBody.json(code: "not_found", message: "m", requestId: "r"),
+                       ErrorBody.json(.notFound, message: "m", requestId: "r"))
+    }
+
     func testAccessAndRolesComeFromTheHeader() {
         XCTAssertEqual(Access.allCases.map(\.rawValue), [0, 1, 2, 3, 4, 5])
         XCTAssertEqual(Access.ownerOrAdmin.name, "owner-or-admin")

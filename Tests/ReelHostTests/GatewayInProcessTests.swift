@@ -16,14 +16,7 @@ final class GatewayInProcessTests: XCTestCase {
     override func setUpWithError() throws {
         dir = NSTemporaryDirectory() + "reel-gateway-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/plugins", withIntermediateDirectories: true)
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/make")
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Plugins/hello-c").standardized.path
-        make.arguments = ["-s", "-C", source, "OUT=\(dir!)/plugins"]
-        try make.run()
-        make.waitUntilExit()
-        XCTAssertEqual(make.terminationStatus, 0, "make hello-c")
+        try HelloCBuild.make(into: dir + "/plugins")
 
         let config = try HostConfig(environment: ["REEL_DATA_DIR": dir, "REEL_PLUGINS_DIR": dir + "/plugins"])
         registry = PluginRegistry()

@@ -22,15 +22,7 @@ final class HotSwapTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    private func buildHelloC(version: String) throws {
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/make")
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Plugins/hello-c").standardized.path
-        make.arguments = ["-s", "-C", source, "OUT=\(dir!)/plugins", "VERSION=\(version)"]
-        try make.run()
-        make.waitUntilExit()
-        XCTAssertEqual(make.terminationStatus, 0, "make hello-c \(version)")
-    }
+    private func buildHelloC(version: String) throws { try HelloCBuild.make(into: dir + "/plugins", version: version) }
 
     /// Calls Echo over the bus and returns the echoed text.
     private func echo(_ text: String) -> String {

@@ -186,9 +186,14 @@ def test_rpc_wrong_content_type(host):
 
 
 def test_rpc_get_is_refused(host):
-    response = host.get(ECHO_RPC)
+    # Greet has side effects: POST only. Echo is side-effect free (Connect
+    # GET), but only with the Connect query (encoding=, message=).
+    response = host.get("/rpc/reel.hello.v1.HelloService/Greet")
     assert response.status_code == 405
     assert response.json()["code"] == "unimplemented"
+    response = host.get(ECHO_RPC)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_argument"
 
 
 def test_rpc_unknown_method(host):

@@ -84,7 +84,7 @@ def test_connect_errors_are_json_with_the_mapped_status(shared_host, protos):
     response = shared_host.post(f"/rpc/{ECHO}", data=empty, headers={"Content-Type": "application/proto", **CONNECT_HEADERS})
     assert response.status_code == 400
     assert response.headers["Content-Type"] == "application/json"
-    assert response.json() == {"code": "invalid_argument", "message": "text must not be empty"}
+    assert {k: v for k, v in response.json().items() if k != "details"} == {"code": "invalid_argument", "message": "text must not be empty"}
 
     as_json = shared_host.post(f"/rpc/{ECHO}", json={"text": ""})
     assert as_json.status_code == 400
@@ -92,7 +92,7 @@ def test_connect_errors_are_json_with_the_mapped_status(shared_host, protos):
 
     too_long = shared_host.post(f"/rpc/{GREET}", json={"name": "x" * 101})
     assert too_long.status_code == 400
-    assert too_long.json() == {"code": "invalid_argument", "message": "name must be 1 to 100 characters"}
+    assert {k: v for k, v in too_long.json().items() if k != "details"} == {"code": "invalid_argument", "message": "name must be 1 to 100 characters"}
 
 
 def test_unsupported_connect_protocol_version(shared_host):

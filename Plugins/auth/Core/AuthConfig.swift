@@ -10,6 +10,8 @@ public struct AuthConfig: Sendable, Equatable {
     public var refreshTokenSeconds: Int = 30 * 24 * 3600
     /// Login throttling; see `Backoff`.
     public var backoff = Backoff()
+    /// Registrations per client address; see `RegistrationLimit`.
+    public var registration = RegistrationLimit()
 
     public init() {}
 
@@ -24,6 +26,8 @@ public struct AuthConfig: Sendable, Equatable {
         backoff.baseSeconds = try seconds("REEL_AUTH_LOCKOUT_BASE_SECONDS", backoff.baseSeconds)
         backoff.maxSeconds = try seconds("REEL_AUTH_LOCKOUT_MAX_SECONDS", backoff.maxSeconds)
         backoff.threshold = try seconds("REEL_AUTH_LOCKOUT_THRESHOLD", backoff.threshold)
+        registration.perAddress = try seconds("REEL_AUTH_REGISTER_LIMIT", registration.perAddress)
+        registration.windowSeconds = try seconds("REEL_AUTH_REGISTER_WINDOW_SECONDS", registration.windowSeconds)
     }
 }
 
@@ -44,4 +48,13 @@ public struct Backoff: Sendable, Equatable {
         let (seconds, overflow) = baseSeconds.multipliedReportingOverflow(by: 1 << exponent)
         return overflow ? maxSeconds : min(seconds, maxSeconds)
     }
+}
+
+/// At most `perAddress` registration attempts from one client address in a
+/// window of `windowSeconds`; more answer 429 until the window ends.
+public struct RegistrationLimit: Sendable, Equatable {
+    public var perAddress = 5
+    public var windowSeconds = 10 * 60
+
+    public init() {}
 }

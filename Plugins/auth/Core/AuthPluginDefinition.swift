@@ -23,6 +23,8 @@ public let authPlugin = PluginDefinition<AuthService>(
         authMethod("GetUser", .internal, "GetUserRequest", "User") { try await $0.getUser($1) },
         authMethod("GetUserProfiles", .internal, "GetUserProfilesRequest", "UserProfiles") { try await $0.getUserProfiles($1) },
         Method("reel.host.v1.TokenAuthority/GetVerificationKeys", access: .internal, input: "reel.host.v1.GetVerificationKeysRequest", output: "reel.host.v1.VerificationKeys") { try await $0.verificationKeys($1) },
+        Method<AuthService>("reel.host.v1.TokenAuthority/ListRevocations", access: .internal, input: "reel.host.v1.ListRevocationsRequest",
+               output: "reel.host.v1.Revocations") { try await $0.listRevocations($1) },
     ],
     routes: [
         Route("POST", "/api/v1/auth/register", method: authService + "RegisterUser", status: 201),

@@ -15,15 +15,18 @@ public final class AuthService: Sendable {
     /// A hash of a random password with the current parameters: logins for
     /// unknown emails verify against it, so they take as long as real ones.
     let dummyHash: String
+    /// Hears the revocation cut-offs of every host on the database.
+    let revocationListener: RevocationListener
 
     init(host: PluginHost, database: PostgresClient, config: AuthConfig, passwords: PasswordHasher,
-         accessTokens: AccessTokens, dummyHash: String) {
+         accessTokens: AccessTokens, dummyHash: String, revocationListener: RevocationListener) {
         self.host = host
         self.database = database
         self.config = config
         self.passwords = passwords
         self.accessTokens = accessTokens
         self.dummyHash = dummyHash
+        self.revocationListener = revocationListener
     }
 
     static func start(host: PluginHost) async throws -> AuthService {
@@ -40,8 +43,11 @@ public final class AuthService: Sendable {
             let accessTokens = try await AccessTokens(key: key, lifetimeSeconds: config.accessTokenSeconds)
             host.log(.info, "auth \(version) ready (migrations applied: \(applied); signing key \(key.kid)"
                      + (created ? ", created" : "") + ")")
-            return AuthService(host: host, database: database, config: config, passwords: passwords,
-                               accessTokens: accessTokens, dummyHash: dummyHash)
+            let listener = revocationListener(host: host, url: url, database: database, config: config)
+            let service = AuthService(host: host, database: database, config: config, passwords: passwords,
+                                      accessTokens: accessTokens, dummyHash: dummyHash, revocationListener: listener)
+            listener.start()
+            return service
         } catch {
             database.close()
             throw error
@@ -49,12 +55,14 @@ public final class AuthService: Sendable {
     }
 
     func stop() async {
+        revocationListener.stop()
         database.close()
     }
 
     /// A TokenPair for `user`: a fresh access token and the given refresh token.
-    func tokenPair(for user: User, refreshToken: String) async throws -> [UInt8] {
-        let accessToken = try await accessTokens.sign(userID: user.id, role: user.role)
+    /// `issuedAt`: a time at or before the moment `user` was read.
+    func tokenPair(for user: User, refreshToken: String, issuedAt: Date = Date()) async throws -> [UInt8] {
+        let accessToken = try await accessTokens.sign(userID: user.id, role: user.role, now: issuedAt)
         return Messages.tokenPair(accessToken: accessToken, refreshToken: refreshToken,
                                   expiresIn: config.accessTokenSeconds, user: user)
     }

@@ -49,5 +49,25 @@ enum AuthSchema {
             );
             CREATE UNIQUE INDEX signing_keys_one_current ON signing_keys ((true)) WHERE retired_at IS NULL;
             """),
+        Migration(version: 2, name: "token cut-offs, refresh revocation reasons, registration throttle", sql: """
+            -- Per-user revocation: access tokens of user_id issued before
+            -- not_before_ms (Unix milliseconds) are void (TokenAuthority).
+            CREATE TABLE token_cutoffs (
+                user_id uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                not_before_ms bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            );
+
+            -- Why a refresh token was revoked ('signed_out', 'disabled',
+            -- 'password_changed', 'reuse'), so a later refresh can say so.
+            ALTER TABLE refresh_tokens ADD COLUMN revoked_reason text;
+
+            -- Registrations per client address in a fixed window.
+            CREATE TABLE registration_throttle (
+                address text PRIMARY KEY,
+                window_start timestamptz NOT NULL,
+                count int NOT NULL
+            );
+            """),
     ])
 }

@@ -8,22 +8,18 @@ import XCTest
 /// The video schema's SQL against a real PostgreSQL (REEL_TEST_DATABASE_URL):
 /// the transcoder's state changes, keyset pages, the outbox's lease and backoff.
 final class VideoStoreTests: XCTestCase {
-    private var baseURL = ""
-    private var databaseName = ""
+    private var database: TestDatabase!
     private var c: PostgresConnection!
 
     override func setUpWithError() throws {
-        let url = try TestDatabase.requiredURL() // fails, not skips, without a database
-        baseURL = url
-        databaseName = "reel_video_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        try PostgresConnection(url: url).execute("CREATE DATABASE \(databaseName)")
-        c = try PostgresConnection(configuration: PostgresConfiguration(url: url, database: databaseName, applicationName: "reel-video-tests"))
+        database = try TestDatabase.create(prefix: "reel_video_test") // fails, not skips, without a database
+        c = try database.connect()
         XCTAssertEqual(try VideoSchema.migrator.migrate(c), [1, 2, 3, 4])
     }
 
     override func tearDown() {
         c = nil
-        _ = try? PostgresConnection(url: baseURL).execute("DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)")
+        database?.drop()
     }
 
     private func newVideo(owner: String = UUIDs.make()) throws -> Video {

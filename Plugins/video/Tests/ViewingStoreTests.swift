@@ -8,22 +8,18 @@ import XCTest
 /// Positions, continue-watching, views and the signing key against a real
 /// PostgreSQL (REEL_TEST_DATABASE_URL).
 final class ViewingStoreTests: XCTestCase {
-    private var baseURL = ""
-    private var databaseName = ""
+    private var database: TestDatabase!
     private var c: PostgresConnection!
 
     override func setUpWithError() throws {
-        let url = try TestDatabase.requiredURL() // fails, not skips, without a database
-        baseURL = url
-        databaseName = "reel_viewing_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        try PostgresConnection(url: url).execute("CREATE DATABASE \(databaseName)")
-        c = try PostgresConnection(configuration: PostgresConfiguration(url: url, database: databaseName, applicationName: "reel-video-tests"))
+        database = try TestDatabase.create(prefix: "reel_viewing_test") // fails, not skips, without a database
+        c = try database.connect()
         _ = try VideoSchema.migrator.migrate(c)
     }
 
     override func tearDown() {
         c = nil
-        _ = try? PostgresConnection(url: baseURL).execute("DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)")
+        database?.drop()
     }
 
     private func readyVideo(owner: String = UUIDs.make(), visibility: Visibility = .public, duration: Double = 600) throws -> Video {

@@ -15,4 +15,7 @@
 #include "reel/watchlist/v1/watchlist.pb-c.h"
 /* The descriptor of a message by full name ("reel.hello.v1.GreetRequest"), or NULL. */
 const ProtobufCMessageDescriptor *reel_proto_message_descriptor(const char *full_name);
+/* 1 if the .proto marks the method ("reel.video.v1.VideoService/GetVideo") with
+ * option idempotency_level = NO_SIDE_EFFECTS (Connect serves it over GET too), else 0. */
+int reel_proto_method_has_no_side_effects(const char *method);
 #endif

@@ -109,3 +109,25 @@ const ProtobufCMessageDescriptor *reel_proto_message_descriptor(const char *full
     if (strcmp(all[i]->name, full_name) == 0) return all[i];
   return NULL;
 }
+static const char *const no_side_effects[] = {
+  "reel.auth.v1.AuthService/ListUsers",
+  "reel.auth.v1.AuthService/Me",
+  "reel.comment.v1.CommentService/GetCommentSettings",
+  "reel.comment.v1.CommentService/ListComments",
+  "reel.comment.v1.CommentService/ListMyComments",
+  "reel.comment.v1.CommentService/ListReplies",
+  "reel.helloc.v1.EchoService/Echo",
+  "reel.helloc.v1.EchoService/Stats",
+  "reel.video.v1.VideoService/GetVideo",
+  "reel.video.v1.VideoService/ListContinueWatching",
+  "reel.video.v1.VideoService/ListMyVideos",
+  "reel.video.v1.VideoService/ListVideos",
+  "reel.watchlist.v1.WatchlistService/ListWatchlist",
+  "reel.watchlist.v1.WatchlistService/WatchlistContains",
+  NULL,
+};
+int reel_proto_method_has_no_side_effects(const char *method) {
+  for (size_t i = 0; no_side_effects[i] != NULL; i++)
+    if (strcmp(no_side_effects[i], method) == 0) return 1;
+  return 0;
+}

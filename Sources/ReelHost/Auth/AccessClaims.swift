@@ -14,6 +14,11 @@ struct AccessClaims: JWTPayload {
     let exp: ExpirationClaim
     let nbf: NotBeforeClaim?
     let iat: IssuedAtClaim?
+    /// The issue time in Unix ms (Reel's tokens carry it; `iat` has whole seconds).
+    let iat_ms: Int64?
+
+    /// When the token was issued, in Unix ms (0 if it does not say).
+    var issuedMs: Int64 { iat_ms ?? iat.map { Int64($0.value.timeIntervalSince1970 * 1000) } ?? 0 }
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()

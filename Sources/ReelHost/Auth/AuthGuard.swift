@@ -35,7 +35,7 @@ public struct AnonymousGuard: AuthGuard {
     public init() {}
 
     public func authenticate(_ request: HTTPRequest) async throws(APIError) -> Caller {
-        if request.header("authorization") != nil {
+        if let credentials = request.header("authorization"), credentials.lowercased().hasPrefix("bearer") {
             throw APIError(.unauthenticated, "this host cannot verify tokens (no auth plugin is configured)")
         }
         return .anonymous

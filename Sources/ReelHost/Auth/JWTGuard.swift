@@ -7,7 +7,8 @@ import ReelEncoding
 /// with the auth plugin's Ed25519 public keys (fetched over the bus when the
 /// auth plugin loads, not per request). Only EdDSA with a known `kid` is
 /// accepted: `alg: none`, other algorithms, unknown keys, bad signatures,
-/// expired or not-yet-valid tokens are all 401.
+/// expired or not-yet-valid tokens, and tokens issued before their user's
+/// revocation cut-off are all 401. Other schemes than Bearer are ignored.
 public final class JWTGuard: AuthGuard, @unchecked Sendable {
     private let lock = NSLock()
     private var keys = JWTKeyCollection()
@@ -16,6 +17,8 @@ public final class JWTGuard: AuthGuard, @unchecked Sendable {
     /// Asked for fresh keys when a token names an unknown kid (at most every few seconds).
     var refreshKeys: (@Sendable () -> Void)?
     private var lastRefresh = Date.distantPast
+    /// Per-user cut-offs: tokens issued before them are refused (RevocationLoader fills it).
+    public let revocations = RevocationTable()
 
     public init() {}
 
@@ -42,7 +45,10 @@ public final class JWTGuard: AuthGuard, @unchecked Sendable {
     public func authenticate(_ request: HTTPRequest) async throws(APIError) -> Caller {
         guard let header = request.header("authorization") else { return .anonymous }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+        // Another scheme (Basic from a password-protecting proxy) is not ours:
+        // anonymous, so routes that need a user still answer 401.
+        guard parts.first?.lowercased() == "bearer" else { return .anonymous }
+        guard parts.count == 2, !parts[1].isEmpty else {
             throw APIError(.unauthenticated, "expected 'Authorization: Bearer <access token>'")
         }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
@@ -56,6 +62,9 @@ public final class JWTGuard: AuthGuard, @unchecked Sendable {
         do {
             let claims = try await collection.verify(token, as: AccessClaims.self)
             guard !claims.sub.value.isEmpty else { throw APIError(.unauthenticated, "the access token has no subject") }
+            guard !revocations.isRevoked(userID: claims.sub.value, issuedMs: claims.issuedMs) else {
+                throw APIError(.unauthenticated, "the access token was revoked; please sign in again")
+            }
             return Caller(userId: claims.sub.value, role: claims.role)
         } catch let error as APIError {
             throw error

@@ -8,6 +8,8 @@ public final class Bus: @unchecked Sendable {
     let registry: PluginRegistry
     let callTimeoutSeconds: Double
     private let timers = DispatchQueue(label: "reel.bus.timers")
+    /// Topics the host itself receives (see HostSubscriptions).
+    let hostSubscriptions = HostSubscriptions()
 
     init(registry: PluginRegistry, callTimeoutSeconds: Double) {
         self.registry = registry
@@ -25,9 +27,11 @@ public final class Bus: @unchecked Sendable {
     }
 
     /// Hands a call to an already entered generation. The generation leaves
-    /// when the plugin replies.
+    /// when the plugin replies. `timeout` (seconds) shortens the call's
+    /// deadline below REEL_CALL_TIMEOUT_SECONDS (a client's Connect-Timeout-Ms).
     func invoke(_ generation: PluginGeneration, _ method: MethodInfo, payload: [UInt8], caller: Caller,
-                requestId: String, clientAddress: String = "", completion: @escaping @Sendable (BusResult) -> Void) {
+                requestId: String, clientAddress: String = "", timeout requested: Double? = nil,
+                completion: @escaping @Sendable (BusResult) -> Void) {
         guard let handle = generation.descriptor.pointee.handle else {
             generation.leave()
             completion(.error(.unimplemented, "\(generation.name) has no handler"))
@@ -49,7 +53,7 @@ public final class Bus: @unchecked Sendable {
                                      allocations: strings.map { UnsafeMutableRawPointer($0) } + [UnsafeMutableRawPointer(body)],
                                      completion: completion)
         let token = PendingCalls.shared.register(call)
-        let timeout = callTimeoutSeconds
+        let timeout = min(callTimeoutSeconds, requested ?? callTimeoutSeconds)
         timers.asyncAfter(deadline: .now() + timeout) { PendingCalls.shared.expire(token: token, after: timeout) }
         // Hold the generation while its handle() runs: the plugin may reply
         // (releasing the call's own hold) before handle() returns, and the
@@ -62,6 +66,7 @@ public final class Bus: @unchecked Sendable {
     /// Queues an event for every subscriber; returns how many.
     @discardableResult
     public func publish(topic: String, payload: [UInt8]) -> Int {
+        let hostCount = hostSubscriptions.deliver(topic: topic, payload: payload)
         let subscribers = registry.acquireSubscribers(topic: topic)
         for generation in subscribers {
             generation.eventQueue.async {
@@ -75,6 +80,6 @@ public final class Bus: @unchecked Sendable {
                 generation.leave()
             }
         }
-        return subscribers.count
+        return subscribers.count + hostCount
     }
 }

@@ -5,7 +5,7 @@ import Logging
 /// Calls handed to plugins and not yet replied to. A `reel_reply *` is a
 /// token into this table, not a pointer, so a plugin that replies twice or
 /// with garbage is logged and ignored instead of crashing the host.
-final class PendingCalls: @unchecked Sendable {
+final class PendingCalls: Sendable {
     static let shared = PendingCalls()
 
     final class Call {
@@ -31,22 +31,13 @@ final class PendingCalls: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
-    private var calls: [UInt: Call] = [:]
-    private var nextToken: UInt = 1
+    private let calls = TokenTable<Call>()
     private let logger = Logger(label: "reel.bus")
 
-    func register(_ call: Call) -> UInt {
-        lock.withLock {
-            let token = nextToken
-            nextToken += 1
-            calls[token] = call
-            return token
-        }
-    }
+    func register(_ call: Call) -> UInt { calls.register(call) }
 
     func complete(token: UInt, with result: BusResult) {
-        guard let call = lock.withLock({ calls.removeValue(forKey: token) }) else {
+        guard let call = calls.remove(token) else {
             logger.error("a plugin replied to an unknown or already answered call", metadata: ["token": "\(token)"])
             return
         }
@@ -61,14 +52,15 @@ final class PendingCalls: @unchecked Sendable {
     /// generation) alive until the plugin replies: the plugin may still be
     /// reading the request.
     func expire(token: UInt, after seconds: Double) {
-        guard let call = lock.withLock({ () -> Call? in
-            guard let call = calls[token], !call.timedOut else { return nil }
+        guard let call = calls.withValue(token, { call -> Call? in
+            guard !call.timedOut else { return nil }
             call.timedOut = true
             return call
         }) else { return }
         logger.warning("plugin call timed out", metadata: ["plugin": "\(call.generation.label)", "seconds": "\(seconds)"])
-        call.completion(.error(.deadlineExceeded, "the service did not answer within \(Int(seconds)) s"))
+        let within = seconds >= 1 ? "\(Int(seconds)) s" : "\(Int((seconds * 1000).rounded())) ms"
+        call.completion(.error(.deadlineExceeded, "the service did not answer within \(within)"))
     }
 
-    var count: Int { lock.withLock { calls.count } }
+    var count: Int { calls.count }
 }

@@ -21,7 +21,9 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
 
     /// Checks the caller, then hands the call to the plugin. The generation is
     /// already entered; it leaves here on refusal, or when the plugin replies.
+    /// `timeout` (seconds, e.g. Connect-Timeout-Ms) shortens the bus call's deadline.
     func authorizeAndInvoke(_ request: HTTPRequest, generation: PluginGeneration, method: MethodInfo, payload: [UInt8],
+                            timeout: Double? = nil,
                             fail: @escaping @Sendable (APIError) -> Void,
                             completion: @escaping @Sendable (BusResult) -> Void) {
         // Fast path, no task hop: no credentials, so the caller is anonymous.
@@ -33,7 +35,7 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
                 return fail(error)
             }
             return bus.invoke(generation, method, payload: payload, caller: .anonymous, requestId: request.requestId,
-                              clientAddress: request.remoteAddress, completion: completion)
+                              clientAddress: request.remoteAddress, timeout: timeout, completion: completion)
         }
         Task {
             let caller: Caller
@@ -44,7 +46,7 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
                 return fail(error)
             }
             bus.invoke(generation, method, payload: payload, caller: caller, requestId: request.requestId,
-                       clientAddress: request.remoteAddress, completion: completion)
+                       clientAddress: request.remoteAddress, timeout: timeout, completion: completion)
         }
     }
 

@@ -22,6 +22,13 @@ public struct HTTPResponse: Sendable {
         self.file = file
     }
 
+    /// This response with `Connection: close` (the connection ends after it).
+    var closingConnection: HTTPResponse {
+        var copy = self
+        copy.headers.append(("Connection", "close"))
+        return copy
+    }
+
     /// Closes the file of a response that will never be sent.
     func discard() {
         if let file { close(file.fd) }

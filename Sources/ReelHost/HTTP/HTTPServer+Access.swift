@@ -9,6 +9,7 @@ extension HTTPServer {
                 uploadData: UnsafePointer<CChar>?, uploadDataSize: UnsafeMutablePointer<Int>,
                 conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
         guard let existing = conCls.pointee else {
+            HeaderDeadline.headersReceived(connection)
             let headers = Self.values(connection, kind: MHD_ValueKind.HEADER_KIND)
             let context = RequestContext(
                 connection: connection,
@@ -20,6 +21,10 @@ extension HTTPServer {
             requestStarted(context)
             let length = headers["content-length"].flatMap(Int.init)
             let head = makeRequest(connection: connection, context: context, headers: headers, body: [])
+            if let framing = RequestFraming.refusal(Self.allValues(connection, kind: MHD_ValueKind.HEADER_KIND)) {
+                // Before any protocol is chosen: the web API's error shape, and the connection closed.
+                return queue(HTTPResponse.error(framing, requestId: context.requestId).closingConnection, context: context)
+            }
             if let exchange = handler.begin(head) {
                 let bodyless = (length ?? 0) == 0 && headers["transfer-encoding"] == nil
                 return startExchange(exchange, context: context, contentLength: length, bodyless: bodyless)
@@ -142,6 +147,7 @@ extension HTTPServer {
             _ = MHD_add_response_header(mhdResponse, name, value)
         }
         _ = MHD_add_response_header(mhdResponse, "X-Request-Id", context.requestId)
+        for (name, value) in SecurityHeaders.extra(for: response) { _ = MHD_add_response_header(mhdResponse, name, value) }
         if stopping.isSet { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
         context.recordSent(status: response.status, bytes: response.file.map { Int($0.length) } ?? body.count,
                            servedBy: response.header("Reel-Plugin"))
@@ -150,6 +156,7 @@ extension HTTPServer {
 
     /// Called when libmicrohttpd is done with a request (sent, or the client left).
     func finished(_ context: RequestContext) {
+        HeaderDeadline.requestCompleted(context.connection, seconds: limits.connectionTimeoutSeconds)
         if let exchange = context.exchange, context.endExchange() { exchange.end(aborted: true) }
         context.exchange = nil // the exchange's respond closure holds the context: no cycle left behind
         context.finish()

@@ -27,6 +27,10 @@ public final class HTTPServer: @unchecked Sendable {
         var connectionLimit: Int
         var connectionTimeoutSeconds: Int
         var perConnectionMemoryBytes: Int
+        /// Connections one client address may hold at once (0: no cap below `connectionLimit`).
+        var connectionsPerAddress = 0
+        /// Seconds a new connection has to send its complete request headers (0: no deadline).
+        var headerTimeoutSeconds = 0
     }
 
     let handler: HTTPHandler
@@ -74,8 +78,12 @@ public final class HTTPServer: @unchecked Sendable {
                 MHD_OptionItem(option: MHD_OPTION.UNESCAPE_CALLBACK,
                                value: unsafeBitCast(keepEscapedCallback as UnescapeCallback, to: Int.self),
                                ptr_value: nil),
+                // Strict parsing: HTTP/1.1 without Host and spaces in the URL are 400 (header names: RequestFraming).
+                MHD_OptionItem(option: MHD_OPTION.STRICT_FOR_CLIENT, value: 1, ptr_value: nil),
+                MHD_OptionItem(option: MHD_OPTION.PER_IP_CONNECTION_LIMIT, value: limits.connectionsPerAddress, ptr_value: nil),
                 MHD_OptionItem(option: MHD_OPTION.END, value: 0, ptr_value: nil),
             ]
+            options.insert(contentsOf: HeaderDeadline.options(seconds: limits.headerTimeoutSeconds), at: options.count - 1)
             let flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
             return options.withUnsafeMutableBufferPointer { items in
                 reel_mhd_start(UInt32(flags), port, accessHandlerCallback,
@@ -93,11 +101,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// outlive any grace period), then closes every connection.
     public func stop(deadline: Date) {
         guard let daemon else { return }
-        stopping.set()
-        // Close the listening socket at once: new clients are refused
-        // instead of waiting for a daemon that no longer accepts them.
-        let listenFD = MHD_quiesce_daemon(daemon)
-        if listenFD >= 0 { close(listenFD) }
+        beginStop()
         while live.count > 0 && Date() < deadline { usleep(10_000) }
         // libmicrohttpd aborts the process if it stops with a connection
         // still suspended: every request still waiting is answered now.
@@ -115,6 +119,16 @@ public final class HTTPServer: @unchecked Sendable {
         MHD_stop_daemon(daemon)
         self.daemon = nil
         logger.info("\(role)stopped")
+    }
+
+    /// The first step of a stop, at once: answers from now on ask clients to
+    /// close, and the listening socket is closed (new clients are refused
+    /// instead of waiting for a daemon that no longer accepts them).
+    public func beginStop() {
+        guard let daemon, !stopping.isSet else { return }
+        stopping.set()
+        let listenFD = MHD_quiesce_daemon(daemon)
+        if listenFD >= 0 { close(listenFD) }
     }
 
     public func stop(grace: Double) { stop(deadline: Date().addingTimeInterval(grace)) }

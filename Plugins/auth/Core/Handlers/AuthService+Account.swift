@@ -13,7 +13,8 @@ extension AuthService {
 
     /// ChangePassword: checks the current password (wrong guesses count
     /// against the account's login throttle), applies the password rules,
-    /// stores the new hash and signs the user out everywhere (all refresh tokens).
+    /// stores the new hash and signs the user out everywhere (all refresh
+    /// tokens; access tokens issued until now are void at once).
     func changePassword(_ call: PluginCall) async throws -> [UInt8] {
         let request = try Proto.unpack(call.payload, as: Reel__Auth__V1__ChangePasswordRequest.self,
                                        "reel.auth.v1.ChangePasswordRequest")
@@ -24,22 +25,21 @@ extension AuthService {
             throw PluginError.notFound("the signed-in user no longer exists")
         }
         guard !account.user.disabled else { throw PluginError.permissionDenied("this account is disabled") }
-        let keys = ThrottleStore.keys(email: account.user.email, address: "")
-        if let wait = try await database.withConnection({ c in try ThrottleStore.lockedSeconds(c, keys: keys) }) {
-            throw Self.tooManyAttempts(wait)
-        }
+        let keys = [ThrottleStore.accountKey(account.user.email)]
+        try await reserve(keys: keys)
         guard await passwords.verify(current, encoded: account.passwordHash) else {
-            try await database.withTransaction { c in try ThrottleStore.recordFailure(c, keys: keys, backoff: self.config.backoff) }
-            throw PluginError.permissionDenied("the current password is incorrect")
+            throw PluginError.permissionDenied("the current password is incorrect")  // stays counted
         }
         try Validation.password(new, email: account.user.email)
         let hash = try await passwords.hash(new)
-        try await database.withTransaction { c in
+        let revocation = try await database.withTransaction { c in
             try UserStore.setPasswordHash(c, id: id, passwordHash: hash)
-            try RefreshTokenStore.revokeAll(c, userID: id)
-            try ThrottleStore.reset(c, keys: keys)
+            try RefreshTokenStore.revokeAll(c, userID: id, reason: .passwordChanged)
+            try ThrottleStore.succeeded(c, keys: keys, backoff: self.config.backoff)
+            return try Self.cutTokens(c, userID: id)
         }
-        host.log(.info, "user \(id) changed their password; their refresh tokens were revoked")
+        announce(revocation)
+        host.log(.info, "user \(id) changed their password; their refresh and access tokens were revoked")
         return Messages.empty
     }
 

@@ -20,18 +20,26 @@ extension AuthService {
         return Messages.userPage(page, nextCursor: next)
     }
 
-    /// SetRole (admin). The last enabled admin cannot step down.
+    /// SetRole (admin). The last enabled admin cannot step down. A change of
+    /// role voids the user's access tokens at once.
     func setRole(_ call: PluginCall) async throws -> [UInt8] {
         let request = try Proto.unpack(call.payload, as: Reel__Auth__V1__SetRoleRequest.self, "reel.auth.v1.SetRoleRequest")
         try await requireCurrentAdmin(call)
         let id = try Validation.userID(Proto.string(request.message.id))
         let role = try Validation.role(Proto.string(request.message.role))
-        let user = try await database.withTransaction { c in try UserStore.update(c, id: id, role: role) }
+        let (user, revocation) = try await database.withTransaction { c -> (User, Revocation?) in
+            let before = try UserStore.byID(c, id)
+            let user = try UserStore.update(c, id: id, role: role)
+            // A new role voids the tokens carrying the old one (at once, on every host).
+            return (user, before?.role == role ? nil : try Self.cutTokens(c, userID: id))
+        }
+        revocation.map(announce)
         host.log(.info, "user \(id) is now \(role.rawValue) (by \(call.callerUserId.isEmpty ? call.callerRole : call.callerUserId))")
         return Messages.user(user)
     }
 
-    /// SetDisabled (admin). Disabling revokes every refresh token of the user;
+    /// SetDisabled (admin). Disabling revokes every refresh token of the user
+    /// and voids their access tokens at once;
     /// the last enabled admin cannot be disabled.
     func setDisabled(_ call: PluginCall) async throws -> [UInt8] {
         let request = try Proto.unpack(call.payload, as: Reel__Auth__V1__SetDisabledRequest.self,
@@ -39,11 +47,13 @@ extension AuthService {
         try await requireCurrentAdmin(call)
         let id = try Validation.userID(Proto.string(request.message.id))
         let disabled = request.message.disabled != 0
-        let user = try await database.withTransaction { c in
+        let (user, revocation) = try await database.withTransaction { c -> (User, Revocation?) in
             let user = try UserStore.update(c, id: id, disabled: disabled)
-            if disabled { try RefreshTokenStore.revokeAll(c, userID: id) }
-            return user
+            guard disabled else { return (user, nil) }
+            try RefreshTokenStore.revokeAll(c, userID: id, reason: .disabled)
+            return (user, try Self.cutTokens(c, userID: id))
         }
+        revocation.map(announce)
         host.log(.info, "user \(id) \(disabled ? "disabled" : "enabled") (by \(call.callerUserId.isEmpty ? call.callerRole : call.callerUserId))")
         return Messages.user(user)
     }

@@ -3,10 +3,19 @@ import ReelPluginKit
 import ReelPostgres
 
 extension AuthService {
-    /// RegisterUser: validates, hashes, then creates the account (the first
-    /// one on an empty instance becomes admin).
+    /// RegisterUser: rate-limited per client address; validates, hashes, then
+    /// creates the account (the first one on an empty instance becomes admin).
     func register(_ call: PluginCall) async throws -> [UInt8] {
         let request = try Proto.unpack(call.payload, as: Reel__Auth__V1__RegisterRequest.self, "reel.auth.v1.RegisterRequest")
+        if !call.clientAddress.isEmpty {
+            // Every attempt counts (also refused ones: they probe which emails exist).
+            let limit = config.registration
+            if let wait = try await database.withTransaction({ c in
+                try RegistrationThrottleStore.count(c, address: call.clientAddress, limit: limit)
+            }) {
+                throw PluginError.resourceExhausted("too many registrations from this address; try again in \(wait) s")
+            }
+        }
         let email = try Validation.email(Proto.string(request.message.email))
         let displayName = try Validation.displayName(Proto.string(request.message.display_name))
         let password = Proto.string(request.message.password)

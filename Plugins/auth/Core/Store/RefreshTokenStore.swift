@@ -4,10 +4,21 @@ import ReelPostgres
 
 /// auth.refresh_tokens: rotation with reuse detection, per family.
 enum RefreshTokenStore {
+    /// Why a token was revoked (auth.refresh_tokens.revoked_reason), so a
+    /// later refresh can say what happened.
+    enum RevokeReason: String, Sendable {
+        case signedOut = "signed_out"
+        case disabled
+        case passwordChanged = "password_changed"
+        case reuse
+    }
+
     enum Rotation: Sendable {
         case rotated(user: User, token: String)
-        /// Spent or revoked token presented again: its family is now revoked.
+        /// A spent token presented again: its family is now revoked.
         case reused
+        /// The token's session was ended earlier (nil: for an unrecorded reason).
+        case revoked(RevokeReason?)
         case unknown
         case expired
         case disabled
@@ -25,19 +36,24 @@ enum RefreshTokenStore {
 
     /// Spends `token` and issues its successor in the same family. Must run in
     /// a transaction: the token's row stays locked (FOR UPDATE) until commit,
-    /// so of two concurrent uses one rotates and the other is seen as reuse.
+    /// so of two concurrent uses one rotates and the other is seen as reuse;
+    /// the user's row is share-locked (see `UserStore.forTokenIssue`).
     static func rotate(_ c: PostgresConnection, token: String, lifetimeSeconds: Int) throws -> Rotation {
         guard let row = try c.query("""
-            SELECT t.family_id::text AS family_id, t.used_at IS NOT NULL OR t.revoked_at IS NOT NULL AS spent,
-                   t.expires_at <= now() AS expired, \(User.columns("u"))
+            SELECT t.family_id::text AS family_id, t.used_at IS NOT NULL AS used, t.revoked_at IS NOT NULL AS revoked,
+                   t.revoked_reason, t.expires_at <= now() AS expired, \(User.columns("u"))
             FROM auth.refresh_tokens t JOIN auth.users u ON u.id = t.user_id
             WHERE t.token_hash = $1
-            FOR UPDATE OF t
+            FOR UPDATE OF t FOR SHARE OF u
             """, [.data(RefreshToken.hash(token))]).first,
             let family = try row.string("family_id")
         else { return .unknown }
-        if try row.bool("spent") == true {
-            try revokeFamily(c, family: family)
+        if try row.bool("revoked") == true {
+            let reason = try row.string("revoked_reason").flatMap(RevokeReason.init(rawValue:))
+            return reason == .reuse ? .reused : .revoked(reason)
+        }
+        if try row.bool("used") == true {
+            try revokeFamily(c, family: family, reason: .reuse)
             return .reused
         }
         if try row.bool("expired") == true { return .expired }
@@ -50,21 +66,25 @@ enum RefreshTokenStore {
 
     /// Revokes the family `token` belongs to; false if the token is unknown.
     @discardableResult
-    static func revokeFamily(_ c: PostgresConnection, ofToken token: String) throws -> Bool {
+    static func revokeFamily(_ c: PostgresConnection, ofToken token: String, reason: RevokeReason) throws -> Bool {
         guard let family = try c.query("SELECT family_id::text AS family_id FROM auth.refresh_tokens WHERE token_hash = $1",
                                        [.data(RefreshToken.hash(token))]).first?.string("family_id")
         else { return false }
-        try revokeFamily(c, family: family)
+        try revokeFamily(c, family: family, reason: reason)
         return true
     }
 
-    static func revokeFamily(_ c: PostgresConnection, family: String) throws {
-        try c.query("UPDATE auth.refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL",
-                    [.string(family)])
+    static func revokeFamily(_ c: PostgresConnection, family: String, reason: RevokeReason) throws {
+        try c.query("""
+            UPDATE auth.refresh_tokens SET revoked_at = now(), revoked_reason = $2
+            WHERE family_id = $1 AND revoked_at IS NULL
+            """, [.string(family), .string(reason.rawValue)])
     }
 
-    static func revokeAll(_ c: PostgresConnection, userID: String) throws {
-        try c.query("UPDATE auth.refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
-                    [.string(userID)])
+    static func revokeAll(_ c: PostgresConnection, userID: String, reason: RevokeReason) throws {
+        try c.query("""
+            UPDATE auth.refresh_tokens SET revoked_at = now(), revoked_reason = $2
+            WHERE user_id = $1 AND revoked_at IS NULL
+            """, [.string(userID), .string(reason.rawValue)])
     }
 }

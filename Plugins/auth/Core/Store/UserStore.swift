@@ -9,6 +9,13 @@ enum UserStore {
         try c.query("SELECT \(User.columns()) FROM auth.users WHERE id = $1", [.string(id)]).first.map(User.init(row:))
     }
 
+    /// The user a token is about to be issued for, share-locked until commit:
+    /// a role change or disabling in progress (which holds the row) commits
+    /// first, so the token never carries a state older than its revocation cut-off.
+    static func forTokenIssue(_ c: PostgresConnection, _ id: String) throws -> User? {
+        try c.query("SELECT \(User.columns()) FROM auth.users WHERE id = $1 FOR SHARE", [.string(id)]).first.map(User.init(row:))
+    }
+
     /// The user and their argon2id hash.
     static func credentials(_ c: PostgresConnection, email: String) throws -> (user: User, passwordHash: String)? {
         try credentials(c, where: "email = $1", .string(email))

@@ -5,7 +5,8 @@ import ReelEncoding
 
 /// The claims of an access token. The host's guard verifies the signature
 /// (EdDSA, keys from GetSigningKeys), `iss`, `aud`, `nbf` and `exp`, then
-/// passes `sub` and `role` to plugins as the caller.
+/// passes `sub` and `role` to plugins as the caller; a token whose `iat_ms`
+/// is before its user's revocation cut-off is refused.
 struct AccessClaims: JWTPayload, Equatable {
     var sub: SubjectClaim
     var role: String
@@ -15,6 +16,9 @@ struct AccessClaims: JWTPayload, Equatable {
     var nbf: NotBeforeClaim
     var exp: ExpirationClaim
     var jti: IDClaim
+    /// The issue time in Unix milliseconds: the guard compares it with the
+    /// user's revocation cut-off (`iat` has whole seconds only).
+    var iat_ms: Int64
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
@@ -52,7 +56,7 @@ public struct AccessTokens: Sendable {
             iss: IssuerClaim(value: Self.issuer), aud: AudienceClaim(value: [Self.audience]),
             iat: IssuedAtClaim(value: issued), nbf: NotBeforeClaim(value: issued),
             exp: ExpirationClaim(value: issued.addingTimeInterval(Double(lifetimeSeconds))),
-            jti: IDClaim(value: UUID().uuidString.lowercased()))
+            jti: IDClaim(value: UUID().uuidString.lowercased()), iat_ms: now.unixMilliseconds)
         return try await keys.sign(claims, kid: JWKIdentifier(string: key.kid))
     }
 }

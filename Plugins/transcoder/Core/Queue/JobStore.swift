@@ -166,61 +166,6 @@ enum JobStore {
             WHERE j.video_id = $1 AND j.state IN ('queued', 'running') RETURNING \(Job.columns)
             """, [.string(videoId)]).first.map(Job.init(row:))
     }
-
-    // MARK: Leftover files
-
-    /// Folders that will never be the published stream: attempts that
-    /// failed, died or were superseded, and everything of cancelled jobs.
-    static func abandonedOutputs(_ c: PostgresConnection, limit: Int) throws -> [String] {
-        try c.query("""
-            SELECT o.prefix FROM transcoder.outputs o JOIN transcoder.jobs j ON j.id = o.job_id
-            WHERE j.state = 'cancelled'
-               OR (NOT o.published AND NOT (j.state = 'running' AND o.attempt = j.attempts
-                                            AND j.lease_expires_at >= clock_timestamp()))
-            ORDER BY o.created_at LIMIT $1
-            """, [.int(limit)]).compactMap { try $0.string("prefix") }
-    }
-
-    static func forgetOutput(_ c: PostgresConnection, prefix: String) throws {
-        try c.query("DELETE FROM transcoder.outputs WHERE prefix = $1 AND NOT published", [.string(prefix)])
-        try c.query("""
-            DELETE FROM transcoder.outputs o USING transcoder.jobs j
-            WHERE o.prefix = $1 AND j.id = o.job_id AND j.state = 'cancelled'
-            """, [.string(prefix)])
-    }
-
-    /// Whether attempt `attempt` of job `jobId` is still running somewhere
-    /// (its work folder must not be removed).
-    static func isLive(_ c: PostgresConnection, jobId: String, attempt: Int) throws -> Bool {
-        !(try c.query("""
-            SELECT 1 FROM transcoder.jobs WHERE id = $1 AND attempts = $2 AND state = 'running'
-            AND lease_expires_at >= clock_timestamp()
-            """, [.string(jobId), .int(attempt)]).isEmpty)
-    }
-
-    // MARK: Reporting to the video service
-
-    static func unreported(_ c: PostgresConnection, limit: Int) throws -> [Job] {
-        try c.query("""
-            SELECT \(Job.columns) FROM transcoder.jobs j
-            WHERE j.reported_version < j.report_version AND j.report_after <= clock_timestamp()
-            ORDER BY j.report_after LIMIT $1
-            """, [.int(limit)]).map(Job.init(row:))
-    }
-
-    static func markReported(_ c: PostgresConnection, jobId: String, version: Int64) throws {
-        try c.query("""
-            UPDATE transcoder.jobs SET reported_version = greatest(reported_version, $2), report_attempts = 0
-            WHERE id = $1
-            """, [.string(jobId), .int64(version)])
-    }
-
-    static func postponeReport(_ c: PostgresConnection, jobId: String, seconds: Int) throws {
-        try c.query("""
-            UPDATE transcoder.jobs SET report_after = clock_timestamp() + $2 * interval '1 second',
-                report_attempts = report_attempts + 1 WHERE id = $1
-            """, [.string(jobId), .int(seconds)])
-    }
 }
 
 extension JobStore {

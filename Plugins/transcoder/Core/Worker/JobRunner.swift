@@ -15,10 +15,10 @@ import ReelStorage
 /// prefix (or the janitor does, if its process died), so a retry never
 /// leaves a half-published stream behind.
 final class JobRunner: Sendable {
-    private let host: PluginHost
-    private let database: PostgresClient
-    private let storage: any ObjectStorage
-    private let config: TranscoderConfig
+    let host: PluginHost
+    let database: PostgresClient
+    let storage: any ObjectStorage
+    let config: TranscoderConfig
     /// One thread per concurrent job; libx264 starts its own threads.
     private let mediaThreads: BlockingThreads
     private let active = LockedBox<[String: ActiveAttempt]>([:])
@@ -239,40 +239,5 @@ final class JobRunner: Sendable {
         } catch {
             host.log(.warn, "transcode of video \(job.videoId): giving the job back failed (the lease will expire): \(error)")
         }
-    }
-
-    /// Deletes the folders of attempts that will never be published.
-    func sweepAbandonedOutputs() async {
-        do {
-            let prefixes = try await database.withConnection { c in try JobStore.abandonedOutputs(c, limit: 50) }
-            for prefix in prefixes {
-                try await storage.delete(prefix: prefix)
-                try await database.withConnection { c in try JobStore.forgetOutput(c, prefix: prefix) }
-                host.log(.info, "removed abandoned transcode output \(prefix)")
-            }
-        } catch {
-            host.log(.warn, "removing abandoned transcode outputs failed: \(error)")
-        }
-    }
-
-    /// Removes work folders of attempts that are not running any more (their
-    /// process died); called at start.
-    func sweepWorkDirectories() async {
-        for entry in WorkDirectory.existing(in: config.workDirectory) {
-            let live = (try? await database.withConnection { c in try JobStore.isLive(c, jobId: entry.jobId, attempt: entry.attempt) }) ?? true
-            if !live { try? FileManager.default.removeItem(atPath: entry.path) }
-        }
-    }
-
-    static func isPermanent(_ error: any Error) -> Bool {
-        if let error = error as? TranscodeError { return error.isPermanent }
-        if case StorageError.notFound = error { return true }
-        return false
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? TranscodeError { return error.description }
-        if let error = error as? StorageError { return "storage: \(error)" }
-        return "\(error)"
     }
 }

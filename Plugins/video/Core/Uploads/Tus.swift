@@ -34,7 +34,7 @@ struct TusReply: Sendable {
 
     /// {"error": {"code", "message", "requestId"}}, as the host's own errors.
     func error(_ status: Int, _ code: String, _ message: String, _ headers: [(String, String)] = []) {
-        let body = ErrorBody.json(ReelStatus(codeName: code) ?? .unknown, message: message, requestId: requestId)
+        let body = ErrorBody.json(code: code, message: message, requestId: requestId)
         beforeAnswer?()
         responder.reply(status: status, headers: [("Content-Type", "application/json"), ("Tus-Resumable", Tus.version),
                                                   ("Cache-Control", "no-store")] + headers, body: body)

@@ -1,0 +1,59 @@
+import CMicroHTTPD
+
+/// How a request's body is framed, checked before anything else reads it
+/// (RFC 9112 §6): a request whose framing a proxy in front could read
+/// differently is refused and its connection closed, so no bytes of it can
+/// be taken for the start of another request (request smuggling).
+enum RequestFraming {
+    /// The refusal for these request headers (every occurrence, names in any
+    /// case, in order), or nil when the framing is unambiguous.
+    static func refusal(_ headers: [(name: String, value: String)]) -> APIError? {
+        // A field name is a token: whitespace before the colon ("Content-Length :")
+        // must be refused, or one reader's header is another's unknown one (RFC 9112 §5.1).
+        if let bad = headers.first(where: { !isToken($0.name) }) {
+            return APIError(.invalidArgument, "malformed header name '\(bad.name.prefix(64))'", httpStatus: 400)
+        }
+        let lengths = headers.filter { HTTPServer.asciiLowercased($0.name) == "content-length" }.map(\.value)
+        let codings = headers.filter { HTTPServer.asciiLowercased($0.name) == "transfer-encoding" }.map(\.value)
+        if !codings.isEmpty {
+            if !lengths.isEmpty {
+                return APIError(.invalidArgument, "a request must not carry both Content-Length and Transfer-Encoding",
+                                httpStatus: 400)
+            }
+            let coding = codings.joined(separator: ",").split(separator: ",")
+                .map { HTTPServer.asciiLowercased($0.trimmingCharacters(in: [" ", "\t"])) }
+            guard coding == ["chunked"] else {
+                return APIError(.unimplemented, "unsupported Transfer-Encoding '\(codings.joined(separator: ", "))'; "
+                                + "only chunked is understood", httpStatus: 501)
+            }
+            return nil
+        }
+        if lengths.count > 1 {
+            return APIError(.invalidArgument, "a request must carry at most one Content-Length", httpStatus: 400)
+        }
+        if let length = lengths.first, length.isEmpty || length.count > 18 || !length.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return APIError(.invalidArgument, "Content-Length must be a decimal number of bytes", httpStatus: 400)
+        }
+        return nil
+    }
+
+    /// RFC 9110 §5.6.2 token characters.
+    static func isToken(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
+        }
+    }
+}
+
+extension HTTPServer {
+    /// Every (name, value), duplicates included, in the order sent.
+    static func allValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = []
+        forEachValue(connection, kind: kind) { key, value in result.append((key, value ?? "")) }
+        return result
+    }
+}
