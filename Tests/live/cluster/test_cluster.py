@@ -3,7 +3,8 @@ two gateway hosts, two transcoder-only worker hosts, one PostgreSQL, the S3
 test server and the SMTP test server, all real processes on loopback.
 
 A clip is uploaded through the load balancer (its PATCHes on different
-gateways), transcoded by a worker host, played through both gateways; then a
+gateways), transcoded by a worker host, played through both gateways,
+commented and put on a watchlist on one gateway and read on the other; then a
 gateway is killed with SIGKILL and requests through nginx still succeed. A
 gateway killed in the middle of an upload: the client resumes through the
 survivor and the stored original has the right bytes. The worker holding a
@@ -230,6 +231,19 @@ def test_upload_transcode_play_and_survive_a_dead_gateway(cluster, clip):
     assert [s.status_code for s in segments] == [200, 200]
     assert segments[0].content == segments[1].content and len(segments[0].content) > 1000
 
+    # Comment and watchlist: written on one gateway, read on the other.
+    comment = requests.post(f"{gw1}/api/v1/videos/{video_id}/comments", json={"text": "seen from gateway-1"},
+                            headers=bearer, timeout=30)
+    assert comment.status_code == 201, comment.text
+    listed = requests.get(f"{gw2}/api/v1/videos/{video_id}/comments", headers=bearer, timeout=30)
+    assert listed.status_code == 200, listed.text
+    assert [c["text"] for c in listed.json()["items"]] == ["seen from gateway-1"]
+    added = requests.put(f"{gw2}/api/v1/me/watchlist/{video_id}", headers=bearer, timeout=30)
+    assert added.status_code == 204, added.text
+    mine = requests.get(f"{gw1}/api/v1/me/watchlist", headers=bearer, timeout=30)
+    assert mine.status_code == 200, mine.text
+    assert [item["video"]["id"] for item in mine.json()["items"]] == [video_id]
+
     # kill -9 one gateway: nginx sends everything to the survivor.
     os.kill(cluster.pid("gateway-1"), signal.SIGKILL)
     wait_until(lambda: gone(cluster.pid("gateway-1")), timeout=15, what="gateway-1 to die")
@@ -339,8 +353,9 @@ def test_kill_9_of_the_worker_holding_a_job_the_other_worker_finishes_it(cluster
     assert job["state"] == "succeeded" and job["attempts"] == 2, job
     log = (cluster.folder / other / "host.log").read_text(errors="replace")
     assert f"transcode of video {video_id} started" in log
-    video = requests.get(f"{lb}/api/v1/videos/{video_id}", headers=bearer, timeout=30).json()
-    assert video["state"] == "ready", video
+    # The job's result reaches the video through a gateway's reporter, a moment later.
+    wait_until(lambda: requests.get(f"{lb}/api/v1/videos/{video_id}", headers=bearer, timeout=30).json()["state"]
+               == "ready", timeout=60, interval=0.5, what="the video to be ready")
 
 
 def test_postgresql_restart_under_traffic_fails_cleanly_and_recovers(cluster):
