@@ -12,6 +12,8 @@ job killed: the other worker finishes it."""
 from __future__ import annotations
 
 import base64
+import http.client
+import json
 import os
 import re
 import shutil
@@ -358,6 +360,38 @@ def test_kill_9_of_the_worker_holding_a_job_the_other_worker_finishes_it(cluster
                == "ready", timeout=60, interval=0.5, what="the video to be ready")
 
 
+def register_from(source: str, lb: str) -> int:
+    """POST /api/v1/auth/register through nginx from a given loopback address."""
+    host, port = lb.split("//", 1)[1].rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=30, source_address=(source, 0))
+    try:
+        body = {"email": f"c-{uuid.uuid4().hex[:10]}@example.com", "password": "a long passphrase here",
+                "displayName": "Client"}
+        connection.request("POST", "/api/v1/auth/register", body=json.dumps(body),
+                           headers={"Content-Type": "application/json"})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_behind_nginx_each_client_is_limited_on_its_own_address(cluster):
+    """The gateways see only nginx's address; with REEL_TRUSTED_PROXIES they
+    take the client's from X-Forwarded-For, so the registration limit (5 per
+    address and window) counts each client, not the whole site."""
+    restart_missing(cluster)
+    lb = cluster.addresses["LB_URL"]
+    assert [register_from(f"127.0.0.{10 + i}", lb) for i in range(6)] == [201] * 6
+    assert [register_from("127.0.0.30", lb) for _ in range(6)] == [201] * 5 + [429]
+    # A client's own X-Forwarded-For is replaced by nginx: no way around the limit.
+    spoofed = requests.post(f"{lb}/api/v1/auth/register", timeout=30, headers={"X-Forwarded-For": "203.0.113.9"},
+                            json={"email": f"s-{uuid.uuid4().hex[:8]}@example.com", "password": "a long passphrase here",
+                                  "displayName": "Spoof"})
+    assert spoofed.status_code == 201, spoofed.text
+    log = (cluster.folder / "gateway-1" / "host.log").read_text() + (cluster.folder / "gateway-2" / "host.log").read_text()
+    assert '"remote":"127.0.0.30"' in log.replace(" ", "")
+    assert "203.0.113.9" not in log
+
+
 def test_postgresql_restart_under_traffic_fails_cleanly_and_recovers(cluster):
     restart_missing(cluster)
     lb = cluster.addresses["LB_URL"]
@@ -390,3 +424,4 @@ def test_postgresql_restart_under_traffic_fails_cleanly_and_recovers(cluster):
         requests.get(f"{lb}/api/v1/users/me", headers=bearer, timeout=30)), timeout=60, what="users/me again")
     assert me.json()["email"] == ACCOUNT["email"]
     assert cluster.run("status").returncode == 0
+
