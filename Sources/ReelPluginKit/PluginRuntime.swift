@@ -27,7 +27,7 @@ final class PluginRuntime: @unchecked Sendable {
             return { (service: any Sendable, call: PluginCall) async -> Result<[UInt8], PluginError> in
                 guard let service = service as? Service else { return .failure(.internal("plugin state has the wrong type")) }
                 do {
-                    return .success(try await handler(service, call))
+                    return .success(try await UnpackedMessages.scope { try await handler(service, call) })
                 } catch let error as PluginError {
                     return .failure(error)
                 } catch let error as PostgresError where error.isUnavailable {
@@ -49,12 +49,12 @@ final class PluginRuntime: @unchecked Sendable {
                     responder.replyError(.internal("plugin state has the wrong type"))
                     return nil
                 }
-                return begin(service, head, responder)
+                return UnpackedMessages.scope { begin(service, head, responder) }
             }
         }
         if let handler = d.onEvent {
             onEvent = { (service: any Sendable, topic: String, payload: [UInt8]) async -> Void in
-                if let service = service as? Service { await handler(service, topic, payload) }
+                if let service = service as? Service { await UnpackedMessages.scope { await handler(service, topic, payload) } }
             }
         } else {
             onEvent = nil

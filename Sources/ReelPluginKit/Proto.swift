@@ -17,7 +17,9 @@ public enum Proto {
         let descriptor = descriptor(fullName)
         let message = bytes.withUnsafeBufferPointer { protobuf_c_message_unpack(descriptor, nil, $0.count, $0.baseAddress) }
         guard let message else { throw .invalidArgument("the request is not a valid \(fullName)") }
-        return Unpacked(message)
+        let unpacked = Unpacked<T>(message)
+        UnpackedMessages.current?.keep(unpacked)
+        return unpacked
     }
 
     /// Packs a protobuf-c message struct (whose first field is its ProtobufCMessage base).
@@ -37,7 +39,33 @@ public enum Proto {
     }
 }
 
-/// An unpacked message, freed when this goes away.
+/// Keeps every message unpacked during one handler call or event alive
+/// until the handler returns. Handlers read a message's C fields through a
+/// copy of its struct (`let m = request.message`); the optimizer may release
+/// `request` after its last use, which would free the strings and arrays `m`
+/// still points to. The runtime gives each call its own keeper (a task-local
+/// value, inherited by tasks the handler starts).
+final class UnpackedMessages: @unchecked Sendable { // `kept` is guarded by `lock`
+    @TaskLocal static var current: UnpackedMessages?
+
+    private let lock = NSLock()
+    private var kept: [AnyObject] = []
+
+    func keep(_ object: AnyObject) { lock.withLock { kept.append(object) } }
+
+    /// Runs `body` with a keeper of its own; what it unpacked is freed after.
+    static func scope<R: Sendable>(_ body: () async throws -> R) async rethrows -> R {
+        try await $current.withValue(UnpackedMessages()) { try await body() }
+    }
+
+    /// The same for synchronous work (a raw route's begin).
+    static func scope<R>(_ body: () throws -> R) rethrows -> R {
+        try $current.withValue(UnpackedMessages()) { try body() }
+    }
+}
+
+/// An unpacked message, freed when this goes away (and not before the
+/// handler that unpacked it returns, see UnpackedMessages).
 public final class Unpacked<T> {
     private let base: UnsafeMutablePointer<ProtobufCMessage>
     public var message: T { UnsafeMutableRawPointer(base).assumingMemoryBound(to: T.self).pointee }

@@ -86,4 +86,35 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(UTCDate.http(date), "Sun, 06 Nov 1994 08:49:37 GMT")
         XCTAssertEqual(UTCDate.http(Date(timeIntervalSince1970: 0)), "Thu, 01 Jan 1970 00:00:00 GMT")
     }
+
+    /// A handler's unpacked messages live until the handler returns, even
+    /// when the `Unpacked` it holds is gone (`let m = request.message`).
+    func testUnpackedMessagesLiveUntilTheCallEnds() async throws {
+        var request = Reel__Hello__V1__GreetRequest()
+        reel__hello__v1__greet_request__init(&request)
+        let name = strdup("Ada")
+        defer { free(name) }
+        request.name = name
+        let bytes = Proto.pack(&request)
+
+        weak var seenInside: Unpacked<Reel__Hello__V1__GreetRequest>?
+        let text = try await UnpackedMessages.scope { () async throws -> String in
+            var message: Reel__Hello__V1__GreetRequest
+            do {
+                let unpacked = try Proto.unpack(bytes, as: Reel__Hello__V1__GreetRequest.self, "reel.hello.v1.GreetRequest")
+                seenInside = unpacked
+                message = unpacked.message
+            }
+            await Task.yield()
+            XCTAssertNotNil(seenInside, "kept while the call runs")
+            return Proto.string(message.name)
+        }
+        XCTAssertEqual(text, "Ada")
+        XCTAssertNil(seenInside, "freed once the call has returned")
+
+        // Outside a call nothing keeps it: freed with its last reference.
+        weak var outside: Unpacked<Reel__Hello__V1__GreetRequest>?
+        do { outside = try Proto.unpack(bytes, as: Reel__Hello__V1__GreetRequest.self, "reel.hello.v1.GreetRequest") }
+        XCTAssertNil(outside)
+    }
 }
