@@ -39,7 +39,8 @@ public final class ReelHostApp: Sendable {
             maxBodyBytes: config.maxBodyBytes, threads: config.httpThreads,
             connectionLimit: config.connectionLimit, connectionTimeoutSeconds: config.connectionTimeoutSeconds,
             perConnectionMemoryBytes: config.perConnectionMemoryBytes,
-            connectionsPerAddress: config.connectionsPerAddress, headerTimeoutSeconds: config.headerTimeoutSeconds),
+            connectionsPerAddress: config.connectionsPerAddress, headerTimeoutSeconds: config.headerTimeoutSeconds,
+            trustedProxies: TrustedProxies(parsing: config.environment["REEL_TRUSTED_PROXIES"] ?? "")),
             metrics: metrics)
         let admin = AdminHandler(manager: plugins, pluginsDir: config.pluginsDir)
         adminServer = config.adminAddress.map { _ in

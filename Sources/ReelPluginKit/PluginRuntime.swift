@@ -1,5 +1,6 @@
 import CReelABI
 import Foundation
+import ReelPostgres
 
 /// The type-erased live side of a Swift plugin: its host, its service, and
 /// the C entry points the descriptor names.
@@ -29,6 +30,10 @@ final class PluginRuntime: @unchecked Sendable {
                     return .success(try await UnpackedMessages.scope { try await handler(service, call) })
                 } catch let error as PluginError {
                     return .failure(error)
+                } catch let error as PostgresError where error.isUnavailable {
+                    // The database is away (down, restarting): 503, retry later.
+                    PluginRuntime.shared?.host?.log(.warn, "\(method.name) failed (request \(call.requestId)): \(error)")
+                    return .failure(.unavailable("the database is unavailable; retry later (request \(call.requestId))"))
                 } catch {
                     // Anything but a PluginError (SQL, I/O, crypto) is logged in
                     // full and answered bare: no internals reach a client.

@@ -34,6 +34,15 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
         self.hint = hint
     }
 
+    /// The database cannot be reached right now (no connection, a broken one,
+    /// or a server shutting down or starting: SQLSTATE classes 08 and 57P);
+    /// trying again later may succeed.
+    public var isUnavailable: Bool {
+        if kind == .connection { return true }
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("08") || sqlState.hasPrefix("57P")
+    }
+
     /// SQLSTATE 23505: a row with this unique key already exists.
     public var isUniqueViolation: Bool { sqlState == SQLState.uniqueViolation }
 

@@ -3,7 +3,9 @@ import ReelPluginKit
 
 /// The video plugin's settings, read once at start through `host.config`.
 public struct VideoConfig: Sendable, Equatable {
-    /// Where partial uploads live: `$REEL_DATA_DIR/uploads`.
+    /// Where partial uploads live: `REEL_VIDEO_UPLOADS_DIR`, else
+    /// `$REEL_DATA_DIR/uploads`. Gateways behind one load balancer share it
+    /// (one folder, or a shared volume), so any of them takes the next PATCH.
     public var uploadsDirectory: String
     /// Largest upload accepted (tus `Tus-Max-Size`): `REEL_MAX_UPLOAD_BYTES`, 10 GiB.
     public var maxUploadBytes: Int64 = 10 << 30
@@ -27,7 +29,8 @@ public struct VideoConfig: Sendable, Equatable {
     /// Reads every key; a value that is not a positive number is refused.
     public init(_ lookup: (String) -> String?) throws(PluginError) {
         let dataDir = lookup("REEL_DATA_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? "./.reel"
-        self.init(uploadsDirectory: dataDir + "/uploads")
+        let uploads = lookup("REEL_VIDEO_UPLOADS_DIR").flatMap { $0.isEmpty ? nil : $0 } ?? dataDir + "/uploads"
+        self.init(uploadsDirectory: uploads)
         func positive(_ key: String, _ fallback: Int64) throws(PluginError) -> Int64 {
             try PluginConfig.positive(key, default: fallback, from: lookup)
         }

@@ -13,7 +13,7 @@ final class AdminGateway: HTTPHandler, Sendable {
     static func isAdminPath(_ path: String) -> Bool { path == "/admin" || path.hasPrefix("/admin/") }
 
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        if request.path == "/healthz" || request.path == "/readyz" {
+        if HealthHandler.paths.contains(request.path) {
             health.handle(request, respond: respond)
         } else if Self.isAdminPath(request.path) {
             admin.handle(request, respond: respond)

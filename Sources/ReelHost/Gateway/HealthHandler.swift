@@ -1,17 +1,22 @@
 import Foundation
 
-/// GET /healthz: the process is up. GET /readyz: the database answers and
-/// the plugins are loaded (with their versions), else 503.
+/// GET /livez (and its older name /healthz): the process serves — a liveness
+/// probe, never failed by the database. GET /readyz: the database answers and
+/// the plugins are loaded (with their versions), else 503 — a process whose
+/// database is away is alive and not ready.
 struct HealthHandler: Sendable {
     let registry: PluginRegistry
     /// Answers whether the database is reachable; nil when none is configured.
     let databasePing: (@Sendable () async -> Bool)?
 
+    static let livenessPaths: Set<String> = ["/livez", "/healthz"]
+    static let paths: Set<String> = livenessPaths.union(["/readyz"])
+
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         guard request.method == "GET" || request.method == "HEAD" else {
             return respond(.error(.methodNotAllowed(request.method, allowed: ["GET"]), requestId: request.requestId))
         }
-        if request.path == "/healthz" {
+        if HealthHandler.livenessPaths.contains(request.path) {
             return respond(.json(200, ["status": "ok"]))
         }
         let plugins: [[String: Any]] = registry.all.map { generation in

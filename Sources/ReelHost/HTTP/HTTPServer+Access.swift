@@ -16,7 +16,8 @@ extension HTTPServer {
                 method: method.map { String(cString: $0) } ?? "GET",
                 path: url.map { String(cString: $0) } ?? "/",
                 requestId: RequestID.accept(headers["x-request-id"]),
-                remoteAddress: Self.peerAddress(connection),
+                remoteAddress: limits.trustedProxies.clientAddress(peer: Self.peerAddress(connection),
+                                                                    forwardedFor: headers["x-forwarded-for"]),
                 trace: .accept(traceparent: headers["traceparent"], tracestate: headers["tracestate"]))
             conCls.pointee = Unmanaged.passRetained(context).toOpaque()
             requestStarted(context)

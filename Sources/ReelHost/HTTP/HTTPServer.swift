@@ -31,6 +31,8 @@ public final class HTTPServer: @unchecked Sendable {
         var connectionsPerAddress = 0
         /// Seconds a new connection has to send its complete request headers (0: no deadline).
         var headerTimeoutSeconds = 0
+        /// Proxies whose X-Forwarded-For names the client (REEL_TRUSTED_PROXIES).
+        var trustedProxies = TrustedProxies()
     }
 
     let handler: HTTPHandler
