@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "ReelPluginVideo", type: .dynamic, targets: ["VideoPlugin"]),
         .library(name: "ReelPluginTranscoder", type: .dynamic, targets: ["TranscoderPlugin"]),
         .library(name: "ReelPluginComment", type: .dynamic, targets: ["CommentPlugin"]),
+        .library(name: "ReelPluginNotification", type: .dynamic, targets: ["NotificationPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -162,6 +163,17 @@ let package = Package(
                 path: "Plugins/comment/Sources",
                 linkerSettings: swiftPluginLinkerSettings),
         .testTarget(name: "CommentPluginTests", dependencies: ["CommentCore"], path: "Plugins/comment/Tests"),
+        // notification: follows, the feed, settings, fan-out and the mail
+        // outbox (NotificationCore, unit-tested) and the exports (NotificationPlugin).
+        .target(name: "NotificationCore",
+                dependencies: ["ReelPluginKit", "CReelABI", "CReelProto", "ReelPostgres", "ReelConcurrency", "ReelEncoding", "CCurl"],
+                path: "Plugins/notification/Core"),
+        .target(name: "NotificationPlugin",
+                dependencies: ["NotificationCore", "ReelPluginKit", "CReelABI"],
+                path: "Plugins/notification/Sources",
+                linkerSettings: swiftPluginLinkerSettings),
+        .testTarget(name: "NotificationPluginTests", dependencies: ["NotificationCore", "ReelTestSupport"],
+                    path: "Plugins/notification/Tests"),
 
         // Tests.
         .testTarget(name: "ReelHostTests",

@@ -3,7 +3,8 @@
  * Web/) from the host, over ABI 1.2 raw routes answered with sendfile.
  *
  *   GET /                     index.html
- *   GET /watch/{id}, /signin, /register, /upload, /my-videos, /my-list
+ *   GET /watch/{id}, /signin, /register, /upload, /my-videos, /my-list,
+ *       /notifications, /settings/notifications, /c/{creatorId}
  *                             index.html too: the client routes them itself
  *   GET /web/{path...}        a file under the web folder
  *
@@ -41,7 +42,8 @@ typedef struct web_state {
     char root[PATH_MAX]; /* realpath of the web folder */
 } web_state;
 
-enum { ROUTE_INDEX, ROUTE_WATCH, ROUTE_SIGNIN, ROUTE_REGISTER, ROUTE_UPLOAD, ROUTE_MINE, ROUTE_ASSET, ROUTE_MY_LIST, ROUTE_COUNT };
+enum { ROUTE_INDEX, ROUTE_WATCH, ROUTE_SIGNIN, ROUTE_REGISTER, ROUTE_UPLOAD, ROUTE_MINE, ROUTE_ASSET, ROUTE_MY_LIST,
+       ROUTE_NOTIFICATIONS, ROUTE_NOTIFICATION_SETTINGS, ROUTE_CHANNEL, ROUTE_COUNT };
 
 static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_INDEX] = {"GET", "/", REEL_ACCESS_PUBLIC, 0, 0},
@@ -52,6 +54,9 @@ static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_MINE] = {"GET", "/my-videos", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_ASSET] = {"GET", "/web/{path...}", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_MY_LIST] = {"GET", "/my-list", REEL_ACCESS_PUBLIC, 0, 0},
+    [ROUTE_NOTIFICATIONS] = {"GET", "/notifications", REEL_ACCESS_PUBLIC, 0, 0},
+    [ROUTE_NOTIFICATION_SETTINGS] = {"GET", "/settings/notifications", REEL_ACCESS_PUBLIC, 0, 0},
+    [ROUTE_CHANNEL] = {"GET", "/c/{creatorId}", REEL_ACCESS_PUBLIC, 0, 0},
 };
 
 static const char *content_type(const char *path) {

@@ -32,6 +32,12 @@ static inline CURLcode reel_curl_set_headers(CURL *handle, struct curl_slist *he
 }
 
 /* `context` must stay alive until the transfer ends. */
+/* A list option other than headers (CURLOPT_MAIL_RCPT for SMTP); the list
+ * must stay alive until the transfer ends. */
+static inline CURLcode reel_curl_set_list(CURL *handle, CURLoption option, struct curl_slist *list) {
+    return curl_easy_setopt(handle, option, list);
+}
+
 static inline CURLcode reel_curl_set_write(CURL *handle, curl_write_callback callback, void *context) {
     CURLcode rc = curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, callback);
     return rc != CURLE_OK ? rc : curl_easy_setopt(handle, CURLOPT_WRITEDATA, context);

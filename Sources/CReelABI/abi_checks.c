@@ -5,7 +5,7 @@ _Static_assert(sizeof(reel_magic) == 16, "reel_magic has no padding");
 _Static_assert(sizeof(int32_t) == 4, "status codes are 32-bit");
 
 #include <stddef.h>
-/* 1.2 took its new fields from the reserved and spare slots: the structs
+/* 1.2 and 1.3 took their new fields from the reserved and spare slots: the structs
  * keep the size they had in 1.0, so 1.0 plugins and hosts still agree. */
 _Static_assert(sizeof(reel_host_api) == offsetof(reel_host_api, http_reply) + 8 * sizeof(void *),
                "reel_host_api kept its 1.0 size");
@@ -58,7 +58,12 @@ _Static_assert(offsetof(reel_host_api, bus_call) == 32, "reel_host_api.bus_call"
 _Static_assert(offsetof(reel_host_api, publish) == 40, "reel_host_api.publish");
 _Static_assert(offsetof(reel_host_api, http_reply) == 48, "reel_host_api.http_reply");
 _Static_assert(offsetof(reel_host_api, http_reply_fd) == 56, "reel_host_api.http_reply_fd");
-_Static_assert(offsetof(reel_host_api, spare) == 64, "reel_host_api.spare");
+_Static_assert(offsetof(reel_host_api, http_stream_start) == 64, "reel_host_api.http_stream_start");
+_Static_assert(offsetof(reel_host_api, http_stream_write) == 72, "reel_host_api.http_stream_write");
+_Static_assert(offsetof(reel_host_api, http_stream_end) == 80, "reel_host_api.http_stream_end");
+_Static_assert(offsetof(reel_host_api, http_stream_message) == 88, "reel_host_api.http_stream_message");
+_Static_assert(offsetof(reel_host_api, http_stream_finish) == 96, "reel_host_api.http_stream_finish");
+_Static_assert(offsetof(reel_host_api, spare) == 104, "reel_host_api.spare");
 _Static_assert(offsetof(reel_method_def, name) == 0, "reel_method_def.name");
 _Static_assert(offsetof(reel_method_def, access) == 8, "reel_method_def.access");
 _Static_assert(offsetof(reel_method_def, input_descriptor) == 16, "reel_method_def.input_descriptor");
@@ -87,5 +92,6 @@ _Static_assert(offsetof(reel_plugin_descriptor, http_route_count) == 120, "reel_
 _Static_assert(offsetof(reel_plugin_descriptor, http_begin) == 128, "reel_plugin_descriptor.http_begin");
 _Static_assert(offsetof(reel_plugin_descriptor, http_body) == 136, "reel_plugin_descriptor.http_body");
 _Static_assert(offsetof(reel_plugin_descriptor, http_end) == 144, "reel_plugin_descriptor.http_end");
-_Static_assert(offsetof(reel_plugin_descriptor, reserved) == 152, "reel_plugin_descriptor.reserved");
+_Static_assert(offsetof(reel_plugin_descriptor, http_stream_closed) == 152, "reel_plugin_descriptor.http_stream_closed");
+_Static_assert(offsetof(reel_plugin_descriptor, reserved) == 160, "reel_plugin_descriptor.reserved");
 #endif

@@ -11,13 +11,19 @@ public struct HTTPRoute<Service: Sendable>: Sendable {
     let path: String
     let access: Access
     let maxBodyBytes: UInt64
+    /// ABI 1.3: `POST /rpc/<method>` of a server-streaming method; the host
+    /// speaks Connect streaming (the body is the unwrapped input message;
+    /// answer with `startStream`, then `HTTPStream.writeMessage` and `finish`).
+    let connectStream: Bool
     let begin: Begin
 
-    public init(_ httpMethod: String, _ path: String, access: Access, maxBodyBytes: UInt64 = 0, _ begin: @escaping Begin) {
+    public init(_ httpMethod: String, _ path: String, access: Access, maxBodyBytes: UInt64 = 0, connectStream: Bool = false,
+                _ begin: @escaping Begin) {
         self.httpMethod = httpMethod
         self.path = path
         self.access = access
         self.maxBodyBytes = maxBodyBytes
+        self.connectStream = connectStream
         self.begin = begin
     }
 }
@@ -83,6 +89,24 @@ public final class HTTPResponder: @unchecked Sendable {
                 reply(OpaquePointer(bitPattern: token), Int32(status), pointer, count, $0.baseAddress, $0.count)
             }
         }
+    }
+
+    /// Answers with a body written over time (ABI 1.3: Server-Sent Events,
+    /// server streaming): status and headers now, then `HTTPStream.write`
+    /// from any thread. nil if the request was already answered or the host
+    /// is older than 1.3.
+    public func startStream(status: Int, headers: [(String, String)] = [],
+                            onClose: @escaping @Sendable () -> Void) -> HTTPStream? {
+        guard host.api.pointee.abi_minor >= 3, let start = host.api.pointee.http_stream_start, claim() else { return nil }
+        let stream = HTTPStream(host: host, token: token, onClose: onClose)
+        HTTPStreams.shared.add(stream, token: token)
+        var result: Int32 = REEL_STREAM_CLOSED
+        withCHeaders(headers) { pointer, count in result = start(OpaquePointer(bitPattern: token), Int32(status), pointer, count) }
+        guard result == REEL_STREAM_OK else {
+            HTTPStreams.shared.remove(token: token)
+            return nil
+        }
+        return stream
     }
 
     /// A JSON error in the web API's shape {"error": {"code", "message", "requestId"}}

@@ -56,7 +56,8 @@ enum DescriptorBuilder {
         let httpRoutes = UnsafeMutablePointer<reel_http_route_def>.allocate(capacity: max(1, d.httpRoutes.count))
         for (i, r) in d.httpRoutes.enumerated() {
             httpRoutes[i] = reel_http_route_def(http_method: UnsafePointer(strdup(r.httpMethod)), path: UnsafePointer(strdup(r.path)),
-                                                access: r.access.rawValue, flags: 0, max_body_bytes: r.maxBodyBytes)
+                                                access: r.access.rawValue, flags: r.connectStream ? UInt32(REEL_HTTP_ROUTE_CONNECT_STREAM) : 0,
+                                                max_body_bytes: r.maxBodyBytes)
         }
 
         var descriptor = reel_plugin_descriptor()
@@ -81,6 +82,7 @@ enum DescriptorBuilder {
             descriptor.http_begin = pluginHTTPBegin
             descriptor.http_body = pluginHTTPBody
             descriptor.http_end = pluginHTTPEnd
+            descriptor.http_stream_closed = pluginHTTPStreamClosed
         }
         let pointer = UnsafeMutablePointer<reel_plugin_descriptor>.allocate(capacity: 1)
         pointer.initialize(to: descriptor)

@@ -8,6 +8,7 @@ import { renderSignIn, renderRegister } from "./pages/auth.js";
 import { renderUpload } from "./pages/upload.js";
 import { renderMyVideos } from "./pages/mine.js";
 import { renderMyList } from "./watchlist.js";
+import { bellLink, renderChannel, renderNotifications, renderNotificationSettings, startBell } from "./notifications.js";
 
 const routes = [
   [/^\/$/, renderHome],
@@ -17,6 +18,9 @@ const routes = [
   [/^\/upload$/, renderUpload],
   [/^\/my-videos$/, renderMyVideos],
   [/^\/my-list$/, renderMyList],
+  [/^\/notifications$/, renderNotifications],
+  [/^\/settings\/notifications$/, renderNotificationSettings],
+  [/^\/c\/([^/]+)$/, renderChannel],
 ];
 
 let cleanup = null;
@@ -74,6 +78,7 @@ function renderNav(me) {
     api.canUpload() ? el("a.button.button-primary", { href: "/upload", "data-link": true }, "Upload") : null,
     link("/my-videos", "My videos"),
     link("/my-list", "My List"),
+    bellLink(),
     el("span.user-name", { title: me.email || "" }, me.displayName || me.email || "Signed in"),
     el("button.link-button", { type: "button", onclick: async () => { await api.signOut(); navigate("/"); } }, "Sign out"),
   );
@@ -95,7 +100,9 @@ document.getElementById("search-form").addEventListener("submit", (event) => {
 });
 
 api.onAuthChange(renderNav);
+api.onAuthChange(startBell);
 renderNav(null);
 await api.refresh();
 renderNav(api.user());
+startBell(api.user());
 render();

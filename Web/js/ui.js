@@ -61,6 +61,13 @@ export function creatorName(video, me) {
   return "Unknown creator";
 }
 
+/** The creator's name as a link to their channel page (/c/<id>). */
+export function creatorLink(video, me) {
+  const id = (video.owner && video.owner.id) || video.ownerId;
+  const name = creatorName(video, me);
+  return id ? el("a.creator-link", { href: `/c/${encodeURIComponent(id)}`, "data-link": true }, name) : name;
+}
+
 let noticeTimer = null;
 /** Shows a message in the alert area (errors in plain words). */
 export function notify(message, kind = "error") {
@@ -95,6 +102,6 @@ export function videoCard(video, me, { progressSeconds } = {}) {
       thumb,
       el("span.card-title", {}, video.title),
     ),
-    el("span.card-meta", {}, creatorName(video, me), " · ", formatViews(video.views), video.publishedAt ? ` · ${timeAgo(video.publishedAt)}` : ""),
+    el("span.card-meta", {}, creatorLink(video, me), " · ", formatViews(video.views), video.publishedAt ? ` · ${timeAgo(video.publishedAt)}` : ""),
   );
 }

@@ -61,7 +61,7 @@ extern "C" {
 #endif
 
 #define REEL_ABI_MAJOR 1
-#define REEL_ABI_MINOR 2
+#define REEL_ABI_MINOR 3
 #define REEL_MAGIC 0x5245454Cu /* "REEL" */
 
 #define REEL_PLUGIN_MAGIC_SYMBOL "reel_plugin_magic"
@@ -217,10 +217,19 @@ typedef struct reel_http_route_def {
                                  "/" into the param `name`. (Hosts before the
                                  catch-all took it as a one-segment param.) */
     int32_t access;           /* REEL_ACCESS_* (not INTERNAL) */
-    uint32_t flags;           /* 0 */
+    uint32_t flags;           /* 0, or REEL_HTTP_ROUTE_* (since 1.3) */
     uint64_t max_body_bytes;  /* larger bodies get 413 before any byte is
                                  read; 0 = the host's REEL_MAX_BODY_BYTES */
 } reel_http_route_def;
+
+/* Since 1.3: the route is `POST /rpc/<method>` of a server-streaming method
+ * listed in `methods` (for its access and message descriptors), and the host
+ * speaks the Connect streaming protocol for it: it accepts
+ * application/connect+proto or +json, unwraps the request's envelope (JSON
+ * transcoded to protobuf), so http_body receives the input message's
+ * protobuf encoding; the plugin answers with http_stream_start, sends each
+ * output message with http_stream_message and ends with http_stream_finish. */
+#define REEL_HTTP_ROUTE_CONNECT_STREAM 0x1u
 
 /* Result of api->bus_call(). Called exactly once, on a host thread, possibly
  * before bus_call returns. `message` and `payload` are valid only during the
@@ -284,9 +293,64 @@ typedef struct reel_host_api {
                           const reel_http_header *headers, size_t header_count,
                           int32_t fd, uint64_t offset, uint64_t length);
 
-    /* Spare slots: NULL until a later minor version gives them a meaning. */
-    void *spare[6];
+    /* -- since 1.3 (check abi_minor >= 3): streamed responses -- */
+
+    /* Answers an HTTP route request with a body written over time instead of
+     * http_reply (see "Streamed responses" below): status and headers
+     * (copied) go out at once, the body follows as the plugin writes it
+     * (chunked transfer coding). Returns REEL_STREAM_OK, or
+     * REEL_STREAM_CLOSED if the exchange was already answered or is gone. */
+    int32_t (*http_stream_start)(reel_http_exchange *exchange, int32_t status,
+                                 const reel_http_header *headers, size_t header_count);
+
+    /* Appends `len` bytes (copied) to a started stream's body. Any thread.
+     * REEL_STREAM_OK; REEL_STREAM_FULL when the host already holds
+     * REEL_STREAM_BUFFER_BYTES for a client that reads too slowly (nothing
+     * is written: drop the data or end the stream); REEL_STREAM_CLOSED once
+     * the stream has ended. */
+    int32_t (*http_stream_write)(reel_http_exchange *exchange, const uint8_t *data, size_t len);
+
+    /* Ends the body after what is buffered. Any thread; idempotent. The
+     * descriptor's http_stream_closed follows. */
+    void (*http_stream_end)(reel_http_exchange *exchange);
+
+    /* For a REEL_HTTP_ROUTE_CONNECT_STREAM route: sends one output message
+     * (its protobuf encoding, copied); the host frames it as a Connect
+     * envelope, transcoded to JSON when the client asked for
+     * application/connect+json. Same results as http_stream_write. */
+    int32_t (*http_stream_message)(reel_http_exchange *exchange, const uint8_t *payload, size_t len);
+
+    /* For a REEL_HTTP_ROUTE_CONNECT_STREAM route: ends the stream with the
+     * Connect end-of-stream message, `status` REEL_OK or an error code with
+     * `message` (copied). A stream the host ends (stop, hot-swap) ends with
+     * REEL_UNAVAILABLE. */
+    void (*http_stream_finish)(reel_http_exchange *exchange, int32_t status, const char *message);
+
+    /* Spare slot: NULL until a later minor version gives it a meaning. */
+    void *spare[1];
 } reel_host_api;
+
+/* ---- Streamed responses (since 1.3) ---------------------------------------
+ * For Server-Sent Events and server streaming: a raw route answers with
+ * api->http_stream_start (from http_begin, http_end or later, any thread),
+ * writes with api->http_stream_write from any thread, and ends with
+ * api->http_stream_end. The host holds the connection without an HTTP
+ * thread (it is suspended while nothing is buffered) and buffers at most
+ * REEL_STREAM_BUFFER_BYTES per stream.
+ *
+ * A stream also ends when the client goes away, when the host stops
+ * (graceful shutdown ends every stream after what is buffered) and when the
+ * plugin's generation is replaced by a hot-swap (its streams end, so clients
+ * reconnect to the new generation). A suspended connection does not notice a
+ * client leaving: write something (a heartbeat) every few seconds.
+ * However it ends, the host then calls the descriptor's http_stream_closed
+ * once, on a host thread; from then on the exchange is invalid (writes
+ * answer REEL_STREAM_CLOSED). The generation stays in flight while any of
+ * its streams is open. */
+#define REEL_STREAM_OK     0
+#define REEL_STREAM_FULL   1 /* nothing written: the client reads too slowly */
+#define REEL_STREAM_CLOSED 2 /* nothing written: the stream has ended */
+#define REEL_STREAM_BUFFER_BYTES (256u * 1024u)
 
 /* ---- What a plugin offers ---------------------------------------------- */
 
@@ -374,7 +438,15 @@ typedef struct reel_plugin_descriptor {
      * abort is discarded but still required) and frees exchange_state. */
     void (*http_end)(void *exchange_state, int32_t aborted);
 
-    void *reserved[3]; /* NULL */
+    /* -- since 1.3 (was reserved, NULL, before) -- */
+
+    /* A stream this plugin started (api->http_stream_start) is over: ended
+     * by the plugin, the client gone, the host stopping or this generation
+     * replaced. Called once per stream, on a host thread; `exchange` is
+     * invalid after it returns. May be NULL if the plugin never streams. */
+    void (*http_stream_closed)(void *state, reel_http_exchange *exchange);
+
+    void *reserved[2]; /* NULL */
 } reel_plugin_descriptor;
 
 /* -- since 1.2 (header only) -- */

@@ -7,6 +7,7 @@
 #include "reel/hello/v1/hello.pb-c.h"
 #include "reel/helloc/v1/echo.pb-c.h"
 #include "reel/host/v1/token_authority.pb-c.h"
+#include "reel/notification/v1/notification.pb-c.h"
 #include "reel/test/v1/presence.pb-c.h"
 #include "reel/test/v1/types.pb-c.h"
 #include "reel/transcoder/v1/transcoder.pb-c.h"

@@ -22,6 +22,12 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     private var pluginState: UnsafeMutableRawPointer?
     private var token: UInt = 0
     private var request: CHTTPRequest?
+    /// The body the plugin writes over time (ABI 1.3), while it is open.
+    private var stream: ResponseStream?
+    /// A Connect streaming route: the client's codec, and the request body
+    /// gathered here (the plugin gets the unwrapped message).
+    private var connectCodec: ConnectStreaming.Codec?
+    private var connectBody: [UInt8] = []
 
     init(gateway: Gateway, target: PluginRegistry.HTTPRouteTarget, head: HTTPRequest, parameters: [String: String],
          defaultMaxBodyBytes: Int) {
@@ -42,6 +48,15 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
         } catch {
             finishRefused(with: .error(error, requestId: head.requestId))
             return false
+        }
+        if route.connectMethod != nil {
+            guard let codec = ConnectStreaming.codec(contentType: head.header("content-type")) else {
+                finishRefused(with: ConnectHandler.errorResponse(.unsupportedMediaType(
+                    head.header("content-type") ?? "", expected: "\(ConnectStreaming.protoType) or \(ConnectStreaming.jsonType) "
+                        + "(a server-streaming method)")))
+                return false
+            }
+            lock.withLock { connectCodec = codec }
         }
         guard let begin = generation.descriptor.pointee.http_begin else {
             finishRefused(with: .error(APIError(.unimplemented, "the plugin has no http_begin"), requestId: head.requestId))
@@ -66,6 +81,10 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     }
 
     func body(_ chunk: UnsafeBufferPointer<UInt8>) -> Bool {
+        if route.connectMethod != nil {
+            lock.withLock { connectBody.append(contentsOf: chunk) } // the host's body limit applies
+            return true
+        }
         guard let httpBody = generation.descriptor.pointee.http_body else { return false }
         let state = lock.withLock { pluginState }
         return httpBody(state, chunk.baseAddress, chunk.count) == 0
@@ -77,6 +96,10 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
             if phase == .created { phase = .ended; replied = true } // refused before start: nothing to wait for
             else if streaming { phase = .ended }
             return (pluginState, streaming)
+        }
+        var aborted = aborted
+        if wasStreaming, !aborted, let method = route.connectMethod {
+            aborted = !deliverConnectRequest(state: state, method: method)
         }
         if wasStreaming, let httpEnd = generation.descriptor.pointee.http_end { httpEnd(state, aborted ? 1 : 0) }
         releaseIfDone()
@@ -99,6 +122,94 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
         releaseIfDone()
     }
 
+    /// A Connect streaming request: its one message, unwrapped (and
+    /// transcoded from JSON), to the plugin as the body. False after
+    /// answering a bad request with the end-of-stream error.
+    private func deliverConnectRequest(state: UnsafeMutableRawPointer?, method: MethodInfo) -> Bool {
+        let (body, codec) = lock.withLock { (connectBody, connectCodec ?? .proto) }
+        do throws(APIError) {
+            var message = try ConnectStreaming.unwrap(body)
+            if let input = method.input {
+                if codec == .json {
+                    message = try ProtoJSON.proto(fromJSON: message, overrides: [], as: input)
+                } else {
+                    try ProtoJSON.validate(message, as: input)
+                }
+            }
+            if let httpBody = generation.descriptor.pointee.http_body {
+                _ = message.withUnsafeBufferPointer { httpBody(state, $0.baseAddress, $0.count) }
+            }
+            return true
+        } catch {
+            reply(ConnectStreaming.errorResponse(error, codec: codec))
+            return false
+        }
+    }
+
+    /// A Connect stream's next message (HostAPI.http_stream_message): framed,
+    /// and transcoded to JSON for a +json client.
+    func streamMessage(_ payload: [UInt8]) -> ResponseStream.WriteResult {
+        guard let stream = openStream, let method = route.connectMethod else { return .closed }
+        var message = payload
+        if lock.withLock({ connectCodec }) == .json, let output = method.output {
+            do throws(APIError) {
+                message = try ProtoJSON.json(from: payload, as: output)
+            } catch {
+                finishStream(status: .internal, message: "the service sent a malformed message")
+                return .closed
+            }
+        }
+        return ConnectStreaming.envelope(message).withUnsafeBytes { stream.write($0) }
+    }
+
+    /// Ends a Connect stream with its end-of-stream message.
+    func finishStream(status: ReelStatus, message: String) {
+        openStream?.end(trailer: ConnectStreaming.endStream(status == .ok ? nil : APIError(status, message)))
+    }
+
+    /// The plugin answers with a streamed body (HostAPI.http_stream_start).
+    func startStream(status: Int, headers: [(name: String, value: String)]) -> ResponseStream.WriteResult {
+        var headers = headers
+        var trailer: [UInt8]?
+        if let codec = lock.withLock({ connectCodec }) {
+            // A Connect stream: 200 and its content type; ended by the host, it says why.
+            headers = headers.filter { $0.name.lowercased() != "content-type" } + [("Content-Type", codec.contentType)]
+            trailer = ConnectStreaming.endStream(APIError(.unavailable, "the server ended the stream; reconnect"))
+        }
+        let stream = ResponseStream(owner: ObjectIdentifier(generation), closingTrailer: trailer) { [weak self] in
+            self?.streamClosed()
+        }
+        let respond: (@Sendable (HTTPResponse) -> Void)? = lock.withLock {
+            if replied { return nil }
+            replied = true
+            self.stream = stream
+            return self.respond
+        }
+        guard let respond else { return .closed }
+        ResponseStreams.shared.add(stream)
+        var response = HTTPResponse(status: trailer == nil ? status : 200, headers: headers)
+        response.headers.append(("Reel-Plugin", generation.label))
+        response.stream = stream
+        respond(response)
+        return .ok
+    }
+
+    /// The open stream (nil before http_stream_start and after it closed).
+    var openStream: ResponseStream? { lock.withLock { stream } }
+
+    /// The stream is over (libmicrohttpd freed it, or it was never sent):
+    /// the plugin hears it once, then the exchange can go.
+    private func streamClosed() {
+        let (closed, token): (ResponseStream?, UInt) = lock.withLock {
+            defer { stream = nil }
+            return (stream, self.token)
+        }
+        guard let closed else { return }
+        ResponseStreams.shared.remove(closed)
+        if let callback = generation.httpStreamClosed { callback(generation.state, OpaquePointer(bitPattern: token)) }
+        releaseIfDone()
+    }
+
     private func finishRefused(with response: HTTPResponse) {
         lock.withLock {
             phase = .refused
@@ -112,7 +223,7 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     /// replied and is past http_end (or refused at http_begin).
     private func releaseIfDone() {
         let release: Bool = lock.withLock {
-            guard !released, replied, phase == .ended || phase == .refused else { return false }
+            guard !released, replied, stream == nil, phase == .ended || phase == .refused else { return false }
             released = true
             return true
         }

@@ -8,6 +8,8 @@ public struct HTTPResponse: Sendable {
     /// Send these bytes of an open regular file instead of `body` (sendfile).
     /// The response owns the descriptor: it is closed once sent or dropped.
     public var file: FileBody?
+    /// A body written over time by a plugin (ABI 1.3), sent chunked.
+    var stream: ResponseStream?
 
     public struct FileBody: Sendable {
         public let fd: Int32
@@ -29,9 +31,10 @@ public struct HTTPResponse: Sendable {
         return copy
     }
 
-    /// Closes the file of a response that will never be sent.
+    /// Closes the file of a response that will never be sent (and ends its stream).
     func discard() {
         if let file { close(file.fd) }
+        stream?.release()
     }
 
     public func header(_ name: String) -> String? {

@@ -126,7 +126,15 @@ extension HTTPServer {
         context.markQueued()
         var body = response.body
         let mhdResponse: OpaquePointer?
-        if let file = response.file {
+        if let stream = response.stream {
+            // Chunked, read by streamReaderCallback as the plugin writes;
+            // libmicrohttpd releases the stream when it frees the response.
+            stream.attach(context.connection)
+            mhdResponse = MHD_create_response_from_callback(UInt64.max /* MHD_SIZE_UNKNOWN */, 16 * 1024,
+                                                            streamReaderCallback, Unmanaged.passRetained(stream).toOpaque(),
+                                                            streamFreeCallback)
+            if mhdResponse == nil { stream.release() }
+        } else if let file = response.file {
             // libmicrohttpd owns the descriptor from here (sendfile, then close).
             mhdResponse = MHD_create_response_from_fd_at_offset64(file.length, file.fd, file.offset)
             if mhdResponse == nil { close(file.fd) }

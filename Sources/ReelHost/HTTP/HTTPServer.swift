@@ -129,6 +129,8 @@ public final class HTTPServer: @unchecked Sendable {
         stopping.set()
         let listenFD = MHD_quiesce_daemon(daemon)
         if listenFD >= 0 { close(listenFD) }
+        // Streamed responses (ABI 1.3) never end on their own: end them now.
+        ResponseStreams.shared.closeAll()
     }
 
     public func stop(grace: Double) { stop(deadline: Date().addingTimeInterval(grace)) }

@@ -70,7 +70,7 @@ enum DescriptorReader {
         }
         if !subscriptions.isEmpty && d.on_event == nil { throw .invalidDescriptor("\(name) subscribes to topics but has no on_event()") }
 
-        let httpRoutes = pluginMinor >= 2 ? try readHTTPRoutes(d, jsonRoutes: routes) : []
+        let httpRoutes = pluginMinor >= 2 ? try readHTTPRoutes(d, jsonRoutes: routes, methods: methods, pluginMinor: pluginMinor) : []
         if !httpRoutes.isEmpty && (d.http_begin == nil || d.http_body == nil || d.http_end == nil) {
             throw .invalidDescriptor("\(name) has HTTP routes but not all of http_begin/http_body/http_end")
         }
@@ -98,7 +98,8 @@ enum DescriptorReader {
         return copy
     }
 
-    private static func readHTTPRoutes(_ d: reel_plugin_descriptor, jsonRoutes: [RouteInfo]) throws(PluginLoadError) -> [HTTPRouteInfo] {
+    private static func readHTTPRoutes(_ d: reel_plugin_descriptor, jsonRoutes: [RouteInfo], methods: [MethodInfo],
+                                       pluginMinor: UInt32) throws(PluginLoadError) -> [HTTPRouteInfo] {
         var result: [HTTPRouteInfo] = []
         for index in 0..<Int(d.http_route_count) {
             guard let table = d.http_routes, let verb = table[index].http_method.map({ String(cString: $0) }),
@@ -115,8 +116,18 @@ enum DescriptorReader {
             let clashes = result.contains { $0.httpMethod == verb && $0.pattern.hasSameShape(as: pattern) }
                 || jsonRoutes.contains { $0.httpMethod == verb && $0.pattern.hasSameShape(as: pattern) }
             guard !clashes else { throw .invalidDescriptor("route \(verb) \(path) is declared twice") }
-            result.append(HTTPRouteInfo(index: UInt32(index), httpMethod: verb, pattern: pattern, access: access,
-                                        maxBodyBytes: table[index].max_body_bytes))
+            var route = HTTPRouteInfo(index: UInt32(index), httpMethod: verb, pattern: pattern, access: access,
+                                      maxBodyBytes: table[index].max_body_bytes)
+            if pluginMinor >= 3 && table[index].flags & UInt32(REEL_HTTP_ROUTE_CONNECT_STREAM) != 0 {
+                // POST /rpc/<method> of a listed method with both descriptors.
+                let method = methods.first { "/rpc/" + $0.name == path }
+                guard verb == "POST", let method, method.input != nil, method.output != nil else {
+                    throw .invalidDescriptor("Connect streaming route \(verb) \(path) must be POST /rpc/<method> of a listed "
+                                             + "method with input and output descriptors")
+                }
+                route.connectMethod = method
+            }
+            result.append(route)
         }
         return result
     }

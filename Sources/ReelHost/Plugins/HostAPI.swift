@@ -17,6 +17,7 @@ enum HostAPI {
         table.pointee.publish = hostPublish
         table.pointee.http_reply = hostHTTPReply
         table.pointee.http_reply_fd = hostHTTPReplyFD
+        addStreaming(table)
         return UnsafePointer(table)
     }()
 }
@@ -82,7 +83,7 @@ private let hostPublish: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, 
     return Int32(context.bus.publish(topic: String(cString: topic), payload: bytes))
 }
 
-private func copyHeaders(_ headers: UnsafePointer<reel_http_header>?, _ count: Int) -> [(name: String, value: String)] {
+func copyHeaders(_ headers: UnsafePointer<reel_http_header>?, _ count: Int) -> [(name: String, value: String)] {
     guard let headers else { return [] }
     return (0..<count).compactMap { i in
         guard let name = headers[i].name, let value = headers[i].value else { return nil }
@@ -113,4 +114,47 @@ private let hostHTTPReplyFD: @convention(c) (OpaquePointer?, Int32, UnsafePointe
     }
     found.reply(HTTPResponse(status: Int(status), headers: copyHeaders(headers, headerCount),
                              file: HTTPResponse.FileBody(fd: fd, offset: offset, length: length)))
+}
+
+// MARK: - Streamed responses (ABI 1.3)
+
+private let hostHTTPStreamStart: @convention(c) (OpaquePointer?, Int32, UnsafePointer<reel_http_header>?, Int) -> Int32 = {
+    exchange, status, headers, headerCount in
+    guard let found = HTTPExchanges.shared.find(UInt(bitPattern: exchange)) else { return REEL_STREAM_CLOSED_VALUE }
+    return found.startStream(status: Int(status), headers: copyHeaders(headers, headerCount)).rawValue
+}
+
+private let hostHTTPStreamWrite: @convention(c) (OpaquePointer?, UnsafePointer<UInt8>?, Int) -> Int32 = { exchange, data, length in
+    guard let stream = HTTPExchanges.shared.find(UInt(bitPattern: exchange))?.openStream else { return REEL_STREAM_CLOSED_VALUE }
+    guard length > 0 else { return stream.isEnding ? REEL_STREAM_CLOSED_VALUE : 0 }
+    guard let data else { return REEL_STREAM_CLOSED_VALUE }
+    return stream.write(UnsafeRawBufferPointer(start: data, count: length)).rawValue
+}
+
+private let hostHTTPStreamEnd: @convention(c) (OpaquePointer?) -> Void = { exchange in
+    HTTPExchanges.shared.find(UInt(bitPattern: exchange))?.openStream?.end()
+}
+
+private let hostHTTPStreamMessage: @convention(c) (OpaquePointer?, UnsafePointer<UInt8>?, Int) -> Int32 = { exchange, data, length in
+    guard let found = HTTPExchanges.shared.find(UInt(bitPattern: exchange)) else { return REEL_STREAM_CLOSED_VALUE }
+    let payload = data.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []
+    return found.streamMessage(payload).rawValue
+}
+
+private let hostHTTPStreamFinish: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?) -> Void = { exchange, status, message in
+    HTTPExchanges.shared.find(UInt(bitPattern: exchange))?.finishStream(
+        status: ReelStatus(rawValue: status), message: message.map { String(cString: $0) } ?? "")
+}
+
+private let REEL_STREAM_CLOSED_VALUE = Int32(REEL_STREAM_CLOSED)
+
+extension HostAPI {
+    /// Fills the 1.3 slots of the table.
+    static func addStreaming(_ table: UnsafeMutablePointer<reel_host_api>) {
+        table.pointee.http_stream_start = hostHTTPStreamStart
+        table.pointee.http_stream_write = hostHTTPStreamWrite
+        table.pointee.http_stream_end = hostHTTPStreamEnd
+        table.pointee.http_stream_message = hostHTTPStreamMessage
+        table.pointee.http_stream_finish = hostHTTPStreamFinish
+    }
 }

@@ -19,6 +19,8 @@ final class LoadedLibrary: @unchecked Sendable {
     let subscriptions: [String]
     let httpRoutes: [HTTPRouteInfo]
     let descriptor: UnsafePointer<reel_plugin_descriptor>
+    /// The ABI minor the plugin was built with (fields newer than it are never read).
+    let abiMinor: UInt32
     private var handle: UnsafeMutableRawPointer?
     private let lock = NSLock()
 
@@ -60,6 +62,7 @@ final class LoadedLibrary: @unchecked Sendable {
         self.sha256 = digest
         self.handle = handle
         self.descriptor = descriptor
+        self.abiMinor = magic.pointee.abi_minor
         self.name = parsed.name
         self.version = parsed.version
         self.summary = parsed.summary

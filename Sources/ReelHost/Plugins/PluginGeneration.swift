@@ -49,6 +49,12 @@ public final class PluginGeneration: @unchecked Sendable {
 
     var descriptor: UnsafePointer<reel_plugin_descriptor> { library.descriptor }
 
+    /// The plugin's http_stream_closed (ABI 1.3; never read from an older plugin).
+    var httpStreamClosed: (@convention(c) (UnsafeMutableRawPointer?, OpaquePointer?) -> Void)? {
+        library.abiMinor >= 3 && Int(descriptor.pointee.struct_size) >= MemoryLayout<reel_plugin_descriptor>.size
+            ? descriptor.pointee.http_stream_closed : nil
+    }
+
     /// Runs the plugin's init; returns its non-zero result on refusal.
     func initialize(api: UnsafePointer<reel_host_api>) -> Int32 {
         var newState: UnsafeMutableRawPointer?
@@ -78,6 +84,8 @@ public final class PluginGeneration: @unchecked Sendable {
 
     /// Marks the generation replaced; it retires when its last call leaves.
     func drain(onRetire: @escaping @Sendable (PluginGeneration) -> Void) {
+        // Its open streams (ABI 1.3) end, so clients reconnect to the new one.
+        ResponseStreams.shared.endAll(owner: ObjectIdentifier(self))
         let retireNow: Bool = lock.withLock {
             draining = true
             self.onRetire = onRetire

@@ -67,4 +67,7 @@ public struct HTTPRouteInfo: Sendable {
     public let access: Access
     /// 0 means the host's default limit.
     public let maxBodyBytes: UInt64
+    /// ABI 1.3: the host speaks the Connect streaming protocol for it
+    /// (REEL_HTTP_ROUTE_CONNECT_STREAM); the method it serves.
+    public var connectMethod: MethodInfo? = nil
 }

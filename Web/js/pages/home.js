@@ -2,6 +2,7 @@
 import * as api from "../api.js";
 import { el, notify, videoCard } from "../ui.js";
 import { decorateCards, myListRow } from "../watchlist.js";
+import { followingRow } from "../notifications.js";
 
 function row(title, id, cards, emptyText) {
   return el("section.row", { "aria-labelledby": id },
@@ -72,6 +73,8 @@ export async function renderHome(main, { query, navigate }) {
       .map((item) => videoCard(item.video, me, { progressSeconds: item.positionSeconds || 0 }));
     main.append(row("Continue watching", "continue-title", cards, ""));
   }
+  const following = await followingRow(me);
+  if (following) main.append(following);
   const myList = await myListRow(me);
   if (myList) main.append(myList);
   if (newest.status === "fulfilled") {

@@ -1,9 +1,10 @@
 // The watch page: player, title, description, creator, views; resumes from
 // the last reported position and reports the position while playing.
 import * as api from "../api.js";
-import { el, creatorName, formatViews, notify, timeAgo } from "../ui.js";
+import { el, creatorLink, formatViews, notify, timeAgo } from "../ui.js";
 import { Player } from "../player.js";
 import { watchlistToggle } from "../watchlist.js";
+import { followButton } from "../notifications.js";
 import { commentSection } from "../comments.js";
 
 const REPORT_EVERY_MS = 10_000;
@@ -24,10 +25,11 @@ function details(video) {
   return el("section.watch-details", { "aria-labelledby": "video-title" },
     el("h1", { id: "video-title" }, video.title),
     el("p.watch-meta", {},
-      el("span.creator", {}, creatorName(video, me)), " · ",
+      el("span.creator", {}, creatorLink(video, me)), " · ",
       el("span", { id: "view-count" }, formatViews(video.views)),
       video.publishedAt ? ` · ${timeAgo(video.publishedAt)}` : ""),
     watchlistToggle(video),
+    followButton(video.owner ? video.owner.id : video.ownerId, video.owner ? video.owner.displayName : ""),
     video.tags && video.tags.length
       ? el("ul.tag-list", { "aria-label": "Tags" }, video.tags.map((t) => el("li", {}, el("a.chip", { href: `/?tag=${encodeURIComponent(t)}`, "data-link": true }, `#${t}`))))
       : null,

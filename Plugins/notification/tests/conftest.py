@@ -1,0 +1,37 @@
+# The notification plugin's live tests: real hosts with the auth, video and
+# notification plugins (and the test-only bus-probe, which relays the
+# video service's internal MarkReady/MarkFailed so they publish their
+# events), and a real SMTP server (aiosmtpd) on loopback in this process.
+import sys
+from pathlib import Path
+
+_repo = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(_repo / "Tests" / "live"))
+sys.path.insert(0, str(_repo / "Plugins" / "auth" / "tests"))
+sys.path.insert(0, str(_repo / "Plugins" / "video" / "tests"))
+
+import pytest  # noqa: E402
+
+from reelhost import HostStarter, protos, reel_env, start_host  # noqa: E402,F401 (pytest fixtures)
+from notifyclient import MailServer, make_notify_api  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def smtp() -> MailServer:
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def notify(reel_env, tmp_path_factory, smtp):
+    """One host on a database of its own, mail to the SMTP server, with an
+    admin, a creator and a viewer signed in."""
+    name, url = reel_env.create_database()
+    starter = HostStarter(reel_env, tmp_path_factory.mktemp("notify-host"))
+    try:
+        yield make_notify_api(starter, reel_env, url, env={"REEL_NOTIFICATION_SMTP_URL": smtp.url})
+    finally:
+        starter.stop_all()
+        reel_env.drop_database(name)
