@@ -91,18 +91,12 @@ final class NotificationStoreTests: XCTestCase {
         XCTAssertEqual(try SubscriptionStore.followerCount(c, creator: creator), 24)
     }
 
-    func testVideosOfFollowedCreatorsNewestFirst() throws {
-        let me = id(), followed = id(), notFollowed = id()
-        try SubscriptionStore.subscribe(c, follower: me, creator: followed)
-        let v1 = id(), v2 = id(), v3 = id()
-        try SubscriptionStore.recordPublicVideo(c, videoId: v1, creator: followed)
-        try SubscriptionStore.recordPublicVideo(c, videoId: v2, creator: notFollowed)
-        try SubscriptionStore.recordPublicVideo(c, videoId: v3, creator: followed)
-        let page1 = try SubscriptionStore.videos(c, follower: me, after: nil, limit: 1)
-        XCTAssertEqual(page1.map(\.videoId), [v3])
-        let page2 = try SubscriptionStore.videos(c, follower: me, after: (page1[0].micros, page1[0].videoId), limit: 5)
-        XCTAssertEqual(page2.map(\.videoId), [v1])
-        try SubscriptionStore.forgetVideo(c, videoId: v1)
-        XCTAssertEqual(try SubscriptionStore.videos(c, follower: me, after: nil, limit: 5).map(\.videoId), [v3])
+    func testCreatorsOfAFollowerMostRecentFirst() throws {
+        let me = id(), first = id(), second = id(), other = id()
+        try SubscriptionStore.subscribe(c, follower: me, creator: first)
+        try SubscriptionStore.subscribe(c, follower: me, creator: second)
+        try SubscriptionStore.subscribe(c, follower: other, creator: first)
+        XCTAssertEqual(try SubscriptionStore.creators(c, follower: me, limit: 10), [second, first])
+        XCTAssertEqual(try SubscriptionStore.creators(c, follower: me, limit: 1), [second])
     }
 }
