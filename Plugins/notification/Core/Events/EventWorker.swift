@@ -35,9 +35,8 @@ final class EventWorker: Sendable {
     /// Writes a (well-formed) event to the inbox and wakes the loop; if the
     /// database cannot take it, the event is handled at once instead.
     func record(topic: String, payload: [UInt8], event: BusEvent) async {
-        let hold = holdSeconds
         do {
-            try await database.withConnection { c in try InboxStore.record(c, topic: topic, payload: payload, holdSeconds: hold) }
+            try await database.withConnection { c in try InboxStore.record(c, topic: topic, payload: payload) }
             loop.wake()
         } catch {
             host.log(.warn, "notification: recording a \(topic) event failed (\(error)); handling it now")
@@ -54,9 +53,10 @@ final class EventWorker: Sendable {
     func handleDue() async {
         while !Task.isCancelled {
             let due: [InboxStore.Event]
+            let hold = holdSeconds
             do {
                 due = try await database.withConnection { c in
-                    try InboxStore.claimDue(c, limit: 20, leaseSeconds: Self.leaseSeconds)
+                    try InboxStore.claimDue(c, limit: 20, leaseSeconds: Self.leaseSeconds, holdSeconds: hold)
                 }
             } catch {
                 host.log(.warn, "notification: reading the inbox failed: \(error)")
@@ -87,22 +87,24 @@ final class EventWorker: Sendable {
         }
     }
 
+    /// One event. A video service that cannot answer (not loaded yet after
+    /// a restart, unavailable) throws: the inbox retries the event later.
     func handle(_ event: BusEvent) async throws {
         switch event {
         case .videoReady(let videoId, let ownerId):
-            let card = try? await videos.card(videoId)
+            let card = try await videos.card(videoId)
             try await notify(NewNotification(type: .videoReady, videoId: videoId, videoTitle: card?.title), users: [ownerId])
             guard let card, card.visibility == "public" else { return }
             try await fanOut(NewNotification(type: .subscriptionVideo, actorId: ownerId, videoId: videoId, videoTitle: card.title),
                              creator: ownerId)
         case .videoFailed(let videoId, let ownerId, let reason):
-            let card = try? await videos.card(videoId)
+            let card = try await videos.card(videoId)
             try await notify(NewNotification(type: .videoFailed, videoId: videoId, videoTitle: card?.title,
                                              failureReason: reason.isEmpty ? "transcoding failed" : reason), users: [ownerId])
         case .commentCreated(let comment):
             let recipients = CommentRecipients.of(comment)
             guard !recipients.isEmpty else { return }
-            let card = try? await videos.card(comment.videoId)
+            let card = try await videos.card(comment.videoId)
             for (user, type) in recipients {
                 try await notify(NewNotification(type: type, actorId: comment.authorId, videoId: comment.videoId,
                                                  videoTitle: card?.title, commentId: comment.commentId, threadId: comment.threadId),

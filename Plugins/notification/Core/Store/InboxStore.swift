@@ -12,25 +12,24 @@ enum InboxStore {
         var attempts: Int
     }
 
-    /// Records an event, due after `holdSeconds` (0 in production).
-    static func record(_ c: PostgresConnection, topic: String, payload: [UInt8], holdSeconds: Int) throws {
-        try c.query("""
-            INSERT INTO notification.inbox (topic, payload, next_attempt_at)
-            VALUES ($1, $2, clock_timestamp() + $3 * interval '1 second')
-            """, [.string(topic), .data(Data(payload)), .int(holdSeconds)])
+    /// Records an event (due at once).
+    static func record(_ c: PostgresConnection, topic: String, payload: [UInt8]) throws {
+        try c.query("INSERT INTO notification.inbox (topic, payload) VALUES ($1, $2)", [.string(topic), .data(Data(payload))])
     }
 
-    /// Claims up to `limit` due events, oldest first, for `leaseSeconds`
-    /// (another host on the same database skips them meanwhile).
-    static func claimDue(_ c: PostgresConnection, limit: Int, leaseSeconds: Int) throws -> [Event] {
+    /// Claims up to `limit` due events received at least `holdSeconds` ago
+    /// (0 in production), oldest first, for `leaseSeconds` (another host on
+    /// the same database skips them meanwhile).
+    static func claimDue(_ c: PostgresConnection, limit: Int, leaseSeconds: Int, holdSeconds: Int = 0) throws -> [Event] {
         let rows = try c.query("""
             UPDATE notification.inbox
             SET attempts = attempts + 1, next_attempt_at = clock_timestamp() + $2 * interval '1 second'
             WHERE id IN (
-                SELECT id FROM notification.inbox WHERE next_attempt_at <= clock_timestamp()
+                SELECT id FROM notification.inbox
+                WHERE next_attempt_at <= clock_timestamp() AND received_at <= clock_timestamp() - $3 * interval '1 second'
                 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING id, topic, payload, attempts
-            """, [.int(limit), .int(leaseSeconds)])
+            """, [.int(limit), .int(leaseSeconds), .int(holdSeconds)])
         return try rows.map { row in
             Event(id: try row.int64("id") ?? 0, topic: try row.string("topic") ?? "",
                   payload: Array(try row.data("payload") ?? Data()), attempts: try row.int("attempts") ?? 0)
