@@ -15,7 +15,7 @@ final class NotificationStoreTests: XCTestCase {
         let database = try TestDatabase.create(prefix: "reel_notification_test") // fails, not skips, without a database
         self.database = database
         c = try database.connect()
-        XCTAssertEqual(try NotificationSchema.migrator.migrate(c), [1, 2])
+        XCTAssertEqual(try NotificationSchema.migrator.migrate(c), [1, 2, 3, 4])
     }
 
     override func tearDown() {
