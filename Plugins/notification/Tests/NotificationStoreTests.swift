@@ -99,4 +99,20 @@ final class NotificationStoreTests: XCTestCase {
         XCTAssertEqual(try SubscriptionStore.creators(c, follower: me, limit: 10), [second, first])
         XCTAssertEqual(try SubscriptionStore.creators(c, follower: me, limit: 1), [second])
     }
+
+    func testInboxClaimsOldestFirstHonoursTheHoldAndForgetsHandledEvents() throws {
+        try InboxStore.record(c, topic: "video.ready", payload: [1, 2, 3])
+        try InboxStore.record(c, topic: "video.failed", payload: [])
+        XCTAssertEqual(try InboxStore.claimDue(c, limit: 10, leaseSeconds: 60, holdSeconds: 3600).count, 0, "held")
+        let claimed = try InboxStore.claimDue(c, limit: 10, leaseSeconds: 60)
+        XCTAssertEqual(claimed.map(\.topic), ["video.ready", "video.failed"])
+        XCTAssertEqual(claimed[0].payload, [1, 2, 3])
+        XCTAssertEqual(claimed.map(\.attempts), [1, 1])
+        XCTAssertEqual(try InboxStore.claimDue(c, limit: 10, leaseSeconds: 60).count, 0, "leased")
+        try InboxStore.done(c, id: claimed[0].id)
+        try InboxStore.retryLater(c, id: claimed[1].id, error: "video service unavailable", inSeconds: 0)
+        let again = try InboxStore.claimDue(c, limit: 10, leaseSeconds: 60)
+        XCTAssertEqual(again.map(\.id), [claimed[1].id])
+        XCTAssertEqual(again[0].attempts, 2)
+    }
 }
