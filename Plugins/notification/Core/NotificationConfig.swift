@@ -16,6 +16,9 @@ struct NotificationConfig: Sendable {
     var mailMaxBackoffSeconds: Int
     /// The live streams' heartbeat (a comment line), at most 25 s.
     var heartbeatSeconds: Int
+    /// Bus events wait this long in the inbox before they are handled (0;
+    /// tests set it to stop the host between recording and handling).
+    var inboxHoldSeconds: Int
 
     init(_ lookup: (String) -> String?) throws(PluginError) {
         func value(_ key: String) -> String? {
@@ -33,6 +36,11 @@ struct NotificationConfig: Sendable {
         fanOutBatch = try PluginConfig.positive("REEL_NOTIFICATION_FANOUT_BATCH", default: 1000, from: lookup)
         mailPollSeconds = try PluginConfig.positive("REEL_NOTIFICATION_MAIL_POLL_SECONDS", default: 5, from: lookup)
         heartbeatSeconds = min(25, try PluginConfig.positive("REEL_NOTIFICATION_HEARTBEAT_SECONDS", default: 20, from: lookup))
+        let hold = lookup("REEL_NOTIFICATION_INBOX_HOLD_SECONDS") ?? ""
+        guard hold.isEmpty || Int(hold).map({ $0 >= 0 }) == true else {
+            throw .invalidArgument("REEL_NOTIFICATION_INBOX_HOLD_SECONDS must be a whole number of seconds, not \(hold)")
+        }
+        inboxHoldSeconds = Int(hold) ?? 0
         mailMaxBackoffSeconds = try PluginConfig.positive("REEL_NOTIFICATION_MAIL_MAX_BACKOFF_SECONDS", default: 300, from: lookup)
     }
 }

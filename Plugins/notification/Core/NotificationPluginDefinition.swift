@@ -48,7 +48,7 @@ public let notificationPlugin = PluginDefinition<NotificationService>(
     ],
     httpRoutes: StreamRoutes.all,
     subscriptions: BusEvent.topics,
-    onEvent: { service, topic, payload in service.receive(topic: topic, payload: payload) },
+    onEvent: { service, topic, payload in await service.receive(topic: topic, payload: payload) },
     start: { host in try await NotificationService.start(host: host) },
     stop: { service in await service.stop() })
 

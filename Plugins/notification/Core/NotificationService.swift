@@ -29,7 +29,8 @@ public final class NotificationService: Sendable {
                               composer: MailComposer(publicURL: config.publicURL, from: config.smtpFrom),
                               pollSeconds: config.mailPollSeconds, maxBackoffSeconds: config.mailMaxBackoffSeconds)
         self.mail = mail
-        self.events = EventWorker(host: host, database: database, batchSize: config.fanOutBatch) { made in
+        self.events = EventWorker(host: host, database: database, batchSize: config.fanOutBatch,
+                                  holdSeconds: config.inboxHoldSeconds) { made in
             if !made.isEmpty { mail.wake() }
         }
     }
@@ -75,13 +76,14 @@ public final class NotificationService: Sendable {
         }
     }
 
-    /// A bus event: decoded here, handled by the event worker's own task.
-    func receive(topic: String, payload: [UInt8]) {
+    /// A bus event: checked here, written to the durable inbox before the
+    /// bus handler returns, handled by the event worker's own task.
+    func receive(topic: String, payload: [UInt8]) async {
         guard let event = BusEvent.decode(topic: topic, payload: payload) else {
             host.log(.warn, "notification: ignored a malformed \(topic) event")
             return
         }
-        events.enqueue(event)
+        await events.record(topic: topic, payload: payload, event: event)
     }
 
     func stop() async {

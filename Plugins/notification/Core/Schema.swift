@@ -79,5 +79,27 @@ enum NotificationSchema {
             );
             CREATE INDEX stream_tickets_expiry ON stream_tickets (expires_at);
             """),
+        Migration(version: 3, name: "creators' videos come from the video service", sql: """
+            -- ListSubscriptionVideos and ListChannelVideos ask the video
+            -- service (ListVideosByOwners): it knows every public video, also
+            -- those published while this plugin was not loaded.
+            DROP TABLE creator_videos;
+            """),
+        Migration(version: 4, name: "durable event inbox", sql: """
+            -- Bus events are written here before the bus handler returns and
+            -- processed from here (then deleted): a process that dies between
+            -- the two loses nothing. Notifications are unique per cause, so a
+            -- event processed twice makes them once.
+            CREATE TABLE inbox (
+                id bigserial PRIMARY KEY,
+                topic text NOT NULL,
+                payload bytea NOT NULL,
+                received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                attempts int NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                last_error text
+            );
+            CREATE INDEX inbox_due ON inbox (next_attempt_at, id);
+            """),
     ])
 }

@@ -15,7 +15,7 @@ final class NotificationStoreTests: XCTestCase {
         let database = try TestDatabase.create(prefix: "reel_notification_test") // fails, not skips, without a database
         self.database = database
         c = try database.connect()
-        XCTAssertEqual(try NotificationSchema.migrator.migrate(c), [1, 2])
+        XCTAssertEqual(try NotificationSchema.migrator.migrate(c), [1, 2, 3, 4])
     }
 
     override func tearDown() {
@@ -91,18 +91,28 @@ final class NotificationStoreTests: XCTestCase {
         XCTAssertEqual(try SubscriptionStore.followerCount(c, creator: creator), 24)
     }
 
-    func testVideosOfFollowedCreatorsNewestFirst() throws {
-        let me = id(), followed = id(), notFollowed = id()
-        try SubscriptionStore.subscribe(c, follower: me, creator: followed)
-        let v1 = id(), v2 = id(), v3 = id()
-        try SubscriptionStore.recordPublicVideo(c, videoId: v1, creator: followed)
-        try SubscriptionStore.recordPublicVideo(c, videoId: v2, creator: notFollowed)
-        try SubscriptionStore.recordPublicVideo(c, videoId: v3, creator: followed)
-        let page1 = try SubscriptionStore.videos(c, follower: me, after: nil, limit: 1)
-        XCTAssertEqual(page1.map(\.videoId), [v3])
-        let page2 = try SubscriptionStore.videos(c, follower: me, after: (page1[0].micros, page1[0].videoId), limit: 5)
-        XCTAssertEqual(page2.map(\.videoId), [v1])
-        try SubscriptionStore.forgetVideo(c, videoId: v1)
-        XCTAssertEqual(try SubscriptionStore.videos(c, follower: me, after: nil, limit: 5).map(\.videoId), [v3])
+    func testCreatorsOfAFollowerMostRecentFirst() throws {
+        let me = id(), first = id(), second = id(), other = id()
+        try SubscriptionStore.subscribe(c, follower: me, creator: first)
+        try SubscriptionStore.subscribe(c, follower: me, creator: second)
+        try SubscriptionStore.subscribe(c, follower: other, creator: first)
+        XCTAssertEqual(try SubscriptionStore.creators(c, follower: me, limit: 10), [second, first])
+        XCTAssertEqual(try SubscriptionStore.creators(c, follower: me, limit: 1), [second])
+    }
+
+    func testInboxClaimsOldestFirstHonoursTheHoldAndForgetsHandledEvents() throws {
+        try InboxStore.record(c, topic: "video.ready", payload: [1, 2, 3])
+        try InboxStore.record(c, topic: "video.failed", payload: [])
+        XCTAssertEqual(try InboxStore.claimDue(c, limit: 10, leaseSeconds: 60, holdSeconds: 3600).count, 0, "held")
+        let claimed = try InboxStore.claimDue(c, limit: 10, leaseSeconds: 60)
+        XCTAssertEqual(claimed.map(\.topic), ["video.ready", "video.failed"])
+        XCTAssertEqual(claimed[0].payload, [1, 2, 3])
+        XCTAssertEqual(claimed.map(\.attempts), [1, 1])
+        XCTAssertEqual(try InboxStore.claimDue(c, limit: 10, leaseSeconds: 60).count, 0, "leased")
+        try InboxStore.done(c, id: claimed[0].id)
+        try InboxStore.retryLater(c, id: claimed[1].id, error: "video service unavailable", inSeconds: 0)
+        let again = try InboxStore.claimDue(c, limit: 10, leaseSeconds: 60)
+        XCTAssertEqual(again.map(\.id), [claimed[1].id])
+        XCTAssertEqual(again[0].attempts, 2)
     }
 }

@@ -1,6 +1,7 @@
 """NotificationService/Stream over the Connect protocol's server streaming
 (HTTP/1.1, the host's generic envelope framing), with a raw HTTP client:
 envelopes in +json and +proto, the end-of-stream message, refusals."""
+import gzip
 import json
 import socket
 import struct
@@ -11,9 +12,9 @@ STREAM = "/rpc/reel.notification.v1.NotificationService/Stream"
 class ConnectStream:
     """POST a one-message request; read the chunked body as envelopes."""
 
-    def __init__(self, port: int, token: str | None, codec: str, message: bytes, extra_headers=None):
+    def __init__(self, port: int, token: str | None, codec: str, message: bytes, extra_headers=None, flags: int = 0):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
-        body = struct.pack(">BI", 0, len(message)) + message
+        body = struct.pack(">BI", flags, len(message)) + message
         headers = [f"POST {STREAM} HTTP/1.1", "Host: 127.0.0.1", f"Content-Type: application/connect+{codec}",
                    "Connect-Protocol-Version: 1", f"Content-Length: {len(body)}"]
         if token:
@@ -66,7 +67,6 @@ class ConnectStream:
         while len(self.envelopes()) < count:
             assert not self.done, f"the stream ended early: {self.envelopes()}"
             self._fill()
-        return self.envelopes()
         return self.envelopes()
 
     def close(self):
@@ -175,3 +175,51 @@ def test_the_connectrpc_client_reads_the_stream_and_its_end_of_stream_error(reel
     finally:
         start_host.stop_all()
         reel_env.drop_database(name)
+
+
+def test_connect_timeout_ends_the_stream_with_deadline_exceeded(notify, protos):
+    api = notify
+    creator, fan = api.account("creator"), api.account("viewer")
+    api.follow(fan, creator.id)
+    stream = ConnectStream(api.host.port, fan.access, "json", b"{}", extra_headers=["Connect-Timeout-Ms: 1500"])
+    try:
+        assert stream.status == 200
+        video = api.publish(protos, creator, title="Before the deadline")
+        flags, data = stream.wait(1)[0]
+        assert flags == 0 and json.loads(data)["video"]["id"] == video
+        flags, data = stream.wait(2)[1]  # the deadline passes: the end of the stream, not a heartbeat later
+        assert flags == 0x02 and json.loads(data)["error"]["code"] == "deadline_exceeded"
+        while not stream.done:
+            stream._fill()
+    finally:
+        stream.close()
+    bad = api.host.post(STREAM, data=struct.pack(">BI", 0, 2) + b"{}",
+                        headers={**fan.bearer, "Content-Type": "application/connect+json", "Connect-Timeout-Ms": "soon"})
+    flags, length = struct.unpack(">BI", bad.content[:5])
+    assert bad.status_code == 200 and flags == 0x02
+    assert json.loads(bad.content[5:5 + length])["error"]["code"] == "invalid_argument"
+
+
+def test_connect_stream_takes_a_gzip_request_message(notify, protos):
+    api = notify
+    creator, fan = api.account("creator"), api.account("viewer")
+    api.follow(fan, creator.id)
+    first = api.publish(protos, creator, title="Replayed after a gzip request")
+    earliest = api.wait_feed(fan, lambda n: n["video"]["id"] == first, "the first")[0]["id"]
+    message = gzip.compress(json.dumps({"afterId": str(int(earliest) - 1)}).encode())
+    stream = ConnectStream(api.host.port, fan.access, "json", message, flags=0x01,
+                           extra_headers=["Connect-Content-Encoding: gzip"])
+    try:
+        assert stream.status == 200
+        flags, data = stream.wait(1)[0]
+        assert flags == 0 and json.loads(data)["video"]["id"] == first
+    finally:
+        stream.close()
+    # Flagged compressed without an encoding, and an unknown encoding: end-of-stream errors.
+    for headers, code in (([], "invalid_argument"), (["Connect-Content-Encoding: br"], "unimplemented")):
+        bad = ConnectStream(api.host.port, fan.access, "json", message, flags=0x01, extra_headers=headers)
+        try:
+            flags, data = bad.wait(1)[0]
+            assert flags == 0x02 and json.loads(data)["error"]["code"] == code
+        finally:
+            bad.close()

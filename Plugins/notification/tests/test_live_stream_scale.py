@@ -47,9 +47,8 @@ def test_a_thousand_idle_streams_keep_threads_and_memory_flat(reel_env, start_ho
     socks: list[socket.socket] = []
     try:
         api = make_notify_api(start_host, reel_env, url, env={
-            "REEL_CONNECTION_LIMIT": str(STREAMS + 200), "REEL_NOTIFICATION_HEARTBEAT_SECONDS": "1",
-            # Every stream comes from 127.0.0.1: lift the per-address cap (#19).
-            "REEL_CONNECTIONS_PER_ADDRESS": "0"})
+            "REEL_CONNECTION_LIMIT": str(STREAMS + 200), "REEL_CONNECTIONS_PER_ADDRESS": str(STREAMS + 200),
+            "REEL_NOTIFICATION_HEARTBEAT_SECONDS": "1"})
         pid = api.host.process.pid
         token = api.viewer.access
         socks += open_streams(api.host.port, token, 50)

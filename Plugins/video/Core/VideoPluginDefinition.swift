@@ -24,6 +24,7 @@ public let videoPlugin = PluginDefinition<VideoService>(
         videoMethod("RecordView", .public, "RecordViewRequest", "RecordViewResponse") { try await $0.recordView($1) },
         videoMethod("BatchGetVideos", .internal, "BatchGetVideosRequest", "BatchGetVideosResponse") { try await $0.batchGetVideos($1) },
         videoMethod("GetVideoAccess", .internal, "GetVideoAccessRequest", "VideoAccess") { try await $0.getVideoAccess($1) },
+        videoMethod("ListVideosByOwners", .internal, "ListVideosByOwnersRequest", "VideoPage") { try await $0.listVideosByOwners($1) },
     ],
     routes: [
         Route("GET", "/api/v1/videos", method: videoService + "ListVideos"),

@@ -341,8 +341,11 @@ typedef struct reel_host_api {
  * A stream also ends when the client goes away, when the host stops
  * (graceful shutdown ends every stream after what is buffered) and when the
  * plugin's generation is replaced by a hot-swap (its streams end, so clients
- * reconnect to the new generation). A suspended connection does not notice a
- * client leaving: write something (a heartbeat) every few seconds.
+ * reconnect to the new generation). libmicrohttpd does not poll a suspended
+ * connection, so the host checks the socket of every idle stream about
+ * twice a second and ends the stream when the client hung up; a client that
+ * vanished without closing (a dead network) is only noticed by a write:
+ * still send a heartbeat every few seconds.
  * However it ends, the host then calls the descriptor's http_stream_closed
  * once, on a host thread; from then on the exchange is invalid (writes
  * answer REEL_STREAM_CLOSED). The generation stays in flight while any of

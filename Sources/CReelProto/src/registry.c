@@ -101,6 +101,7 @@ static const ProtobufCMessageDescriptor *const all[] = {
   &reel__video__v1__get_video_request__descriptor,
   &reel__video__v1__list_continue_watching_request__descriptor,
   &reel__video__v1__list_my_videos_request__descriptor,
+  &reel__video__v1__list_videos_by_owners_request__descriptor,
   &reel__video__v1__list_videos_request__descriptor,
   &reel__video__v1__mark_failed_request__descriptor,
   &reel__video__v1__mark_progress_request__descriptor,

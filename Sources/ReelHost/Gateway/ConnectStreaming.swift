@@ -30,17 +30,21 @@ enum ConnectStreaming {
         return [flags, UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)] + data
     }
 
-    /// The one message of a server-streaming request body.
-    static func unwrap(_ body: [UInt8]) throws(APIError) -> [UInt8] {
+    /// The one message of a server-streaming request body, inflated when
+    /// its envelope is flagged compressed (0x01) with `encoding` (the
+    /// request's Connect-Content-Encoding), at most `limit` bytes inflated.
+    static func unwrap(_ body: [UInt8], encoding: ConnectEncoding = .identity, limit: Int = .max) throws(APIError) -> [UInt8] {
         guard body.count >= 5 else { throw .badRequest("the request is not a Connect envelope (5-byte prefix, then the message)") }
-        guard body[0] & 0x01 == 0 else {
-            throw APIError(.unimplemented, "compressed messages are not supported; send them uncompressed")
-        }
         let length = Int(body[1]) << 24 | Int(body[2]) << 16 | Int(body[3]) << 8 | Int(body[4])
         guard body.count == 5 + length else {
             throw .badRequest("a server-streaming request holds exactly one message (\(body.count - 5) bytes, the envelope says \(length))")
         }
-        return Array(body[5...])
+        let message = Array(body[5...])
+        guard body[0] & 0x01 != 0 else { return message }
+        guard encoding != .identity else {
+            throw .badRequest("the message is flagged compressed but Connect-Content-Encoding names no compression")
+        }
+        return try encoding.decode(message, limit: limit)
     }
 
     /// The end-of-stream message (always JSON), as an envelope.

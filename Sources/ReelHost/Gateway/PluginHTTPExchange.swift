@@ -28,6 +28,11 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     /// gathered here (the plugin gets the unwrapped message).
     private var connectCodec: ConnectStreaming.Codec?
     private var connectBody: [UInt8] = []
+    /// Connect-Content-Encoding of the request message (gzip or identity).
+    private var connectEncoding = ConnectEncoding.identity
+    /// Connect-Timeout-Ms, from the request's start: the stream ends with
+    /// deadline_exceeded when it passes.
+    private var connectDeadline: DispatchTime?
 
     init(gateway: Gateway, target: PluginRegistry.HTTPRouteTarget, head: HTTPRequest, parameters: [String: String],
          defaultMaxBodyBytes: Int) {
@@ -57,7 +62,19 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
                         + "(a server-streaming method)")))
                 return false
             }
-            lock.withLock { connectCodec = codec }
+            let started = DispatchTime.now()
+            do throws(APIError) {
+                let encoding = try ConnectEncoding.named(head.header("connect-content-encoding"), header: "Connect-Content-Encoding")
+                let timeout = try ConnectRequest.timeout(head.header("connect-timeout-ms"))
+                lock.withLock {
+                    connectCodec = codec
+                    connectEncoding = encoding
+                    connectDeadline = timeout.map { started + .nanoseconds(Int(min($0, 1e9) * 1e9)) }
+                }
+            } catch {
+                finishRefused(with: ConnectStreaming.errorResponse(error, codec: codec))
+                return false
+            }
         }
         guard let begin = generation.descriptor.pointee.http_begin else {
             finishRefused(with: .error(APIError(.unimplemented, "the plugin has no http_begin"), requestId: head.requestId))
@@ -131,9 +148,9 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     /// transcoded from JSON), to the plugin as the body. False after
     /// answering a bad request with the end-of-stream error.
     private func deliverConnectRequest(state: UnsafeMutableRawPointer?, method: MethodInfo) -> Bool {
-        let (body, codec) = lock.withLock { (connectBody, connectCodec ?? .proto) }
+        let (body, codec, encoding) = lock.withLock { (connectBody, connectCodec ?? .proto, connectEncoding) }
         do throws(APIError) {
-            var message = try ConnectStreaming.unwrap(body)
+            var message = try ConnectStreaming.unwrap(body, encoding: encoding, limit: maxBodyBytes)
             if let input = method.input {
                 if codec == .json {
                     message = try ProtoJSON.proto(fromJSON: message, overrides: [], as: input)
@@ -196,6 +213,11 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
         response.headers.append(("Reel-Plugin", generation.label))
         response.stream = stream
         respond(response)
+        if let deadline = lock.withLock({ connectDeadline }) {
+            DispatchQueue.global().asyncAfter(deadline: deadline) { [weak stream] in
+                stream?.end(trailer: ConnectStreaming.endStream(APIError(.deadlineExceeded, "the stream reached its Connect-Timeout-Ms")))
+            }
+        }
         return .ok
     }
 

@@ -25,6 +25,10 @@ final class ResponseStream: @unchecked Sendable {
     /// libmicrohttpd is done with it (sent, client gone, or never queued).
     private var released = false
     private var suspended = false
+    /// The client hung up while the stream was suspended (HangupWatcher).
+    private var clientGone = false
+    /// The socket watched for a hang-up while suspended (-1: none).
+    private var watchedFD: Int32 = -1
     private var connection: OpaquePointer?
     private var onReleased: (@Sendable () -> Void)?
     /// Bytes sent last when the stream ends without its own last words (a
@@ -90,13 +94,27 @@ final class ResponseStream: @unchecked Sendable {
                 }
                 return n
             }
+            if clientGone { return -2 } // MHD_CONTENT_READER_END_WITH_ERROR: close it now
             if ending { return -1 } // MHD_CONTENT_READER_END_OF_STREAM
             guard let connection else { return -2 } // MHD_CONTENT_READER_END_WITH_ERROR
             // Safe here: suspending from the content reader of a response
             // that is not shared between connections (libmicrohttpd manual, flow control).
             suspended = true
             MHD_suspend_connection(connection)
+            // libmicrohttpd does not poll it while suspended: watch for a hang-up.
+            let fd = reel_mhd_connection_fd(connection)
+            if HangupWatcher.shared.watch(fd, self) { watchedFD = fd }
             return 0
+        }
+    }
+
+    /// The client closed its socket while the stream was suspended: resume
+    /// the connection so libmicrohttpd ends it (the reader answers an error).
+    func clientWentAway() {
+        lock.withLock {
+            guard !released else { return }
+            clientGone = true
+            wakeLocked()
         }
     }
 
@@ -104,6 +122,7 @@ final class ResponseStream: @unchecked Sendable {
     /// stream is over; tells its exchange once.
     func release() {
         let callback: (@Sendable () -> Void)? = lock.withLock {
+            unwatchLocked()
             released = true
             ending = true
             pending = []
@@ -117,8 +136,15 @@ final class ResponseStream: @unchecked Sendable {
     private func wakeLocked() {
         if suspended, let connection {
             suspended = false
+            unwatchLocked()
             MHD_resume_connection(connection)
         }
+    }
+
+    private func unwatchLocked() {
+        guard watchedFD >= 0 else { return }
+        HangupWatcher.shared.unwatch(watchedFD)
+        watchedFD = -1
     }
 }
 

@@ -5,7 +5,6 @@ import ReelPluginKit
 public enum BusEvent: Sendable, Equatable {
     case videoReady(videoId: String, ownerId: String)
     case videoFailed(videoId: String, ownerId: String, reason: String)
-    case videoDeleted(videoId: String)
     case commentCreated(CommentCreated)
 
     public struct CommentCreated: Sendable, Equatable {
@@ -17,7 +16,7 @@ public enum BusEvent: Sendable, Equatable {
         public var threadId: String?
     }
 
-    public static let topics = ["video.ready", "video.failed", "video.deleted", "comment.created"]
+    public static let topics = ["video.ready", "video.failed", "comment.created"]
 
     /// nil for a topic this plugin ignores or a payload without the ids it needs.
     public static func decode(topic: String, payload: [UInt8]) -> BusEvent? {
@@ -32,10 +31,6 @@ public enum BusEvent: Sendable, Equatable {
                   let video = UUIDs.canonical(Proto.string(m.message.video_id)),
                   let owner = UUIDs.canonical(Proto.string(m.message.owner_id)) else { return nil }
             return .videoFailed(videoId: video, ownerId: owner, reason: Proto.string(m.message.reason))
-        case "video.deleted":
-            guard let m = try? Proto.unpack(payload, as: Reel__Video__V1__VideoDeleted.self, "reel.video.v1.VideoDeleted"),
-                  let video = UUIDs.canonical(Proto.string(m.message.video_id)) else { return nil }
-            return .videoDeleted(videoId: video)
         case "comment.created":
             // reel.comment.v1.CommentCreated: 1 comment_id, 2 video_id,
             // 3 video_owner_id, 4 author_id, 6 parent_author_id, 7 thread_id.

@@ -35,13 +35,6 @@ extension NotificationService {
         let m = unpacked.message
         let creator = try UUIDs.require(Proto.string(m.creator_id), "creatorId")
         let limit = try Limit.page(m.has_limit != 0, m.limit, fallback: 20, max: 100)
-        let cursorText = Proto.string(m.cursor)
-        let after = cursorText.isEmpty ? nil : try FeedCursor.decode(cursorText, kind: "c")
-        let rows = try await database.withConnection { c in
-            try SubscriptionStore.channelVideos(c, creator: creator, after: after, limit: limit + 1)
-        }
-        let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { FeedCursor.encode(kind: "c", micros: $0.micros, id: $0.videoId) } : nil
-        return try await videos.page(page.map(\.videoId), viewer: call.callerUserId, role: call.callerRole, nextCursor: next)
+        return try await videos.byOwners([creator], cursor: Proto.string(m.cursor), limit: limit)
     }
 }

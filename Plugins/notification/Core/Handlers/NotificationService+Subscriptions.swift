@@ -52,15 +52,12 @@ extension NotificationService {
         let m = unpacked.message
         let me = try caller(call)
         let limit = try Limit.page(m.has_limit != 0, m.limit, fallback: 20, max: 100)
-        let cursorText = Proto.string(m.cursor)
-        let after = cursorText.isEmpty ? nil : try FeedCursor.decode(cursorText, kind: "v")
-        let rows = try await database.withConnection { c in
-            try SubscriptionStore.videos(c, follower: me, after: after, limit: limit + 1)
+        let creators = try await database.withConnection { c in
+            try SubscriptionStore.creators(c, follower: me, limit: VideoDirectory.maxOwners)
         }
-        let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { FeedCursor.encode(kind: "v", micros: $0.micros, id: $0.videoId) } : nil
-        // Cards as I see them: a video made private or deleted since is left out.
-        return try await videos.page(page.map(\.videoId), viewer: me, role: call.callerRole, nextCursor: next)
+        // The video service lists them (every public video, also those
+        // published before this plugin was loaded); its cursor passes through.
+        return try await videos.byOwners(creators, cursor: Proto.string(m.cursor), limit: limit)
     }
 
     /// The signed-in caller's id (the guard let only signed-in users in).

@@ -4,7 +4,8 @@ import ReelPluginKit
 
 /// What the notification plugin asks the video service over the bus: one
 /// video's details (GetVideo, which answers other plugins whatever the
-/// visibility) and cards as a viewer sees them (internal BatchGetVideos).
+/// visibility), cards as a viewer sees them (internal BatchGetVideos) and
+/// creators' public videos (internal ListVideosByOwners).
 struct VideoDirectory: Sendable {
     let host: PluginHost
 
@@ -48,6 +49,23 @@ struct VideoDirectory: Sendable {
         page.n_items = response.message.n_videos
         page.items = response.message.videos
         return withExtendedLifetime(response) { Proto.pack(&page) }
+    }
+
+    /// The most owner ids ListVideosByOwners takes in one call.
+    static let maxOwners = 5000
+
+    /// A VideoPage of the public, ready videos of `owners`, newest first
+    /// (the video service's internal ListVideosByOwners; its opaque cursor).
+    func byOwners(_ owners: [String], cursor: String, limit: Int) async throws -> [UInt8] {
+        let arena = ProtoArena()
+        var request = Reel__Video__V1__ListVideosByOwnersRequest()
+        reel__video__v1__list_videos_by_owners_request__init(&request)
+        request.n_owner_ids = owners.count
+        request.owner_ids = owners.isEmpty ? nil : arena.strings(owners)
+        request.cursor = cursor.isEmpty ? nil : arena.string(cursor)
+        request.has_limit = 1
+        request.limit = Int32(clamping: limit)
+        return try await host.call("reel.video.v1.VideoService/ListVideosByOwners", Proto.pack(&request))
     }
 
     private func batch(_ ids: [String], viewer: String, role: String) async throws -> [UInt8] {

@@ -1,6 +1,6 @@
 import ReelPostgres
 
-/// notification.subscriptions (who follows whom) and notification.creator_videos.
+/// notification.subscriptions (who follows whom).
 enum SubscriptionStore {
     struct Row: Sendable {
         var creatorId: String
@@ -53,52 +53,18 @@ enum SubscriptionStore {
         return try rows.map { try $0.string("id") ?? "" }
     }
 
-    // MARK: creator_videos
-
-    static func recordPublicVideo(_ c: PostgresConnection, videoId: String, creator: String) throws {
-        try c.query("""
-            INSERT INTO notification.creator_videos (video_id, creator_id) VALUES ($1::uuid, $2::uuid)
-            ON CONFLICT DO NOTHING
-            """, [.string(videoId), .string(creator)])
-    }
-
-    static func forgetVideo(_ c: PostgresConnection, videoId: String) throws {
-        try c.query("DELETE FROM notification.creator_videos WHERE video_id = $1::uuid", [.string(videoId)])
-    }
-
     static func isFollowing(_ c: PostgresConnection, follower: String, creator: String) throws -> Bool {
         try c.query("SELECT 1 FROM notification.subscriptions WHERE follower_id = $1::uuid AND creator_id = $2::uuid",
                     [.string(follower), .string(creator)]).first != nil
     }
 
-    /// A creator's own public videos, newest first.
-    static func channelVideos(_ c: PostgresConnection, creator: String, after: (micros: Int64, id: String)?, limit: Int) throws -> [VideoRow] {
+    /// The creators `follower` follows (at most `limit`, most recently followed first).
+    static func creators(_ c: PostgresConnection, follower: String, limit: Int) throws -> [String] {
         let rows = try c.query("""
-            SELECT video_id::text AS id, \(SQLTime.micros("published_at")) AS micros
-            FROM notification.creator_videos
-            WHERE creator_id = $1::uuid
-              AND ($2::bigint IS NULL OR (\(SQLTime.micros("published_at")), video_id) < ($2::bigint, $3::uuid))
-            ORDER BY published_at DESC, video_id DESC
-            LIMIT $4
-            """, [.string(creator), after.map { .int64($0.micros) }, after.map { .string($0.id) }, .int(limit)])
-        return try rows.map { VideoRow(videoId: try $0.string("id") ?? "", micros: try $0.int64("micros") ?? 0) }
-    }
-
-    struct VideoRow: Sendable {
-        var videoId: String
-        var micros: Int64
-    }
-
-    /// The newest public videos of the creators `follower` follows.
-    static func videos(_ c: PostgresConnection, follower: String, after: (micros: Int64, id: String)?, limit: Int) throws -> [VideoRow] {
-        let rows = try c.query("""
-            SELECT v.video_id::text AS id, \(SQLTime.micros("v.published_at")) AS micros
-            FROM notification.creator_videos v
-            JOIN notification.subscriptions s ON s.creator_id = v.creator_id AND s.follower_id = $1::uuid
-            WHERE ($2::bigint IS NULL OR (\(SQLTime.micros("v.published_at")), v.video_id) < ($2::bigint, $3::uuid))
-            ORDER BY v.published_at DESC, v.video_id DESC
-            LIMIT $4
-            """, [.string(follower), after.map { .int64($0.micros) }, after.map { .string($0.id) }, .int(limit)])
-        return try rows.map { VideoRow(videoId: try $0.string("id") ?? "", micros: try $0.int64("micros") ?? 0) }
+            SELECT creator_id::text AS id FROM notification.subscriptions
+            WHERE follower_id = $1::uuid
+            ORDER BY created_at DESC, creator_id DESC LIMIT $2
+            """, [.string(follower), .int(limit)])
+        return try rows.map { try $0.string("id") ?? "" }
     }
 }

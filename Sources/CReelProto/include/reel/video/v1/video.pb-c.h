@@ -38,6 +38,7 @@ typedef struct Reel__Video__V1__GetVideoAccessRequest Reel__Video__V1__GetVideoA
 typedef struct Reel__Video__V1__VideoAccess Reel__Video__V1__VideoAccess;
 typedef struct Reel__Video__V1__BatchGetVideosRequest Reel__Video__V1__BatchGetVideosRequest;
 typedef struct Reel__Video__V1__BatchGetVideosResponse Reel__Video__V1__BatchGetVideosResponse;
+typedef struct Reel__Video__V1__ListVideosByOwnersRequest Reel__Video__V1__ListVideosByOwnersRequest;
 
 
 /* --- enums --- */
@@ -526,6 +527,29 @@ struct  Reel__Video__V1__BatchGetVideosResponse
     , 0,NULL }
 
 
+struct  Reel__Video__V1__ListVideosByOwnersRequest
+{
+  ProtobufCMessage base;
+  /*
+   * at most 5000; malformed ids match nothing
+   */
+  size_t n_owner_ids;
+  char **owner_ids;
+  /*
+   * next_cursor of the previous page
+   */
+  char *cursor;
+  /*
+   * 1-100, default 20
+   */
+  protobuf_c_boolean has_limit;
+  int32_t limit;
+};
+#define REEL__VIDEO__V1__LIST_VIDEOS_BY_OWNERS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&reel__video__v1__list_videos_by_owners_request__descriptor) \
+    , 0,NULL, NULL, 0, 0 }
+
+
 /* Reel__Video__V1__Video methods */
 void   reel__video__v1__video__init
                      (Reel__Video__V1__Video         *message);
@@ -963,6 +987,25 @@ Reel__Video__V1__BatchGetVideosResponse *
 void   reel__video__v1__batch_get_videos_response__free_unpacked
                      (Reel__Video__V1__BatchGetVideosResponse *message,
                       ProtobufCAllocator *allocator);
+/* Reel__Video__V1__ListVideosByOwnersRequest methods */
+void   reel__video__v1__list_videos_by_owners_request__init
+                     (Reel__Video__V1__ListVideosByOwnersRequest         *message);
+size_t reel__video__v1__list_videos_by_owners_request__get_packed_size
+                     (const Reel__Video__V1__ListVideosByOwnersRequest   *message);
+size_t reel__video__v1__list_videos_by_owners_request__pack
+                     (const Reel__Video__V1__ListVideosByOwnersRequest   *message,
+                      uint8_t             *out);
+size_t reel__video__v1__list_videos_by_owners_request__pack_to_buffer
+                     (const Reel__Video__V1__ListVideosByOwnersRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Reel__Video__V1__ListVideosByOwnersRequest *
+       reel__video__v1__list_videos_by_owners_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   reel__video__v1__list_videos_by_owners_request__free_unpacked
+                     (Reel__Video__V1__ListVideosByOwnersRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Reel__Video__V1__Video_Closure)
@@ -1034,6 +1077,9 @@ typedef void (*Reel__Video__V1__BatchGetVideosRequest_Closure)
 typedef void (*Reel__Video__V1__BatchGetVideosResponse_Closure)
                  (const Reel__Video__V1__BatchGetVideosResponse *message,
                   void *closure_data);
+typedef void (*Reel__Video__V1__ListVideosByOwnersRequest_Closure)
+                 (const Reel__Video__V1__ListVideosByOwnersRequest *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1093,6 +1139,10 @@ struct Reel__Video__V1__VideoService_Service
                            const Reel__Video__V1__BatchGetVideosRequest *input,
                            Reel__Video__V1__BatchGetVideosResponse_Closure closure,
                            void *closure_data);
+  void (*list_videos_by_owners)(Reel__Video__V1__VideoService_Service *service,
+                                const Reel__Video__V1__ListVideosByOwnersRequest *input,
+                                Reel__Video__V1__VideoPage_Closure closure,
+                                void *closure_data);
 };
 typedef void (*Reel__Video__V1__VideoService_ServiceDestroy)(Reel__Video__V1__VideoService_Service *);
 void reel__video__v1__video_service__init (Reel__Video__V1__VideoService_Service *service,
@@ -1113,7 +1163,8 @@ void reel__video__v1__video_service__init (Reel__Video__V1__VideoService_Service
       function_prefix__ ## list_continue_watching,\
       function_prefix__ ## record_view,\
       function_prefix__ ## get_video_access,\
-      function_prefix__ ## batch_get_videos  }
+      function_prefix__ ## batch_get_videos,\
+      function_prefix__ ## list_videos_by_owners  }
 void reel__video__v1__video_service__list_videos(ProtobufCService *service,
                                                  const Reel__Video__V1__ListVideosRequest *input,
                                                  Reel__Video__V1__VideoPage_Closure closure,
@@ -1166,6 +1217,10 @@ void reel__video__v1__video_service__batch_get_videos(ProtobufCService *service,
                                                       const Reel__Video__V1__BatchGetVideosRequest *input,
                                                       Reel__Video__V1__BatchGetVideosResponse_Closure closure,
                                                       void *closure_data);
+void reel__video__v1__video_service__list_videos_by_owners(ProtobufCService *service,
+                                                           const Reel__Video__V1__ListVideosByOwnersRequest *input,
+                                                           Reel__Video__V1__VideoPage_Closure closure,
+                                                           void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1192,6 +1247,7 @@ extern const ProtobufCMessageDescriptor reel__video__v1__get_video_access_reques
 extern const ProtobufCMessageDescriptor reel__video__v1__video_access__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__batch_get_videos_request__descriptor;
 extern const ProtobufCMessageDescriptor reel__video__v1__batch_get_videos_response__descriptor;
+extern const ProtobufCMessageDescriptor reel__video__v1__list_videos_by_owners_request__descriptor;
 extern const ProtobufCServiceDescriptor reel__video__v1__video_service__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -1042,6 +1042,51 @@ void   reel__video__v1__batch_get_videos_response__free_unpacked
   assert(message->base.descriptor == &reel__video__v1__batch_get_videos_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   reel__video__v1__list_videos_by_owners_request__init
+                     (Reel__Video__V1__ListVideosByOwnersRequest         *message)
+{
+  static const Reel__Video__V1__ListVideosByOwnersRequest init_value = REEL__VIDEO__V1__LIST_VIDEOS_BY_OWNERS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t reel__video__v1__list_videos_by_owners_request__get_packed_size
+                     (const Reel__Video__V1__ListVideosByOwnersRequest *message)
+{
+  assert(message->base.descriptor == &reel__video__v1__list_videos_by_owners_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t reel__video__v1__list_videos_by_owners_request__pack
+                     (const Reel__Video__V1__ListVideosByOwnersRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &reel__video__v1__list_videos_by_owners_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t reel__video__v1__list_videos_by_owners_request__pack_to_buffer
+                     (const Reel__Video__V1__ListVideosByOwnersRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &reel__video__v1__list_videos_by_owners_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Reel__Video__V1__ListVideosByOwnersRequest *
+       reel__video__v1__list_videos_by_owners_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Reel__Video__V1__ListVideosByOwnersRequest *)
+     protobuf_c_message_unpack (&reel__video__v1__list_videos_by_owners_request__descriptor,
+                                allocator, len, data);
+}
+void   reel__video__v1__list_videos_by_owners_request__free_unpacked
+                     (Reel__Video__V1__ListVideosByOwnersRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &reel__video__v1__list_videos_by_owners_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor reel__video__v1__video__field_descriptors[22] =
 {
   {
@@ -2631,7 +2676,71 @@ const ProtobufCMessageDescriptor reel__video__v1__batch_get_videos_response__des
   (ProtobufCMessageInit) reel__video__v1__batch_get_videos_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor reel__video__v1__video_service__method_descriptors[13] =
+static const ProtobufCFieldDescriptor reel__video__v1__list_videos_by_owners_request__field_descriptors[3] =
+{
+  {
+    "owner_ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Reel__Video__V1__ListVideosByOwnersRequest, n_owner_ids),
+    offsetof(Reel__Video__V1__ListVideosByOwnersRequest, owner_ids),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cursor",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Reel__Video__V1__ListVideosByOwnersRequest, cursor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Reel__Video__V1__ListVideosByOwnersRequest, has_limit),
+    offsetof(Reel__Video__V1__ListVideosByOwnersRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned reel__video__v1__list_videos_by_owners_request__field_indices_by_name[] = {
+  1,   /* field[1] = cursor */
+  2,   /* field[2] = limit */
+  0,   /* field[0] = owner_ids */
+};
+static const ProtobufCIntRange reel__video__v1__list_videos_by_owners_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor reel__video__v1__list_videos_by_owners_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "reel.video.v1.ListVideosByOwnersRequest",
+  "ListVideosByOwnersRequest",
+  "Reel__Video__V1__ListVideosByOwnersRequest",
+  "reel.video.v1",
+  sizeof(Reel__Video__V1__ListVideosByOwnersRequest),
+  3,
+  reel__video__v1__list_videos_by_owners_request__field_descriptors,
+  reel__video__v1__list_videos_by_owners_request__field_indices_by_name,
+  1,  reel__video__v1__list_videos_by_owners_request__number_ranges,
+  (ProtobufCMessageInit) reel__video__v1__list_videos_by_owners_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor reel__video__v1__video_service__method_descriptors[14] =
 {
   { "ListVideos", &reel__video__v1__list_videos_request__descriptor, &reel__video__v1__video_page__descriptor },
   { "GetVideo", &reel__video__v1__get_video_request__descriptor, &reel__video__v1__video__descriptor },
@@ -2646,6 +2755,7 @@ static const ProtobufCMethodDescriptor reel__video__v1__video_service__method_de
   { "RecordView", &reel__video__v1__record_view_request__descriptor, &reel__video__v1__record_view_response__descriptor },
   { "GetVideoAccess", &reel__video__v1__get_video_access_request__descriptor, &reel__video__v1__video_access__descriptor },
   { "BatchGetVideos", &reel__video__v1__batch_get_videos_request__descriptor, &reel__video__v1__batch_get_videos_response__descriptor },
+  { "ListVideosByOwners", &reel__video__v1__list_videos_by_owners_request__descriptor, &reel__video__v1__video_page__descriptor },
 };
 const unsigned reel__video__v1__video_service__method_indices_by_name[] = {
   12,        /* BatchGetVideos */
@@ -2655,6 +2765,7 @@ const unsigned reel__video__v1__video_service__method_indices_by_name[] = {
   9,        /* ListContinueWatching */
   4,        /* ListMyVideos */
   0,        /* ListVideos */
+  13,        /* ListVideosByOwners */
   7,        /* MarkFailed */
   5,        /* MarkProgress */
   6,        /* MarkReady */
@@ -2669,7 +2780,7 @@ const ProtobufCServiceDescriptor reel__video__v1__video_service__descriptor =
   "VideoService",
   "Reel__Video__V1__VideoService",
   "reel.video.v1",
-  13,
+  14,
   reel__video__v1__video_service__method_descriptors,
   reel__video__v1__video_service__method_indices_by_name
 };
@@ -2776,6 +2887,14 @@ void reel__video__v1__video_service__batch_get_videos(ProtobufCService *service,
 {
   assert(service->descriptor == &reel__video__v1__video_service__descriptor);
   service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void reel__video__v1__video_service__list_videos_by_owners(ProtobufCService *service,
+                                                           const Reel__Video__V1__ListVideosByOwnersRequest *input,
+                                                           Reel__Video__V1__VideoPage_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &reel__video__v1__video_service__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void reel__video__v1__video_service__init (Reel__Video__V1__VideoService_Service *service,
                                            Reel__Video__V1__VideoService_ServiceDestroy destroy)
