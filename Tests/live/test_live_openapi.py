@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import jsonschema
@@ -91,21 +92,75 @@ def test_errors_have_the_documented_body(document, host):
     assert host.post("/api/openapi.json").status_code == 405
 
 
-def test_schemathesis_finds_no_server_error_on_the_public_read_routes(document, host, tmp_path):
-    # The public GET operations only (no token: the ones anyone may call).
-    public = {"openapi": document["openapi"], "info": document["info"], "components": document["components"],
-              "paths": {}}
-    for path, method, op in operations(document):
-        if method == "GET" and op["security"] == [] and path != "/{path}":
-            public["paths"].setdefault(path, {})["get"] = op
-    assert len(public["paths"]) >= 5
-    spec = tmp_path / "public.json"
-    spec.write_text(json.dumps(public))
+def run_schemathesis(document: dict, paths: dict, tmp_path: Path, host, name: str, headers=()):
+    spec = tmp_path / f"{name}.json"
+    spec.write_text(json.dumps({"openapi": document["openapi"], "info": document["info"],
+                                "components": document["components"], "paths": paths}))
     schemathesis = Path(sys.executable).parent / "schemathesis"
+    header_args = [arg for header in headers for arg in ("--header", header)]
     result = subprocess.run(
         [str(schemathesis), "run", str(spec), "--url", host.url(""), "--checks", "not_a_server_error,response_schema_conformance",
-         "--max-examples", "15", "--seed", "16", "--phases", "examples,coverage,fuzzing", "--no-color"],
+         "--max-examples", "15", "--seed", "16", "--phases", "examples,coverage,fuzzing", "--no-color", *header_args],
         capture_output=True, text=True, timeout=600, cwd=tmp_path,
         env={**os.environ, "SCHEMATHESIS_HOOKS": ""})
     print(result.stdout[-3000:])
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_schemathesis_finds_no_server_error_on_the_public_read_routes(document, host, tmp_path):
+    # The public GET operations only (no token: the ones anyone may call).
+    paths = {}
+    for path, method, op in operations(document):
+        if method == "GET" and op["security"] == [] and path != "/{path}":
+            paths.setdefault(path, {})["get"] = op
+    assert len(paths) >= 5
+    run_schemathesis(document, paths, tmp_path, host, "public")
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def sign_up(host, name: str) -> dict:
+    """Registers an account through the API and signs it in; returns the login body."""
+    email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
+    registered = host.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD, "displayName": name})
+    assert registered.status_code == 201, registered.text
+    return log_in(host, email)
+
+
+def log_in(host, email: str) -> dict:
+    login = host.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return login.json()
+
+
+@pytest.fixture(scope="module")
+def accounts(host) -> dict:
+    """A viewer and a creator, registered through the API (the first account
+    of a fresh database is the admin, who grants the creator role)."""
+    admin = sign_up(host, "admin")
+    assert admin["user"]["role"] == "admin"
+    viewer = sign_up(host, "viewer")
+    assert viewer["user"]["role"] == "viewer"
+    creator = sign_up(host, "creator")
+    granted = host.request("PATCH", f"/api/v1/users/{creator['user']['id']}/role", json={"role": "creator"},
+                           headers={"Authorization": f"Bearer {admin['accessToken']}"})
+    assert granted.status_code == 200, granted.text
+    creator = log_in(host, creator["user"]["email"])  # a token that carries the new role
+    assert creator["user"]["role"] == "creator"
+    return {"viewer": viewer, "creator": creator}
+
+
+@pytest.mark.parametrize("role", ["viewer", "creator"])
+def test_schemathesis_finds_no_server_error_on_the_read_routes_when_signed_in(document, host, accounts, role, tmp_path):
+    # Every GET operation (public and bearer-protected) with a viewer's or a creator's token.
+    account = accounts[role]
+    me = host.get("/api/v1/users/me", headers={"Authorization": f"Bearer {account['accessToken']}"})
+    assert me.status_code == 200 and me.json()["role"] == role, me.text
+    paths = {}
+    for path, method, op in operations(document):
+        if method == "GET" and path != "/{path}":
+            paths.setdefault(path, {})["get"] = op
+    assert any(op["get"]["security"] for op in paths.values())
+    run_schemathesis(document, paths, tmp_path, host, role,
+                     headers=[f"Authorization: Bearer {account['accessToken']}"])
