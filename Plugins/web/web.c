@@ -3,7 +3,7 @@
  * Web/) from the host, over ABI 1.2 raw routes answered with sendfile.
  *
  *   GET /                     index.html
- *   GET /watch/{id}, /signin, /register, /upload, /my-videos, /my-list,
+ *   GET /watch/{id}, /signin, /register, /upload, /studio, /my-videos, /my-list,
  *       /notifications, /settings/notifications, /c/{creatorId}, /admin, /console
  *                             index.html too: the client routes them itself
  *   GET /web/{path...}        a file under the web folder
@@ -45,7 +45,7 @@ typedef struct web_state {
 } web_state;
 
 enum { ROUTE_INDEX, ROUTE_WATCH, ROUTE_SIGNIN, ROUTE_REGISTER, ROUTE_UPLOAD, ROUTE_MINE, ROUTE_ASSET, ROUTE_MY_LIST,
-       ROUTE_NOTIFICATIONS, ROUTE_NOTIFICATION_SETTINGS, ROUTE_CHANNEL, ROUTE_WORKER, ROUTE_CONSOLE, ROUTE_ADMIN, ROUTE_COUNT };
+       ROUTE_NOTIFICATIONS, ROUTE_NOTIFICATION_SETTINGS, ROUTE_CHANNEL, ROUTE_WORKER, ROUTE_CONSOLE, ROUTE_ADMIN, ROUTE_STUDIO, ROUTE_COUNT };
 
 static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_INDEX] = {"GET", "/", REEL_ACCESS_PUBLIC, 0, 0},
@@ -53,6 +53,8 @@ static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_SIGNIN] = {"GET", "/signin", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_REGISTER] = {"GET", "/register", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_UPLOAD] = {"GET", "/upload", REEL_ACCESS_PUBLIC, 0, 0},
+    /* The studio; /my-videos is its old name (the client moves to /studio). */
+    [ROUTE_STUDIO] = {"GET", "/studio", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_MINE] = {"GET", "/my-videos", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_ASSET] = {"GET", "/web/{path...}", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_MY_LIST] = {"GET", "/my-list", REEL_ACCESS_PUBLIC, 0, 0},

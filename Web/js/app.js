@@ -18,7 +18,7 @@ const routes = [
   [/^\/signin$/, renderSignIn],
   [/^\/register$/, renderRegister],
   [/^\/upload$/, renderUpload],
-  [/^\/my-videos$/, renderMyVideos],
+  [/^\/(studio|my-videos)$/, renderMyVideos],
   [/^\/my-list$/, renderMyList],
   [/^\/(admin|console)$/, renderConsole],
   [/^\/notifications$/, renderNotifications],
@@ -79,7 +79,7 @@ function renderNav(me) {
   }
   nav.replaceChildren(
     api.canUpload() ? el("a.button.button-primary", { href: "/upload", "data-link": true }, "Upload") : null,
-    link("/my-videos", "My videos"),
+    link("/studio", "Studio"),
     link("/my-list", "My List"),
     me.role === "admin" ? link("/admin", "Console") : null,
     bellLink(),
