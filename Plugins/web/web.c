@@ -3,8 +3,8 @@
  * Web/) from the host, over ABI 1.2 raw routes answered with sendfile.
  *
  *   GET /                     index.html
- *   GET /watch/{id}, /signin, /register, /upload, /my-videos, /my-list,
- *       /notifications, /settings/notifications, /c/{creatorId}, /console
+ *   GET /watch/{id}, /signin, /register, /upload, /studio, /my-videos, /my-list,
+ *       /notifications, /settings/notifications, /c/{creatorId}, /admin, /console
  *                             index.html too: the client routes them itself
  *   GET /web/{path...}        a file under the web folder
  *   GET /sw.js                the service worker (Web/sw.js), at the root
@@ -45,7 +45,7 @@ typedef struct web_state {
 } web_state;
 
 enum { ROUTE_INDEX, ROUTE_WATCH, ROUTE_SIGNIN, ROUTE_REGISTER, ROUTE_UPLOAD, ROUTE_MINE, ROUTE_ASSET, ROUTE_MY_LIST,
-       ROUTE_NOTIFICATIONS, ROUTE_NOTIFICATION_SETTINGS, ROUTE_CHANNEL, ROUTE_WORKER, ROUTE_CONSOLE, ROUTE_COUNT };
+       ROUTE_NOTIFICATIONS, ROUTE_NOTIFICATION_SETTINGS, ROUTE_CHANNEL, ROUTE_WORKER, ROUTE_CONSOLE, ROUTE_ADMIN, ROUTE_STUDIO, ROUTE_COUNT };
 
 static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_INDEX] = {"GET", "/", REEL_ACCESS_PUBLIC, 0, 0},
@@ -53,6 +53,8 @@ static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_SIGNIN] = {"GET", "/signin", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_REGISTER] = {"GET", "/register", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_UPLOAD] = {"GET", "/upload", REEL_ACCESS_PUBLIC, 0, 0},
+    /* The studio; /my-videos is its old name (the client moves to /studio). */
+    [ROUTE_STUDIO] = {"GET", "/studio", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_MINE] = {"GET", "/my-videos", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_ASSET] = {"GET", "/web/{path...}", REEL_ACCESS_PUBLIC, 0, 0},
     [ROUTE_MY_LIST] = {"GET", "/my-list", REEL_ACCESS_PUBLIC, 0, 0},
@@ -61,8 +63,11 @@ static const reel_http_route_def http_routes[ROUTE_COUNT] = {
     [ROUTE_CHANNEL] = {"GET", "/c/{creatorId}", REEL_ACCESS_PUBLIC, 0, 0},
     /* The service worker at the site root, so its scope is the whole site. */
     [ROUTE_WORKER] = {"GET", "/sw.js", REEL_ACCESS_PUBLIC, 0, 0},
-    /* The admin console: not under /admin, which the public listener refuses. */
+    /* The admin console. The public listener lets exactly GET /admin through
+     * to this page (AdminGateway.isConsolePage) and refuses every /admin/...
+     * path; /console is kept as an alias. */
     [ROUTE_CONSOLE] = {"GET", "/console", REEL_ACCESS_PUBLIC, 0, 0},
+    [ROUTE_ADMIN] = {"GET", "/admin", REEL_ACCESS_PUBLIC, 0, 0},
 };
 
 static const char *content_type(const char *path) {

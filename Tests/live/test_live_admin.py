@@ -1,6 +1,6 @@
 """The operator surface (/admin/...: plugin list, reload) answers only on its
 own loopback listener (REEL_ADMIN_ADDR). The public listener answers 404 for
-it, so a reverse proxy on the same machine — where every client looks local —
+it (only the exact GET /admin passes, to the web console's page), so a reverse proxy on the same machine — where every client looks local —
 cannot reach it."""
 import shutil
 import signal
@@ -52,8 +52,8 @@ def test_admin_routes_answer_on_the_admin_listener_only(start_host):
     assert host.reload_plugins().status_code == 200
     assert requests.get(host.admin_url("/api/v1/echo/stats"), timeout=10).status_code == 404
     # The public listener: 404, whatever the method or spelling.
-    for method, path in (("GET", "/admin/plugins"), ("POST", "/admin/plugins/reload"), ("GET", "/admin"),
-                         ("POST", "/admin/plugins/reload?file=hello.so")):
+    for method, path in (("GET", "/admin/plugins"), ("POST", "/admin/plugins/reload"), ("GET", "/admin/"),
+                         ("POST", "/admin"), ("POST", "/admin/plugins/reload?file=hello.so")):
         response = host.public_request(method, path)
         assert response.status_code == 404, (method, path, response.text)
         assert response.json()["error"]["code"] == "not_found"
@@ -68,7 +68,7 @@ def test_admin_routes_answer_on_the_admin_listener_only(start_host):
 def test_nginx_in_front_cannot_reach_admin(start_host, tmp_path):
     if shutil.which("nginx") is None:
         pytest.fail("nginx is not installed (tools/dev deps installs it)")
-    host = start_host()
+    host = start_host(plugins=("hello", "hello-c", "web"))
     nginx, port = nginx_proxy(tmp_path / "nginx", host.port)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -84,6 +84,11 @@ def test_nginx_in_front_cannot_reach_admin(start_host, tmp_path):
             assert response.status_code == 404, (method, path, response.text)
             assert "plugins" not in response.json() and "outcomes" not in response.json()
         assert {p["name"]: p["generation"] for p in host.admin_plugins()} == generations
+        # Exactly GET /admin is the web console's page: HTML, no admin data
+        # (the page asks the API, which checks the caller's role).
+        page = requests.get(base + "/admin", timeout=10)
+        assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html"), page.text
+        assert "sha256" not in page.text and "generation" not in page.text and "hello-c" not in page.text
     finally:
         nginx.send_signal(signal.SIGQUIT)
         try:

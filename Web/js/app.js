@@ -18,9 +18,9 @@ const routes = [
   [/^\/signin$/, renderSignIn],
   [/^\/register$/, renderRegister],
   [/^\/upload$/, renderUpload],
-  [/^\/my-videos$/, renderMyVideos],
+  [/^\/(studio|my-videos)$/, renderMyVideos],
   [/^\/my-list$/, renderMyList],
-  [/^\/console$/, renderConsole],
+  [/^\/(admin|console)$/, renderConsole],
   [/^\/notifications$/, renderNotifications],
   [/^\/settings\/notifications$/, renderNotificationSettings],
   [/^\/c\/([^/]+)$/, renderChannel],
@@ -79,9 +79,9 @@ function renderNav(me) {
   }
   nav.replaceChildren(
     api.canUpload() ? el("a.button.button-primary", { href: "/upload", "data-link": true }, "Upload") : null,
-    link("/my-videos", "My videos"),
+    link("/studio", "Studio"),
     link("/my-list", "My List"),
-    me.role === "admin" ? link("/console", "Console") : null,
+    me.role === "admin" ? link("/admin", "Console") : null,
     bellLink(),
     el("span.user-name", { title: me.email || "" }, me.displayName || me.email || "Signed in"),
     el("button.link-button", { type: "button", onclick: async () => { await api.signOut(); navigate("/"); } }, "Sign out"),

@@ -1,6 +1,6 @@
-# The admin console (/console) in headless Chromium (issue #20). The public
-# listener answers 404 for /admin and /admin/... (the operator's loopback
-# listener owns them), so the page lives at /console. An admin sees users and
+# The admin console (/admin, alias /console) in headless Chromium (issue #20).
+# The public listener serves exactly GET /admin as the page and answers 404
+# for every /admin/... path (the operator's loopback listener owns them). An admin sees users and
 # transcoder jobs, finds a user by search, changes a role and disables a
 # user, who is then refused; a viewer opening the page sees a refusal and no
 # admin data, and the API refuses them too.
@@ -42,10 +42,36 @@ def disabled_state(driver, user_id: str):
         "const r = document.querySelector(`#users-body tr[data-user-id='${arguments[0]}']`); return r && r.dataset.disabled", user_id)
 
 
-def test_the_public_listener_refuses_admin_paths_but_serves_the_console(console_host):
-    assert requests.get(console_host.url("/admin"), timeout=10).status_code == 404
-    page = requests.get(console_host.url("/console"), timeout=10)
-    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+def test_the_public_listener_serves_the_console_page_but_refuses_admin_paths(console_host):
+    # (The host reads "/admin/" as "/admin": the same page.)
+    for path in ("/admin", "/admin/", "/console"):
+        page = requests.get(console_host.url(path), timeout=10)
+        assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html"), path
+        assert console_host.admin["email"] not in page.text
+    for method, path in (("GET", "/admin/plugins"), ("POST", "/admin/plugins/reload"), ("POST", "/admin")):
+        response = requests.request(method, console_host.url(path), timeout=10)
+        assert response.status_code == 404, (method, path, response.text)
+        assert response.json()["error"]["code"] == "not_found" and "plugins" not in response.json(), (method, path)
+
+
+def test_a_viewer_opening_admin_is_refused(console_host, browser):
+    sign_in(console_host, browser, console_host.viewer["email"])
+    open_page(console_host, browser, "/admin", "#console-refused")
+    assert "administrators only" in browser.find_element(By.ID, "console-refused").text
+    assert browser.find_elements(By.ID, "users-table") == [] and browser.find_elements(By.ID, "jobs-table") == []
+    assert console_host.admin["email"] not in browser.page_source
+    assert browser.find_elements(By.CSS_SELECTOR, "#account-nav a[href='/admin']") == []
+    called = browser.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
+    assert [u for u in called if "/api/v1/users?" in u or "/transcoder/" in u or "/host/" in u] == [], called
+    browser.execute_script("localStorage.clear()")
+
+
+def test_an_admin_opening_admin_sees_users(console_host, browser):
+    sign_in(console_host, browser, console_host.admin["email"])
+    open_page(console_host, browser, "/admin", "#users-body tr")
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#users-body tr")) == 3, what="three users")
+    assert console_host.viewer["email"] in browser.find_element(By.ID, "users-body").text
+    browser.execute_script("localStorage.clear()")
 
 
 def test_a_viewer_is_refused(console_host, browser):
@@ -54,7 +80,7 @@ def test_a_viewer_is_refused(console_host, browser):
     assert "administrators only" in browser.find_element(By.ID, "console-refused").text
     assert browser.find_elements(By.ID, "users-table") == [] and browser.find_elements(By.ID, "jobs-table") == []
     assert console_host.admin["email"] not in browser.page_source
-    assert browser.find_elements(By.CSS_SELECTOR, "#account-nav a[href='/console']") == []
+    assert browser.find_elements(By.CSS_SELECTOR, "#account-nav a[href='/admin']") == []
     # No admin call was even made by the page.
     called = browser.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
     assert [u for u in called if "/api/v1/users?" in u or "/transcoder/" in u or "/host/" in u] == [], called
@@ -70,7 +96,7 @@ def test_a_viewer_is_refused(console_host, browser):
 def test_an_admin_manages_users_and_sees_jobs(console_host, browser, artifacts):
     desktop(browser)
     sign_in(console_host, browser, console_host.admin["email"])
-    browser.find_element(By.CSS_SELECTOR, "#account-nav a[href='/console']").click()
+    browser.find_element(By.CSS_SELECTOR, "#account-nav a[href='/admin']").click()
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#users-body tr")) == 3, what="three users")
     # Jobs: state, attempts and the failure reason.
     text = wait(browser, lambda d: d.execute_script(

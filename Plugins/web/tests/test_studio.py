@@ -1,4 +1,4 @@
-# The studio on "My videos" (issue #20) in headless Chromium: each ready
+# The studio (/studio; /my-videos still lands there) (issue #20) in headless Chromium: each ready
 # video shows its comment count and a switch for its comments (the comment
 # plugin's comment-settings), and a share link that opens the watch page for
 # a signed-out browser; a private video's link is a signed one.
@@ -31,9 +31,27 @@ def studio_host(reel_env, tmp_path_factory):
         reel_env.drop_database(name)
 
 
+def test_the_studio_route_nav_link_and_old_address(studio_host, browser):
+    sign_in(studio_host, browser, studio_host.owner["email"])
+    link = browser.find_element(By.CSS_SELECTOR, "#account-nav a[href='/studio']")
+    assert link.text == "Studio"
+    assert browser.find_elements(By.CSS_SELECTOR, "#account-nav a[href='/my-videos']") == []
+    link.click()
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "li.my-video"), what="the studio's videos")
+    assert browser.execute_script("return location.pathname") == "/studio"
+    assert browser.find_element(By.CSS_SELECTOR, "#main h1").text == "Studio"
+    # The old address still works and lands on /studio.
+    open_page(studio_host, browser, "/my-videos", "li.my-video")
+    assert browser.execute_script("return location.pathname") == "/studio"
+    for path in ("/studio", "/my-videos"):
+        page = requests.get(studio_host.url(path), timeout=10)
+        assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html"), path
+    browser.execute_script("localStorage.clear()")
+
+
 def test_comment_count_switch_and_share_link(studio_host, browser):
     sign_in(studio_host, browser, studio_host.owner["email"])
-    open_page(studio_host, browser, "/my-videos", "li.my-video")
+    open_page(studio_host, browser, "/studio", "li.my-video")
     public, private = studio_host.public, studio_host.private
     count = f"li.my-video[data-video-id='{public}'] .comment-count"
     wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, count).text == "3 comments", what="the comment count")

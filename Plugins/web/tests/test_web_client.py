@@ -255,7 +255,7 @@ def test_search_and_home(web_host, browser, artifacts, more_clips):
 
 def test_my_videos_edit(web_host, browser):
     assert "video_id" in state, "the upload step failed"
-    click(browser, "#account-nav a[href='/my-videos']", "My videos")
+    click(browser, "#account-nav a[href='/studio']", "Studio")
     item = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, f"li.my-video[data-video-id='{state['video_id']}']"),
                 what="my video")
     assert "Ready" in item.text
@@ -349,7 +349,7 @@ def test_session_outlives_the_access_token(web_host, browser):
     time.sleep(21)
     browser.find_element(By.CSS_SELECTOR, "a.brand").click()
     wait(browser, lambda d: d.find_elements(By.ID, "continue-title"), what="the signed-in home page")
-    click(browser, "#account-nav a[href='/my-videos']", "My videos")
+    click(browser, "#account-nav a[href='/studio']", "Studio")
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "li.my-video"), what="my videos after the token expired")
     assert browser.find_element(By.ID, "notice").get_attribute("hidden") is not None
     assert "Sign out" in browser.find_element(By.ID, "account-nav").text

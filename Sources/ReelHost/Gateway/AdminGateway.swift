@@ -12,6 +12,12 @@ final class AdminGateway: HTTPHandler, Sendable {
 
     static func isAdminPath(_ path: String) -> Bool { path == "/admin" || path.hasPrefix("/admin/") }
 
+    /// `GET /admin` (exactly) on the public listener is the web console's page
+    /// (a plugin route); every `/admin/...` path stays on the operator's listener.
+    static func isConsolePage(_ path: String, method: String) -> Bool {
+        path == "/admin" && (method == "GET" || method == "HEAD")
+    }
+
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         if HealthHandler.paths.contains(request.path) {
             health.handle(request, respond: respond)

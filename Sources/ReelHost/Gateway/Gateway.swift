@@ -64,7 +64,7 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
             ConnectHandler(gateway: self).handle(request, respond: respond)
         } else if path == HostPluginsHandler.path {
             HostPluginsHandler(registry: registry, authGuard: authGuard).handle(request, respond: respond)
-        } else if AdminGateway.isAdminPath(path) {
+        } else if AdminGateway.isAdminPath(path) && !AdminGateway.isConsolePage(path, method: request.method) {
             // Not here: behind a proxy on this machine every client would look local.
             respond(.error(.notFound("no route \(path)"), requestId: request.requestId))
         } else {

@@ -1,5 +1,6 @@
-// The admin console (/console; the public listener answers 404 for every
-// /admin path, which belongs to the operator's loopback listener): users
+// The admin console (/admin, alias /console; the public listener serves only
+// the exact GET /admin page and answers 404 for every /admin/... path, which
+// belongs to the operator's loopback listener): users
 // (search, role, disable/enable), transcoder jobs (state, attempts,
 // failure reason) and the loaded plugins (GET /api/v1/host/plugins). Admins only: anyone else gets a refusal and the page makes
 // no call at all; the API checks the role again on every call.
@@ -124,7 +125,7 @@ function pluginsSection() {
 }
 
 export async function renderConsole(main, { navigate }) {
-  if (!api.signedIn()) { navigate("/signin?next=/console", { replace: true }); return; }
+  if (!api.signedIn()) { navigate(`/signin?next=${location.pathname}`, { replace: true }); return; }
   const me = api.user();
   main.append(el("h1", {}, "Admin console"));
   if (me.role !== "admin") {

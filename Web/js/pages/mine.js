@@ -1,4 +1,4 @@
-// My videos: state and progress, edit title/description/tags/visibility, delete.
+// The studio (/studio, formerly /my-videos): state and progress, edit title/description/tags/visibility, delete.
 import * as api from "../api.js";
 import { el, formatDuration, notify } from "../ui.js";
 import { tagsFrom, visibilitySelect } from "./upload.js";
@@ -71,9 +71,11 @@ function item(video, refresh) {
 }
 
 export async function renderMyVideos(main, { navigate }) {
-  if (!api.signedIn()) { navigate("/signin?next=/my-videos", { replace: true }); return; }
+  if (!api.signedIn()) { navigate("/signin?next=/studio", { replace: true }); return; }
+  // /my-videos is the studio's old address: keep it working, show the new one.
+  if (location.pathname === "/my-videos") history.replaceState(null, "", `/studio${location.search}${location.hash}`);
   const list = el("ul.my-videos", { id: "my-videos" });
-  main.append(el("div.page-head", {}, el("h1", {}, "My videos"),
+  main.append(el("div.page-head", {}, el("h1", {}, "Studio"),
     api.canUpload() ? el("a.button.button-primary", { href: "/upload", "data-link": true }, "Upload") : null), list);
   let timer = null, gone = false;
   const refresh = async () => {
