@@ -88,7 +88,8 @@ class Calls:
 
 # Bus-only methods: /rpc answers them as if they did not exist.
 INTERNAL = {AUTH + "GetSigningKeys", AUTH + "GetUser", AUTH + "GetUserProfiles", VIDEO + "MarkProgress",
-            VIDEO + "MarkReady", VIDEO + "MarkFailed", VIDEO + "GetVideoAccess", VIDEO + "BatchGetVideos"}
+            VIDEO + "MarkReady", VIDEO + "MarkFailed", VIDEO + "GetVideoAccess", VIDEO + "BatchGetVideos",
+            VIDEO + "ListVideosByOwners"}
 PUBLIC = sorted(m for m in (
     [AUTH + n for n in ("RegisterUser", "Login", "Refresh", "Logout", "Me", "ChangePassword", "ListUsers",
                          "SetRole", "SetDisabled")]
