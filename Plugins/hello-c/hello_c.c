@@ -240,20 +240,13 @@ static const reel_plugin_descriptor descriptor = {
     .shutdown = hello_c_shutdown,
     .handle = hello_c_handle,
     .on_event = hello_c_on_event,
-    .methods = methods,
-    .method_count = METHOD_COUNT,
-    .routes = routes,
-    .route_count = sizeof routes / sizeof routes[0],
-    .subscriptions = subscriptions,
-    .subscription_count = sizeof subscriptions / sizeof subscriptions[0],
-    .http_routes = hello_c_http_routes,
-    .http_route_count = HELLO_C_HTTP_ROUTE_COUNT,
+    REEL_PLUGIN_METHODS(methods),
+    REEL_PLUGIN_ROUTES(routes),
+    REEL_PLUGIN_SUBSCRIPTIONS(subscriptions),
+    REEL_PLUGIN_HTTP_ROUTES(hello_c_http_routes),
     .http_begin = hello_c_http_begin,
     .http_body = hello_c_http_body,
     .http_end = hello_c_http_end,
 };
 
-__attribute__((visibility("default"))) const reel_plugin_descriptor *
-reel_plugin_entry(void) {
-    return &descriptor;
-}
+REEL_PLUGIN_ENTRY(descriptor)

@@ -331,19 +331,13 @@ static const reel_plugin_descriptor descriptor = {
     .shutdown = wl_shutdown,
     .handle = wl_handle,
     .on_event = wl_on_event,
-    .methods = methods,
-    .method_count = METHOD_COUNT,
-    .routes = routes,
-    .route_count = sizeof routes / sizeof routes[0],
-    .subscriptions = subscriptions,
-    .subscription_count = sizeof subscriptions / sizeof subscriptions[0],
-    .http_routes = wl_http_routes,
-    .http_route_count = WL_HTTP_ROUTE_COUNT,
+    REEL_PLUGIN_METHODS(methods),
+    REEL_PLUGIN_ROUTES(routes),
+    REEL_PLUGIN_SUBSCRIPTIONS(subscriptions),
+    REEL_PLUGIN_HTTP_ROUTES(wl_http_routes),
     .http_begin = wl_http_begin,
     .http_body = wl_http_body,
     .http_end = wl_http_end,
 };
 
-__attribute__((visibility("default"))) const reel_plugin_descriptor *reel_plugin_entry(void) {
-    return &descriptor;
-}
+REEL_PLUGIN_ENTRY(descriptor)

@@ -195,13 +195,10 @@ static const reel_plugin_descriptor descriptor = {
     .init = web_init,
     .shutdown = web_shutdown,
     .handle = web_handle,
-    .http_routes = http_routes,
-    .http_route_count = ROUTE_COUNT,
+    REEL_PLUGIN_HTTP_ROUTES(http_routes),
     .http_begin = web_http_begin,
     .http_body = web_http_body,
     .http_end = web_http_end,
 };
 
-__attribute__((visibility("default"))) const reel_plugin_descriptor *reel_plugin_entry(void) {
-    return &descriptor;
-}
+REEL_PLUGIN_ENTRY(descriptor)

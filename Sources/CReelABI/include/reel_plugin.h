@@ -467,6 +467,27 @@ typedef struct reel_plugin_descriptor {
  *       .name = "x", .init = x_init, ... }; */
 #define REEL_PLUGIN_DESCRIPTOR_V1 .struct_size = (uint32_t)sizeof(reel_plugin_descriptor)
 
+/* A table field and its count from one static array (header only, since 1.3):
+ *   REEL_PLUGIN_METHODS(methods), REEL_PLUGIN_ROUTES(routes),
+ *   REEL_PLUGIN_SUBSCRIPTIONS(topics), REEL_PLUGIN_HTTP_ROUTES(http_routes) */
+#define REEL_COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
+#define REEL_PLUGIN_METHODS(array)                                            \
+    .methods = (array), .method_count = (uint32_t)REEL_COUNT_OF(array)
+#define REEL_PLUGIN_ROUTES(array)                                             \
+    .routes = (array), .route_count = (uint32_t)REEL_COUNT_OF(array)
+#define REEL_PLUGIN_SUBSCRIPTIONS(array)                                      \
+    .subscriptions = (array), .subscription_count = (uint32_t)REEL_COUNT_OF(array)
+#define REEL_PLUGIN_HTTP_ROUTES(array)                                        \
+    .http_routes = (array), .http_route_count = REEL_COUNT_OF(array)
+
+/* Defines the exported reel_plugin_entry() returning `descriptor` (a static
+ * reel_plugin_descriptor), the companion of REEL_PLUGIN_MAGIC_DEFINE. */
+#define REEL_PLUGIN_ENTRY(descriptor)                                         \
+    __attribute__((visibility("default"))) const reel_plugin_descriptor *     \
+    reel_plugin_entry(void) {                                                 \
+        return &(descriptor);                                                 \
+    }
+
 /* The two exported functions. */
 typedef const reel_magic *(*reel_plugin_magic_fn)(void);
 typedef const reel_plugin_descriptor *(*reel_plugin_entry_fn)(void);

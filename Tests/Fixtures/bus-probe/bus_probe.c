@@ -268,15 +268,11 @@ static const reel_plugin_descriptor descriptor = {
     .init = probe_init,
     .shutdown = probe_shutdown,
     .on_event = probe_on_event,
-    .subscriptions = subscriptions,
-    .subscription_count = sizeof subscriptions / sizeof subscriptions[0],
-    .http_routes = http_routes,
-    .http_route_count = sizeof http_routes / sizeof http_routes[0],
+    REEL_PLUGIN_SUBSCRIPTIONS(subscriptions),
+    REEL_PLUGIN_HTTP_ROUTES(http_routes),
     .http_begin = probe_http_begin,
     .http_body = probe_http_body,
     .http_end = probe_http_end,
 };
 
-__attribute__((visibility("default"))) const reel_plugin_descriptor *reel_plugin_entry(void) {
-    return &descriptor;
-}
+REEL_PLUGIN_ENTRY(descriptor)
