@@ -210,7 +210,8 @@ def test_streaming_method(rpc, protos, json, gzip_on):
 @pytest.mark.parametrize("json", [False, True], ids=["proto", "json"])
 def test_get_for_side_effect_free_methods(rpc, protos, json):
     free = sorted(name for name, m in methods_in_proto(protos).items() if side_effect_free(m))
-    assert set(free) >= {VIDEO + "ListVideos", VIDEO + "GetVideo", AUTH + "Me"}
+    assert set(free) >= {VIDEO + "ListVideos", VIDEO + "GetVideo", AUTH + "Me", NOTIFICATION + "ListNotifications",
+                         NOTIFICATION + "GetChannel"}
     assert not set(free) & INTERNAL
     for name in free:
         fields, account, _ = Calls(rpc).case(name)
@@ -390,3 +391,10 @@ def test_errors_come_in_the_specs_order(rpc):
     got = rpc.host.request("POST", f"/rpc/{VIDEO}GetVideo", data=b"\0\0\0\0\0",
                            headers={"Content-Type": "application/connect+proto"})
     assert got.status_code == 415 and got.json()["code"] == "invalid_argument", got.text
+    # A streaming method: its content type before the caller (415 signed out),
+    # then the refused caller, in Connect's error shape.
+    stream = f"/rpc/{NOTIFICATION}Stream"
+    got = rpc.host.post(stream, data=b"", headers={"Content-Type": "text/plain"})
+    assert got.status_code == 415 and got.json()["code"] == "invalid_argument", got.text
+    got = rpc.host.post(stream, data=b"\0\0\0\0\x02{}", headers={"Content-Type": "application/connect+json"})
+    assert got.status_code == 401 and got.json()["code"] == "unauthenticated", got.text
