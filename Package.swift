@@ -184,6 +184,11 @@ let package = Package(
                                    .product(name: "JWTKit", package: "jwt-kit"),
                                    .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReelConcurrencyTests", dependencies: ["ReelConcurrency"]),
+        // The client SDK's own parts (envelopes, errors, sessions): ReelClient only, like an app.
+        .testTarget(name: "ReelClientTests", dependencies: [
+            "ReelClient",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .testTarget(name: "ReelPluginKitTests", dependencies: ["ReelPluginKit", "CReelProto"]),
         // Shared by the Swift tests: a PostgreSQL database of their own.
         .target(name: "ReelTestSupport", dependencies: ["ReelPostgres"], path: "Tests/ReelTestSupport"),

@@ -76,6 +76,10 @@ final class ConnectRequestTests: XCTestCase {
     func testGetOnlyForSideEffectFreeMethods() throws {
         XCTAssertTrue(ConnectRequest.isSideEffectFree("reel.video.v1.VideoService/GetVideo"))
         XCTAssertFalse(ConnectRequest.isSideEffectFree("reel.hello.v1.HelloService/Greet"))
+        XCTAssertTrue(ConnectRequest.isSideEffectFree("reel.notification.v1.NotificationService/ListNotifications"))
+        XCTAssertFalse(ConnectRequest.isSideEffectFree("reel.notification.v1.NotificationService/MarkRead"))
+        XCTAssertEqual(ConnectRequest.allowedHTTPMethods("reel.video.v1.VideoService/GetVideo"), ["GET", "POST"])
+        XCTAssertEqual(ConnectRequest.allowedHTTPMethods("reel.hello.v1.HelloService/Greet"), ["POST"])
         let message = Data([0x0A, 0x02, 0x68, 0x69]).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")

@@ -85,6 +85,35 @@ final class GatewayInProcessTests: XCTestCase {
         XCTAssertNil(try json(rpc)["error"])
     }
 
+    /// The Connect spec's order of checks: an unknown method is 404
+    /// `unimplemented` whatever the HTTP method or content type; a known one
+    /// refuses a wrong HTTP method (405, Allow) before its content type (415).
+    func testConnectChecksTheMethodBeforeTheRequest() throws {
+        let unknown = "/rpc/reel.helloc.v1.EchoService/Nope"
+        for request in [
+            HTTPRequest(method: "POST", path: unknown, headers: ["content-type": "application/connect+proto"],
+                        body: [0, 0, 0, 0, 0]),
+            HTTPRequest(method: "POST", path: unknown, headers: ["content-type": "text/plain"], body: []),
+            HTTPRequest(method: "GET", path: unknown, query: [("connect", "v1"), ("encoding", "json"), ("message", "{}")]),
+            HTTPRequest(method: "PUT", path: unknown),
+        ] {
+            let answer = send(request)
+            XCTAssertEqual(answer.status, 404, "\(request.method) \(request.headers)")
+            XCTAssertEqual(try json(answer)["code"] as? String, "unimplemented")
+        }
+        let echo = "/rpc/reel.helloc.v1.EchoService/Echo"  // NO_SIDE_EFFECTS: GET and POST
+        for method in ["PUT", "DELETE", "PATCH"] {
+            let answer = send(HTTPRequest(method: method, path: echo, headers: ["content-type": "application/connect+proto"]))
+            XCTAssertEqual(answer.status, 405, method)
+            XCTAssertEqual(answer.header("Allow"), "GET, POST")
+            XCTAssertEqual(try json(answer)["code"] as? String, "unimplemented")
+        }
+        let streaming = send(HTTPRequest(method: "POST", path: echo, headers: ["content-type": "application/connect+proto"],
+                                         body: [0, 0, 0, 0, 0]))
+        XCTAssertEqual(streaming.status, 415, "a unary method refuses the streaming content type")
+        XCTAssertEqual(try json(streaming)["code"] as? String, "invalid_argument")
+    }
+
     // -- the JWT guard
 
     private struct Claims: JWTPayload {

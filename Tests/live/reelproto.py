@@ -2,8 +2,9 @@
 
 No generated Python code: `protoc --descriptor_set_out` turns the .proto files
 (the source of truth) into a descriptor set, and google.protobuf's message
-factory makes classes from it. The Connect client is connect-python's
-ConnectClientSync, which needs only a MethodInfo (names + message classes).
+factory makes classes from it. The Connect client is PyPI connectrpc's
+ConnectClientSync, which needs only a MethodInfo (names + message classes)
+and a codec: `connectrpc.compat`'s encode Google protobuf messages.
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class Protos:
         self.pool = descriptor_pool.DescriptorPool()
         for file in files.file:  # --include_imports lists dependencies first
             self.pool.Add(file)
+        # Full names of every service of proto/ (the imports from google/ have none).
+        self.services = sorted(f"{file.package}.{service.name}" for file in files.file for service in file.service)
         self._classes: dict[str, type] = {}
 
     @classmethod
@@ -47,19 +50,20 @@ class Protos:
         return self._classes[full_name]
 
     def method_info(self, method: str):
-        from connectrpc.method import IdempotencyLevel, MethodInfo
+        from connectrpc.method import IdempotencyLevel, MethodInfo, StreamType
 
         service, name = method.split("/")
         request_type, response_type = METHODS[method]
         return MethodInfo(name=name, service_name=service, input=self.message(request_type),
-                          output=self.message(response_type), idempotency_level=IdempotencyLevel.UNKNOWN)
+                          output=self.message(response_type), idempotency_level=IdempotencyLevel.UNKNOWN,
+                          stream_type=StreamType.UNARY)
 
     def connect_client(self, port: int, *, json: bool = False):
-        """connect-python's synchronous client for the host's /rpc prefix.
-        Requests go uncompressed: the host does not take Content-Encoding."""
+        """connectrpc's synchronous client for the host's /rpc prefix, with
+        compression off (Tests/live/connect runs its defaults too)."""
         from connectrpc.client import ConnectClientSync
 
-        return ConnectClientSync(f"http://127.0.0.1:{port}/rpc", proto_json=json, send_compression=None,
+        return ConnectClientSync(f"http://127.0.0.1:{port}/rpc", codec=codec(json), send_compression=None,
                                  accept_compression=(), timeout_ms=30_000)
 
     def call(self, port: int, method: str, *, json: bool = False, headers=None, **fields):
@@ -67,3 +71,11 @@ class Protos:
         info = self.method_info(method)
         with self.connect_client(port, json=json) as client:
             return client.execute_unary(request=info.input(**fields), method=info, headers=headers)
+
+
+def codec(json: bool):
+    """connectrpc's codec for Google protobuf messages (its own defaults are
+    for the protobuf-py runtime): the JSON mapping or the binary format."""
+    from connectrpc.compat import google_protobuf_binary_codec, google_protobuf_json_codec
+
+    return google_protobuf_json_codec() if json else google_protobuf_binary_codec()

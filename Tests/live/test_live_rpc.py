@@ -1,5 +1,5 @@
 """The binary protocol: POST /rpc/<package>.<Service>/<Method>, Connect unary
-calls with protobuf (or JSON) bodies, through connect-python's client and as
+calls with protobuf (or JSON) bodies, through PyPI connectrpc's client and as
 raw HTTP. The messages come from proto/ at runtime (reelproto.py)."""
 import re
 

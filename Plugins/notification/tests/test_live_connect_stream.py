@@ -137,13 +137,14 @@ def test_connect_stream_refusals(notify, protos):
 
 
 def test_the_connectrpc_client_reads_the_stream_and_its_end_of_stream_error(reel_env, start_host, protos):
-    """connect-python (PyPI connectrpc), a third-party Connect client, on the same stream."""
+    """PyPI connectrpc, a third-party Connect client, on the same stream."""
     from connectrpc.client import ConnectClientSync
     from connectrpc.code import Code
     from connectrpc.errors import ConnectError
-    from connectrpc.method import IdempotencyLevel, MethodInfo
+    from connectrpc.method import IdempotencyLevel, MethodInfo, StreamType
 
     from notifyclient import make_notify_api
+    from reelproto import codec
     name, url = reel_env.create_database()
     try:
         api = make_notify_api(start_host, reel_env, url)
@@ -154,9 +155,9 @@ def test_the_connectrpc_client_reads_the_stream_and_its_end_of_stream_error(reel
         info = MethodInfo(name="Stream", service_name="reel.notification.v1.NotificationService",
                           input=protos.message("reel.notification.v1.StreamRequest"),
                           output=protos.message("reel.notification.v1.Notification"),
-                          idempotency_level=IdempotencyLevel.UNKNOWN)
+                          idempotency_level=IdempotencyLevel.UNKNOWN, stream_type=StreamType.SERVER_STREAM)
         for json_codec in (False, True):
-            with ConnectClientSync(f"http://127.0.0.1:{api.host.port}/rpc", proto_json=json_codec, send_compression=None,
+            with ConnectClientSync(f"http://127.0.0.1:{api.host.port}/rpc", codec=codec(json_codec), send_compression=None,
                                    accept_compression=(), timeout_ms=30_000) as client:
                 stream = client.execute_server_stream(request=info.input(after_id=str(int(item["id"]) - 1)), method=info,
                                                       headers={"Authorization": f"Bearer {fan.access}"})

@@ -12,24 +12,32 @@ struct ConnectHandler {
         let requestId = request.requestId
         let fail: @Sendable (APIError) -> Void = { respond(Self.errorResponse($0, requestId: requestId)) }
         let methodName = String(request.path.dropFirst("/rpc/".count))
-        let call: ConnectRequest
-        do throws(APIError) {
-            call = try ConnectRequest(request, method: methodName, maxBytes: gateway.maxBodyBytes)
-        } catch {
-            return fail(error)
-        }
+        // The spec's order: the method first (404 unimplemented for one that
+        // does not exist, whatever the HTTP method or content type), then the
+        // HTTP method (405 with Allow), then headers and body.
         guard let (generation, method) = gateway.registry.acquire(method: methodName) else {
+            // A streaming method is a raw route: here only for an HTTP method it does not take.
+            let allowed = gateway.registry.httpMethodsAllowed(path: request.path)
+            if !allowed.isEmpty {
+                return respond(Self.errorResponse(.methodNotAllowed(request.method, allowed: allowed),
+                                                  requestId: requestId, allow: allowed))
+            }
             return fail(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
         }
         // Routed to a method: the metrics' route is its /rpc path.
         let respondRouted = HTTPResponse.routed(request.path, respond)
-        let failRouted: @Sendable (APIError) -> Void = { respondRouted(Self.errorResponse($0, requestId: requestId)) }
+        let allow = ConnectRequest.allowedHTTPMethods(methodName)
+        let failRouted: @Sendable (APIError) -> Void = {
+            respondRouted(Self.errorResponse($0, requestId: requestId, allow: allow))
+        }
         guard method.access != .internal else {
             generation.leave()
             return failRouted(APIError(.unimplemented, "unknown method \(methodName)", httpStatus: 404))
         }
+        let call: ConnectRequest
         let payload: [UInt8]
-        do {
+        do throws(APIError) {
+            call = try ConnectRequest(request, method: methodName, maxBytes: gateway.maxBodyBytes)
             payload = try Self.decodeInput(call.message, codec: call.codec, method: method)
         } catch {
             generation.leave()
@@ -88,7 +96,8 @@ struct ConnectHandler {
     /// "details"}; the details carry the request id as a standard
     /// `google.rpc.RequestInfo` (what the web API's "requestId" is). An
     /// unsupported encoding also lists what is accepted (Accept-Encoding).
-    static func errorResponse(_ error: APIError, requestId: String? = nil) -> HTTPResponse {
+    /// `allow`: the HTTP methods a 405 names (Allow).
+    static func errorResponse(_ error: APIError, requestId: String? = nil, allow: [String] = ["POST"]) -> HTTPResponse {
         var body: [String: Any] = ["code": error.status.codeName, "message": error.message]
         if let requestId, !requestId.isEmpty {
             body["details"] = [ConnectErrorDetail.requestInfo(requestId: requestId).json]
@@ -97,7 +106,7 @@ struct ConnectHandler {
         if error.status == .unimplemented, error.message.hasPrefix("unsupported ") {
             response.headers.append(("Accept-Encoding", ConnectEncoding.accepted))
         }
-        if error.effectiveHTTPStatus == 405 { response.headers.append(("Allow", "POST")) }
+        if error.effectiveHTTPStatus == 405 { response.headers.append(("Allow", allow.joined(separator: ", "))) }
         return response
     }
 }

@@ -23,6 +23,11 @@ struct ConnectRequest {
         reel_proto_method_has_no_side_effects(method) != 0
     }
 
+    /// The HTTP methods a Connect unary method takes (a 405's Allow).
+    static func allowedHTTPMethods(_ method: String) -> [String] {
+        isSideEffectFree(method) ? ["GET", "POST"] : ["POST"]
+    }
+
     init(_ request: HTTPRequest, method: String, maxBytes: Int) throws(APIError) {
         acceptsGzip = ConnectEncoding.acceptsGzip(request.header("accept-encoding"))
         timeout = try Self.timeout(request.header("connect-timeout-ms"))

@@ -48,20 +48,24 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     func start(respond: @escaping @Sendable (HTTPResponse) -> Void) -> Bool {
         let respond = HTTPResponse.routed(route.pattern.description, respond)
         lock.withLock { self.respond = respond }
+        // A Connect stream checks its content type first (the spec's order:
+        // 415 before any refusal of the caller) and answers in Connect's shape.
+        let streamCodec = route.connectMethod.map { _ in ConnectStreaming.codec(contentType: head.header("content-type")) }
+        if case .some(.none) = streamCodec {
+            finishRefused(with: ConnectHandler.errorResponse(.unsupportedMediaType(
+                head.header("content-type") ?? "", expected: "\(ConnectStreaming.protoType) or \(ConnectStreaming.jsonType) "
+                    + "(a server-streaming method)"), requestId: head.requestId))
+            return false
+        }
         let caller: Caller
         do {
             caller = try gateway.authorizeBlocking(head, for: route.access)
         } catch {
-            finishRefused(with: .error(error, requestId: head.requestId))
+            finishRefused(with: streamCodec != nil ? ConnectHandler.errorResponse(error, requestId: head.requestId)
+                                                    : .error(error, requestId: head.requestId))
             return false
         }
-        if route.connectMethod != nil {
-            guard let codec = ConnectStreaming.codec(contentType: head.header("content-type")) else {
-                finishRefused(with: ConnectHandler.errorResponse(.unsupportedMediaType(
-                    head.header("content-type") ?? "", expected: "\(ConnectStreaming.protoType) or \(ConnectStreaming.jsonType) "
-                        + "(a server-streaming method)")))
-                return false
-            }
+        if case .some(.some(let codec)) = streamCodec {
             let started = DispatchTime.now()
             do throws(APIError) {
                 let encoding = try ConnectEncoding.named(head.header("connect-content-encoding"), header: "Connect-Content-Encoding")

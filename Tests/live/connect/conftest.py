@@ -1,5 +1,6 @@
-# The Connect conformance-style suite: a host with auth, video and the two
-# sample plugins, signed-in accounts and videos to call methods on.
+# The Connect conformance-style suite: a host with every plugin that serves
+# public methods (and the sample plugins), signed-in accounts, a video, a
+# comment, a notification and a transcoder job to call methods on.
 import sys
 from pathlib import Path
 
@@ -10,8 +11,10 @@ for _suite in ("Tests/live", "Plugins/auth/tests", "Plugins/video/tests"):
 import pytest  # noqa: E402
 
 from authclient import AuthAPI, unique_email  # noqa: E402
-from reelhost import HostStarter  # noqa: E402 (the fixtures come from Tests/live/conftest.py)
+from reelhost import HostStarter, wait_until  # noqa: E402 (the fixtures come from Tests/live/conftest.py)
 from videoclient import VideoAPI  # noqa: E402
+
+PLUGINS = ("auth", "video", "comment", "watchlist", "notification", "transcoder", "hello", "hello-c")
 
 
 class ConnectAPI(VideoAPI):
@@ -22,16 +25,28 @@ class ConnectAPI(VideoAPI):
         assert response.status_code == 201, response.text
         return response.json()["id"]
 
+    def notifications(self, who) -> list[dict]:
+        response = self.host.get("/api/v1/me/notifications", params={"limit": 100}, headers=who.bearer)
+        assert response.status_code == 200, response.text
+        return response.json()["items"]
+
+    def bus_call(self, method: str, request: bytes) -> None:
+        """An internal method, relayed by the bus-probe fixture plugin."""
+        service, name = method.split("/")
+        response = self.host.post(f"/test/call/{service}/{name}", data=request)
+        assert response.status_code == 200, response.text
+        assert response.headers["Reel-Bus-Status"] == "0", response.headers.get("Reel-Bus-Message")
+
 
 @pytest.fixture(scope="module")
-def rpc(reel_env, tmp_path_factory) -> VideoAPI:
-    """auth + video + comment + watchlist + hello + hello-c on a database of
-    their own, with an admin, a creator, a viewer, a public ready video of
-    the creator's and a comment of the viewer's on it."""
+def rpc(reel_env, tmp_path_factory) -> ConnectAPI:
+    """The plugins on a database of their own, with an admin, a creator, a
+    viewer, a public ready video of the creator's, a comment of the viewer's
+    on it (and so a notification of the creator's), and a transcoder job."""
     name, url = reel_env.create_database()
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("connect-host"))
     try:
-        host = starter(plugins=("auth", "video", "comment", "watchlist", "hello", "hello-c"), database_url=url,
+        host = starter(plugins=PLUGINS, fixtures=("bus-probe",), database_url=url,
                        env={"REEL_COMMENT_RATE_PER_MINUTE": "1000"})
         api = ConnectAPI(host, AuthAPI(host, reel_env, url))
         api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
@@ -40,6 +55,14 @@ def rpc(reel_env, tmp_path_factory) -> VideoAPI:
         api.viewer = api.account("viewer")
         api.video_id = api.insert_video(api.creator, title="Conformance clip", tags=("conformance",))
         api.comment_id = api.new_comment()
+        api.notification_id = wait_until(lambda: [n["id"] for n in api.notifications(api.creator)], timeout=20,
+                                         what="the creator's notification of the comment")[0]
+        # A job for a video still processing (its source does not exist: the job fails, and stays listed).
+        api.job_video_id = api.insert_video(api.creator, title="Transcoder job", state="processing")
+        enqueue = reel_env.protos.message("reel.transcoder.v1.EnqueueJobRequest")(
+            video_id=api.job_video_id, source_key=f"uploads/{api.job_video_id}", owner_id=api.creator.id,
+            duration_seconds=1.0)
+        api.bus_call("reel.transcoder.v1.TranscoderService/EnqueueJob", enqueue.SerializeToString())
         yield api
     finally:
         starter.stop_all()

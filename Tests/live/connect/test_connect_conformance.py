@@ -1,13 +1,13 @@
-"""Connect protocol conformance at /rpc, driven by a stock client: the PyPI
-Connect client (the `connectrpc` module) calls every public method of the
-auth, video and sample plugins with binary and JSON codecs, with its
-defaults (gzip request bodies, gzip accepted) and with compression off, and
-over GET where the .proto marks a method side-effect free. Raw HTTP checks
-the edges: unknown encodings, a gzip bomb, bad gzip, timeouts, protocol
-versions, GET rules."""
+"""Connect protocol conformance at /rpc, driven by a stock client: PyPI
+`connectrpc` calls every public method of every plugin (auth, video,
+comment, watchlist, notification, transcoder and the samples) with binary
+and JSON codecs, with its defaults (gzip request bodies, gzip accepted) and
+with compression off, over GET where the .proto marks a method side-effect
+free, and reads the server-streaming methods. Raw HTTP checks the edges:
+unknown encodings, a gzip bomb, bad gzip, timeouts, protocol versions, GET
+rules, the order of the errors."""
 import base64
 import gzip
-import inspect
 import json as jsonlib
 import uuid
 
@@ -16,21 +16,25 @@ import requests
 from connectrpc.client import ConnectClientSync
 from connectrpc.code import Code
 from connectrpc.errors import ConnectError
-from connectrpc.method import IdempotencyLevel, MethodInfo
-from google.protobuf import descriptor_pb2, json_format
+from connectrpc.method import IdempotencyLevel, MethodInfo, StreamType
+from google.protobuf import descriptor_pb2
 
 from authclient import PASSWORD, unique_email
+from reelproto import codec
 
-SERVICES = ("reel.auth.v1.AuthService", "reel.video.v1.VideoService", "reel.comment.v1.CommentService",
-            "reel.watchlist.v1.WatchlistService", "reel.hello.v1.HelloService", "reel.helloc.v1.EchoService")
 AUTH = "reel.auth.v1.AuthService/"
 VIDEO = "reel.video.v1.VideoService/"
 COMMENT = "reel.comment.v1.CommentService/"
 WATCHLIST = "reel.watchlist.v1.WatchlistService/"
+NOTIFICATION = "reel.notification.v1.NotificationService/"
+TRANSCODER = "reel.transcoder.v1.TranscoderService/"
+HOST = "reel.host.v1.TokenAuthority/"
+# Refusals that still make the whole round trip (codec, auth, the plugin's answer).
+REFUSED = {Code.UNAUTHENTICATED, Code.PERMISSION_DENIED, Code.INVALID_ARGUMENT}
 
 
 class Calls:
-    """What each public method is called with: (fields, account or None, expected error code or None)."""
+    """What each public method is called with: (fields, account or None, expected error codes or None)."""
 
     def __init__(self, api):
         self.api = api
@@ -52,7 +56,7 @@ class Calls:
             AUTH + "Me": lambda: ({}, a.viewer, None),
             # A wrong current password: the whole round trip, without changing anything.
             AUTH + "ChangePassword": lambda: ({"current_password": "not the password at all",
-                                               "new_password": "another long passphrase"}, a.viewer, "refused"),
+                                               "new_password": "another long passphrase"}, a.viewer, REFUSED),
             AUTH + "ListUsers": lambda: ({"limit": 5}, a.admin, None),
             AUTH + "SetRole": lambda: ({"id": a.viewer.id, "role": "viewer"}, a.admin, None),
             AUTH + "SetDisabled": lambda: ({"id": a.viewer.id, "disabled": False}, a.admin, None),
@@ -79,6 +83,20 @@ class Calls:
             WATCHLIST + "RemoveFromWatchlist": lambda: ({"video_id": a.video_id}, a.viewer, None),
             WATCHLIST + "ListWatchlist": lambda: ({"limit": 5}, a.viewer, None),
             WATCHLIST + "WatchlistContains": lambda: ({"ids": [a.video_id]}, a.viewer, None),
+            NOTIFICATION + "Subscribe": lambda: ({"creator_id": a.creator.id}, a.viewer, None),
+            NOTIFICATION + "Unsubscribe": lambda: ({"creator_id": a.admin.id}, a.viewer, None),
+            NOTIFICATION + "ListSubscriptions": lambda: ({"limit": 5}, a.viewer, None),
+            NOTIFICATION + "ListSubscriptionVideos": lambda: ({"limit": 5}, a.viewer, None),
+            NOTIFICATION + "ListNotifications": lambda: ({"limit": 5, "unread": True}, a.creator, None),
+            NOTIFICATION + "MarkRead": lambda: ({"ids": [a.notification_id]}, a.creator, None),
+            NOTIFICATION + "MarkAllRead": lambda: ({}, a.viewer, None),
+            NOTIFICATION + "GetSettings": lambda: ({}, a.viewer, None),
+            NOTIFICATION + "UpdateSettings": lambda: ({"comment_reply": {"web": True, "email": False}}, a.viewer, None),
+            NOTIFICATION + "CreateStreamTicket": lambda: ({}, a.viewer, None),
+            NOTIFICATION + "GetChannel": lambda: ({"creator_id": a.creator.id}, None, None),
+            NOTIFICATION + "ListChannelVideos": lambda: ({"creator_id": a.creator.id, "limit": 5}, None, None),
+            TRANSCODER + "GetJob": lambda: ({"video_id": a.job_video_id}, a.admin, None),
+            TRANSCODER + "ListJobs": lambda: ({"limit": 5}, a.admin, None),
             "reel.hello.v1.HelloService/Greet": lambda: ({"name": "Conformance"}, None, None),
             "reel.helloc.v1.EchoService/Echo": lambda: ({"text": "conformance"}, None, None),
             "reel.helloc.v1.EchoService/Stats": lambda: ({}, None, None),
@@ -89,7 +107,10 @@ class Calls:
 # Bus-only methods: /rpc answers them as if they did not exist.
 INTERNAL = {AUTH + "GetSigningKeys", AUTH + "GetUser", AUTH + "GetUserProfiles", VIDEO + "MarkProgress",
             VIDEO + "MarkReady", VIDEO + "MarkFailed", VIDEO + "GetVideoAccess", VIDEO + "BatchGetVideos",
-            VIDEO + "ListVideosByOwners"}
+            VIDEO + "ListVideosByOwners", TRANSCODER + "EnqueueJob", HOST + "GetVerificationKeys",
+            HOST + "ListRevocations"}
+# Server-streaming methods (`returns (stream ...)`): test_streaming_method.
+STREAMING = {NOTIFICATION + "Stream"}
 PUBLIC = sorted(m for m in (
     [AUTH + n for n in ("RegisterUser", "Login", "Refresh", "Logout", "Me", "ChangePassword", "ListUsers",
                          "SetRole", "SetDisabled")]
@@ -99,13 +120,17 @@ PUBLIC = sorted(m for m in (
                               "PinComment", "UnpinComment", "GetCommentSettings", "SetCommentSettings",
                               "ListMyComments")]
     + [WATCHLIST + n for n in ("AddToWatchlist", "RemoveFromWatchlist", "ListWatchlist", "WatchlistContains")]
+    + [NOTIFICATION + n for n in ("Subscribe", "Unsubscribe", "ListSubscriptions", "ListSubscriptionVideos",
+                                   "ListNotifications", "MarkRead", "MarkAllRead", "GetSettings", "UpdateSettings",
+                                   "CreateStreamTicket", "GetChannel", "ListChannelVideos")]
+    + [TRANSCODER + n for n in ("GetJob", "ListJobs")]
     + ["reel.hello.v1.HelloService/Greet", "reel.helloc.v1.EchoService/Echo", "reel.helloc.v1.EchoService/Stats"]))
 
 
 def methods_in_proto(protos) -> dict:
-    """Every method of SERVICES in proto/: "pkg.Service/Method" -> descriptor."""
+    """Every method of every service in proto/: "pkg.Service/Method" -> descriptor."""
     found = {}
-    for service in SERVICES:
+    for service in protos.services:
         for method in protos.pool.FindServiceByName(service).methods:
             found[f"{service}/{method.name}"] = method
     return found
@@ -119,51 +144,18 @@ def side_effect_free(method) -> bool:
 def method_info(protos, name: str) -> MethodInfo:
     method = methods_in_proto(protos)[name]
     level = IdempotencyLevel.NO_SIDE_EFFECTS if side_effect_free(method) else IdempotencyLevel.UNKNOWN
-    extra = {}
-    if "stream_type" in inspect.signature(MethodInfo).parameters:  # connectrpc 0.10+
-        from connectrpc.method import StreamType
-        extra["stream_type"] = StreamType.UNARY
+    stream = StreamType.SERVER_STREAM if method.server_streaming else StreamType.UNARY
     return MethodInfo(name=method.name, service_name=method.containing_service.full_name,
                       input=protos.message(method.input_type.full_name),
-                      output=protos.message(method.output_type.full_name), idempotency_level=level, **extra)
-
-
-class GoogleProtoCodec:
-    """A codec object for Google protobuf messages (connectrpc >= 0.10 takes
-    codecs; its built-in ones are for the protobuf-py runtime)."""
-
-    def name(self) -> str:
-        return "proto"
-
-    def encode(self, message) -> bytes:
-        return message.SerializeToString()
-
-    def decode(self, data, message_class):
-        return message_class.FromString(bytes(data))
-
-
-class GoogleJSONCodec:
-    def name(self) -> str:
-        return "json"
-
-    def encode(self, message) -> bytes:
-        return json_format.MessageToJson(message).encode()
-
-    def decode(self, data, message_class):
-        return json_format.Parse(bytes(data), message_class(), ignore_unknown_fields=True)
+                      output=protos.message(method.output_type.full_name), idempotency_level=level, stream_type=stream)
 
 
 def client(port: int, *, json: bool, gzip_on: bool) -> ConnectClientSync:
-    """The stock client: its defaults (gzip both ways), or compression off.
-    connect-python 0.9 takes proto_json=, connectrpc 0.10+ a codec object."""
+    """The stock client: its defaults (gzip both ways), or compression off."""
     options = {"timeout_ms": 30_000}
     if not gzip_on:
         options.update(send_compression=None, accept_compression=())
-    if "proto_json" in inspect.signature(ConnectClientSync).parameters:
-        options["proto_json"] = json
-    else:
-        options["codec"] = GoogleJSONCodec() if json else GoogleProtoCodec()
-    return ConnectClientSync(f"http://127.0.0.1:{port}/rpc", **options)
+    return ConnectClientSync(f"http://127.0.0.1:{port}/rpc", codec=codec(json), **options)
 
 
 def bearer(account) -> dict:
@@ -171,8 +163,10 @@ def bearer(account) -> dict:
 
 
 def test_every_method_of_the_protos_has_a_case(protos):
-    """A method added to a .proto without a case here fails this suite."""
-    assert set(methods_in_proto(protos)) == set(PUBLIC) | INTERNAL
+    """A method (or a whole service) added to a .proto without a case here fails this suite."""
+    assert not (set(PUBLIC) & INTERNAL) and not (set(PUBLIC) & STREAMING)
+    assert set(methods_in_proto(protos)) == set(PUBLIC) | INTERNAL | STREAMING
+    assert {name for name, m in methods_in_proto(protos).items() if m.server_streaming} == STREAMING
 
 
 @pytest.mark.parametrize("gzip_on", [True, False], ids=["defaults-gzip", "no-compression"])
@@ -188,13 +182,36 @@ def test_public_method(rpc, protos, method, json, gzip_on):
         else:
             with pytest.raises(ConnectError) as raised:
                 c.execute_unary(request=info.input(**fields), method=info, headers=bearer(account))
-            assert raised.value.code in (Code.UNAUTHENTICATED, Code.PERMISSION_DENIED, Code.INVALID_ARGUMENT)
+            assert raised.value.code in expected
+
+
+@pytest.mark.parametrize("gzip_on", [True, False], ids=["defaults-gzip", "no-compression"])
+@pytest.mark.parametrize("json", [False, True], ids=["proto", "json"])
+def test_streaming_method(rpc, protos, json, gzip_on):
+    """NotificationService/Stream replays what is newer than after_id, then
+    stays open: the creator's notification of the comment comes first."""
+    info = method_info(protos, NOTIFICATION + "Stream")
+    earlier = str(int(rpc.notification_id) - 1)
+    with client(rpc.host.port, json=json, gzip_on=gzip_on) as c:
+        stream = c.execute_server_stream(request=info.input(after_id=earlier), method=info,
+                                         headers=bearer(rpc.creator))
+        first = next(iter(stream))
+        assert isinstance(first, info.output)
+        assert first.id == rpc.notification_id and first.type == "comment.on_my_video"
+        assert first.comment.id == rpc.comment_id
+        stream.close()
+    # Signed out: the stream's end-of-stream error, read by the stock client.
+    with client(rpc.host.port, json=json, gzip_on=gzip_on) as c:
+        with pytest.raises(ConnectError) as raised:
+            next(iter(c.execute_server_stream(request=info.input(), method=info)))
+        assert raised.value.code == Code.UNAUTHENTICATED
 
 
 @pytest.mark.parametrize("json", [False, True], ids=["proto", "json"])
 def test_get_for_side_effect_free_methods(rpc, protos, json):
     free = sorted(name for name, m in methods_in_proto(protos).items() if side_effect_free(m))
-    assert set(free) >= {VIDEO + "ListVideos", VIDEO + "GetVideo", AUTH + "Me"}
+    assert set(free) >= {VIDEO + "ListVideos", VIDEO + "GetVideo", AUTH + "Me", NOTIFICATION + "ListNotifications",
+                         NOTIFICATION + "GetChannel"}
     assert not set(free) & INTERNAL
     for name in free:
         fields, account, _ = Calls(rpc).case(name)
@@ -351,9 +368,33 @@ def test_error_details_carry_the_request_id(rpc, protos):
         with pytest.raises(ConnectError) as raised:
             c.execute_unary(request=info.input(text=""), method=info)
     [detail] = raised.value.details
-    if hasattr(detail, "type_url"):  # connect-python 0.9: google.protobuf.Any
-        type_name, value = detail.type_url.rsplit("/", 1)[-1], detail.value
-    else:                            # connectrpc 0.10+: ErrorDetail
-        type_name, value = detail.type_name, detail.message_bytes
-    assert type_name == "google.rpc.RequestInfo"
-    assert request_id_of(value)
+    assert detail.type_name == "google.rpc.RequestInfo"
+    assert request_id_of(detail.message_bytes)
+
+
+def test_errors_come_in_the_specs_order(rpc):
+    """The method first: an unknown one is 404 unimplemented whatever the HTTP
+    method or content type; then the HTTP method (405 with Allow); then the
+    content type (415)."""
+    unknown = f"/rpc/{VIDEO}{uuid.uuid4().hex}"
+    for method, headers in (("POST", {"Content-Type": "application/connect+proto"}),
+                            ("POST", {"Content-Type": "text/plain"}),
+                            ("GET", {}), ("PUT", {"Content-Type": "application/proto"})):
+        got = rpc.host.request(method, unknown, data=b"\0\0\0\0\0", headers=headers,
+                               params={"connect": "v1", "encoding": "json", "message": "{}"} if method == "GET" else None)
+        assert got.status_code == 404 and got.json()["code"] == "unimplemented", (method, headers, got.text)
+    for method, allow in ((VIDEO + "GetVideo", "GET, POST"), (VIDEO + "UpdateVideo", "POST"),
+                          (NOTIFICATION + "Stream", "POST")):
+        got = rpc.host.request("PUT", f"/rpc/{method}", data=b"{}", headers={"Content-Type": "application/json"})
+        assert got.status_code == 405 and got.headers["Allow"] == allow, (method, got.status_code, got.text)
+        assert got.json()["code"] == "unimplemented"
+    got = rpc.host.request("POST", f"/rpc/{VIDEO}GetVideo", data=b"\0\0\0\0\0",
+                           headers={"Content-Type": "application/connect+proto"})
+    assert got.status_code == 415 and got.json()["code"] == "invalid_argument", got.text
+    # A streaming method: its content type before the caller (415 signed out),
+    # then the refused caller, in Connect's error shape.
+    stream = f"/rpc/{NOTIFICATION}Stream"
+    got = rpc.host.post(stream, data=b"", headers={"Content-Type": "text/plain"})
+    assert got.status_code == 415 and got.json()["code"] == "invalid_argument", got.text
+    got = rpc.host.post(stream, data=b"\0\0\0\0\x02{}", headers={"Content-Type": "application/connect+json"})
+    assert got.status_code == 401 and got.json()["code"] == "unauthenticated", got.text
