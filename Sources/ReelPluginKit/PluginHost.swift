@@ -19,6 +19,9 @@ public final class PluginHost: @unchecked Sendable {
         api.pointee.log?(host, level.rawValue, message)
     }
 
+    /// The plugin's own Prometheus metrics (ABI 1.4; inert on older hosts).
+    public var metrics: PluginMetrics { PluginMetrics(host: self) }
+
     public func config(_ key: String) -> String? {
         api.pointee.config_get?(host, key).map { String(cString: $0) }
     }

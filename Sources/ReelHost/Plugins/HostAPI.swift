@@ -18,6 +18,7 @@ enum HostAPI {
         table.pointee.http_reply = hostHTTPReply
         table.pointee.http_reply_fd = hostHTTPReplyFD
         addStreaming(table)
+        table.pointee.metrics = metricsTable
         return UnsafePointer(table)
     }()
 }
