@@ -331,12 +331,32 @@ typedef struct reel_host_api {
 
     /* -- since 1.4 (check abi_minor >= 4): appended after `spare`, so the
      *    table is larger than 1.0-1.3's; a plugin built against an older
-     *    header never reads past `spare` -- */
+     *    header never reads past `spare` (the host owns the table) -- */
 
     /* The plugin's own Prometheus metrics (see "Plugin metrics" below). A
      * table of its own, with its own struct_size, so metrics can grow
      * without touching this one. Host-owned, valid for the whole process. */
     const struct reel_metrics_api *metrics;
+
+    /* Trace context on the plugin's own threads. While a host thread runs
+     * plugin code for a traced call, event or HTTP exchange (handle,
+     * on_event, the http_* hooks), what the plugin does from that thread
+     * carries the trace by itself: log lines get traceId/spanId, bus calls
+     * become child spans, events are delivered with it. Work handed to the
+     * plugin's own threads takes it along with these two. */
+
+    /* Copies the W3C traceparent ("00-<trace id>-<span id>-<flags>", 55
+     * characters) of what the calling thread runs plugin code for into
+     * `buffer` (NUL-terminated when `size` > 0; `buffer` may be NULL when
+     * `size` is 0) and returns its length; 0 when the thread runs none. */
+    size_t (*trace_current)(reel_host *host, char *buffer, size_t size);
+
+    /* Makes the calling thread (one of the plugin's own) work for
+     * `traceparent` (as trace_current gave it; copied) until the next
+     * trace_adopt on it: its log lines, bus calls and events carry that
+     * trace. NULL, "" or an invalid value clears it. The trace a host thread
+     * runs plugin code for comes first. */
+    void (*trace_adopt)(reel_host *host, const char *traceparent);
 } reel_host_api;
 
 /* ---- Plugin metrics (since 1.4) -------------------------------------------

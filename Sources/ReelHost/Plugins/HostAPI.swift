@@ -19,6 +19,7 @@ enum HostAPI {
         table.pointee.http_reply_fd = hostHTTPReplyFD
         addStreaming(table)
         table.pointee.metrics = metricsTable
+        addTrace(table)
         return UnsafePointer(table)
     }()
 }
