@@ -204,6 +204,9 @@ static int32_t wl_init(reel_host *host, const reel_host_api *api, void **state) 
     s->api = api;
     s->max_entries = config_int(host, api, "REEL_WATCHLIST_MAX_ENTRIES", WL_DEFAULT_MAX_ENTRIES, 1, 1000000);
     s->worker_count = (int)config_int(host, api, "REEL_WATCHLIST_WORKERS", 2, 1, WL_MAX_WORKERS);
+    s->changes = reel_metric_register(host, api, REEL_METRIC_COUNTER, "reel_watchlist_changes_total",
+                                      "Watchlist entries added and removed by their users", REEL_LABELS("change"),
+                                      NULL, 0);
     if (pthread_mutex_init(&s->lock, NULL) != 0) {
         free(s);
         return 1;

@@ -17,6 +17,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "reel_plugin.h"
+#include "reel_plugin_metrics.h"
 #include "wl_logic.h"
 
 #define WL_NAME "watchlist"
@@ -79,6 +80,9 @@ struct wl_state {
     char database_url[2048];
     int64_t max_entries; /* REEL_WATCHLIST_MAX_ENTRIES */
     int worker_count;    /* REEL_WATCHLIST_WORKERS */
+    /* reel_watchlist_changes_total{change="added"|"removed"} (ABI 1.4; NULL
+     * on an older host). Host-owned, valid for the whole process. */
+    reel_metric *changes;
 
     pthread_mutex_t lock; /* guards the queue and `stopping` */
     pthread_cond_t wake;

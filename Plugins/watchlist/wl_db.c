@@ -233,6 +233,7 @@ static void run_add(wl_worker *w, wl_job *job) {
         PQclear(r);
     }
     if (exec_ok(w, "COMMIT", 0, NULL) != 0) goto db_error;
+    if (inserted) reel_metric_add(w->s->api, w->s->changes, REEL_LABEL_VALUES("added"), 1);
     if (!present) {
         char message[128];
         snprintf(message, sizeof message, "the watchlist is full: at most %lld videos; remove some first",
@@ -248,9 +249,13 @@ db_error:
 
 static void run_remove(wl_worker *w, wl_job *job) {
     const char *params[] = {job->user_id, job->video_id};
-    if (exec_ok(w, "DELETE FROM " WL_SCHEMA ".entries WHERE user_id = $1::uuid AND video_id = $2::uuid", 2,
-                params) != 0)
+    PGresult *r = run(w, "DELETE FROM " WL_SCHEMA ".entries WHERE user_id = $1::uuid AND video_id = $2::uuid", 2,
+                      params, PGRES_COMMAND_OK);
+    if (r == NULL)
         return wl_reply_error(w->s, job, REEL_UNAVAILABLE, "the watchlist database is not available; try again");
+    const char *n = PQcmdTuples(r);
+    if (n[0] && strcmp(n, "0") != 0) reel_metric_add(w->s->api, w->s->changes, REEL_LABEL_VALUES("removed"), 1);
+    PQclear(r);
     Reel__Watchlist__V1__RemoveFromWatchlistResponse out = REEL__WATCHLIST__V1__REMOVE_FROM_WATCHLIST_RESPONSE__INIT;
     wl_reply_message(w->s, job->reply, &out.base);
 }

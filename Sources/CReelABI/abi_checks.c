@@ -6,9 +6,13 @@ _Static_assert(sizeof(int32_t) == 4, "status codes are 32-bit");
 
 #include <stddef.h>
 /* 1.2 and 1.3 took their new fields from the reserved and spare slots: the structs
- * keep the size they had in 1.0, so 1.0 plugins and hosts still agree. */
-_Static_assert(sizeof(reel_host_api) == offsetof(reel_host_api, http_reply) + 8 * sizeof(void *),
-               "reel_host_api kept its 1.0 size");
+ * keep the size they had in 1.0, so 1.0 plugins and hosts still agree. 1.4
+ * appended three pointers to the host table (host-owned: older plugins read
+ * only its first 1.0-sized part, which did not move). */
+_Static_assert(offsetof(reel_host_api, metrics) == offsetof(reel_host_api, http_reply) + 8 * sizeof(void *),
+               "reel_host_api's 1.0-1.3 part kept its 1.0 size");
+_Static_assert(sizeof(reel_host_api) == offsetof(reel_host_api, metrics) + 3 * sizeof(void *),
+               "1.4 appended exactly three pointers to reel_host_api");
 _Static_assert(sizeof(reel_plugin_descriptor) == offsetof(reel_plugin_descriptor, http_routes) + 8 * sizeof(void *),
                "reel_plugin_descriptor kept its 1.0 size");
 
@@ -64,6 +68,17 @@ _Static_assert(offsetof(reel_host_api, http_stream_end) == 80, "reel_host_api.ht
 _Static_assert(offsetof(reel_host_api, http_stream_message) == 88, "reel_host_api.http_stream_message");
 _Static_assert(offsetof(reel_host_api, http_stream_finish) == 96, "reel_host_api.http_stream_finish");
 _Static_assert(offsetof(reel_host_api, spare) == 104, "reel_host_api.spare");
+_Static_assert(offsetof(reel_host_api, metrics) == 112, "reel_host_api.metrics");
+_Static_assert(offsetof(reel_host_api, trace_current) == 120, "reel_host_api.trace_current");
+_Static_assert(offsetof(reel_host_api, trace_adopt) == 128, "reel_host_api.trace_adopt");
+_Static_assert(offsetof(reel_metrics_api, struct_size) == 0, "reel_metrics_api.struct_size");
+_Static_assert(offsetof(reel_metrics_api, reserved0) == 4, "reel_metrics_api.reserved0");
+_Static_assert(offsetof(reel_metrics_api, register_metric) == 8, "reel_metrics_api.register_metric");
+_Static_assert(offsetof(reel_metrics_api, add) == 16, "reel_metrics_api.add");
+_Static_assert(offsetof(reel_metrics_api, set) == 24, "reel_metrics_api.set");
+_Static_assert(offsetof(reel_metrics_api, observe) == 32, "reel_metrics_api.observe");
+_Static_assert(offsetof(reel_metrics_api, spare) == 40, "reel_metrics_api.spare");
+_Static_assert(sizeof(reel_metrics_api) == 72, "reel_metrics_api 1.4 size");
 _Static_assert(offsetof(reel_method_def, name) == 0, "reel_method_def.name");
 _Static_assert(offsetof(reel_method_def, access) == 8, "reel_method_def.access");
 _Static_assert(offsetof(reel_method_def, input_descriptor) == 16, "reel_method_def.input_descriptor");

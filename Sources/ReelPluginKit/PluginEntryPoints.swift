@@ -32,22 +32,26 @@ let pluginHandle: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<reel_r
         callerRole: r.caller_role.map { String(cString: $0) } ?? "",
         clientAddress: r.struct_size >= UInt32(MemoryLayout<reel_request>.size)
             ? r.client_address.map { String(cString: $0) } ?? "" : "")
-    runtime.handle(index: Int(r.method_index), call: call) { result in host.reply(token: replyToken, result) }
+    PluginTrace.bind(host) {
+        runtime.handle(index: Int(r.method_index), call: call) { result in host.reply(token: replyToken, result) }
+    }
 }
 
 let pluginOnEvent: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, UnsafePointer<UInt8>?, Int) -> Void = {
     _, topic, payload, length in
     guard let runtime = PluginRuntime.shared, let topic else { return }
-    runtime.event(topic: String(cString: topic),
-                  payload: payload.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? [])
+    let bytes = payload.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []
+    PluginTrace.bind(runtime.host) { runtime.event(topic: String(cString: topic), payload: bytes) }
 }
 
 let pluginHTTPBegin: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<reel_http_request>?, OpaquePointer?,
                                      UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Int32 = {
     _, request, exchange, exchangeState in
     guard let runtime = PluginRuntime.shared, let request else { return 1 }
-    let receiver = runtime.httpBegin(index: Int(request.pointee.route_index), head: HTTPRequestHead(request.pointee),
-                                     token: UInt(bitPattern: exchange))
+    let receiver = PluginTrace.bind(runtime.host) {
+        runtime.httpBegin(index: Int(request.pointee.route_index), head: HTTPRequestHead(request.pointee),
+                          token: UInt(bitPattern: exchange))
+    }
     guard let receiver else { return 1 }
     exchangeState?.pointee = Unmanaged.passRetained(HTTPExchangeBox(receiver)).toOpaque()
     return 0
@@ -56,11 +60,12 @@ let pluginHTTPBegin: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<ree
 let pluginHTTPBody: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, Int) -> Int32 = { state, data, length in
     guard let state else { return 1 }
     let box = Unmanaged<HTTPExchangeBox>.fromOpaque(state).takeUnretainedValue()
+    // Not bound per chunk (the upload path): begin and end carry the trace.
     return box.receiver.receive(UnsafeRawBufferPointer(start: data, count: length)) ? 0 : 1
 }
 
 let pluginHTTPEnd: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Void = { state, aborted in
     guard let state else { return }
     let box = Unmanaged<HTTPExchangeBox>.fromOpaque(state).takeRetainedValue()
-    box.receiver.finish(aborted: aborted != 0)
+    PluginTrace.bind(PluginRuntime.shared?.host) { box.receiver.finish(aborted: aborted != 0) }
 }

@@ -16,8 +16,11 @@ public final class PluginHost: @unchecked Sendable {
     public enum Level: Int32, Sendable { case debug = 10, info = 20, warn = 30, error = 40 }
 
     public func log(_ level: Level, _ message: String) {
-        api.pointee.log?(host, level.rawValue, message)
+        inTaskTrace { api.pointee.log?(host, level.rawValue, message) }
     }
+
+    /// The plugin's own Prometheus metrics (ABI 1.4; inert on older hosts).
+    public var metrics: PluginMetrics { PluginMetrics(host: self) }
 
     public func config(_ key: String) -> String? {
         api.pointee.config_get?(host, key).map { String(cString: $0) }
@@ -28,7 +31,7 @@ public final class PluginHost: @unchecked Sendable {
         guard let busCall = api.pointee.bus_call else { throw .unavailable("this host has no bus") }
         let result: Result<[UInt8], PluginError> = await withCheckedContinuation { continuation in
             let box = Unmanaged.passRetained(ContinuationBox(continuation)).toOpaque()
-            payload.withUnsafeBufferPointer { buffer in
+            payload.withUnsafeBufferPointer { buffer in inTaskTrace {
                 busCall(host, method, buffer.baseAddress, buffer.count, { userData, status, message, payload, length in
                     guard let userData else { return }
                     let box = Unmanaged<ContinuationBox>.fromOpaque(userData).takeRetainedValue()
@@ -38,7 +41,7 @@ public final class PluginHost: @unchecked Sendable {
                         box.continuation.resume(returning: .failure(PluginError(code: status, message.map { String(cString: $0) } ?? "bus error \(status)")))
                     }
                 }, box)
-            }
+            } }
         }
         return try result.get()
     }
@@ -57,7 +60,9 @@ public final class PluginHost: @unchecked Sendable {
     /// Publishes an event; returns how many subscribers it was queued for.
     @discardableResult
     public func publish(_ topic: String, _ payload: [UInt8]) -> Int {
-        payload.withUnsafeBufferPointer { Int(api.pointee.publish?(host, topic, $0.baseAddress, $0.count) ?? 0) }
+        payload.withUnsafeBufferPointer { buffer in
+            inTaskTrace { Int(api.pointee.publish?(host, topic, buffer.baseAddress, buffer.count) ?? 0) }
+        }
     }
 }
 

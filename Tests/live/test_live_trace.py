@@ -72,3 +72,26 @@ def test_the_trace_follows_the_bus_calls_into_plugins(start_host):
     [echo] = bus_calls(host, trace, "reel.helloc.v1.EchoService/Echo")
     assert echo["parentSpanId"] == server_span and echo["spanId"] != server_span
     assert echo["plugin"].startswith("hello-c/")
+
+
+def test_the_trace_follows_a_swift_plugins_own_tasks(start_host):
+    """hello (Swift) serves Greet on a task of its own, not on the host
+    thread: its bus call to hello-c is still a child span of the Greet call,
+    and the log line it writes from a child task carries the same trace."""
+    host = start_host(env={"REEL_LOG_LEVEL": "debug"})
+    trace = "5c2f3a1b9d8e7f60a1b2c3d4e5f60718"
+    response = host.get("/api/v1/hello/tasks", headers={"traceparent": f"00-{trace}-{PARENT}-01"})
+    assert response.status_code == 200
+    host.wait_for_log(lambda e: bus_calls(host, trace, "reel.helloc.v1.EchoService/Echo"), what="the Echo span")
+    [greet] = bus_calls(host, trace, "reel.hello.v1.HelloService/Greet")
+    [echo] = bus_calls(host, trace, "reel.helloc.v1.EchoService/Echo")
+    assert echo["parentSpanId"] == greet["spanId"], (greet, echo)
+    line = host.wait_for_log(lambda e: e.get("logger") == "reel.plugin.hello" and e.get("msg", "").startswith("greeted tasks"),
+                             what="hello's log line from its child task")
+    assert line["traceId"] == trace and line["spanId"] == greet["spanId"], line
+    # A request without a trace of its own gets a new one, never the previous request's.
+    response = host.get("/api/v1/hello/again")
+    assert response.status_code == 200
+    line = host.wait_for_log(lambda e: e.get("logger") == "reel.plugin.hello" and e.get("msg", "").startswith("greeted again"),
+                             what="the second line")
+    assert line.get("traceId") == HEADER.match(response.headers["traceparent"])[1] != trace

@@ -17,6 +17,7 @@ public final class AuthService: Sendable {
     let dummyHash: String
     /// Hears the revocation cut-offs of every host on the database.
     let revocationListener: RevocationListener
+    let loginMetrics: LoginMetrics
 
     init(host: PluginHost, database: PostgresClient, config: AuthConfig, passwords: PasswordHasher,
          accessTokens: AccessTokens, dummyHash: String, revocationListener: RevocationListener) {
@@ -27,6 +28,7 @@ public final class AuthService: Sendable {
         self.accessTokens = accessTokens
         self.dummyHash = dummyHash
         self.revocationListener = revocationListener
+        loginMetrics = LoginMetrics(host.metrics)
     }
 
     static func start(host: PluginHost) async throws -> AuthService {

@@ -41,6 +41,8 @@ final class HelloService: Sendable {
         let echo = try await echoThroughCPlugin(greeting)
         let count = try await countGreeting(name)
         publishGreeted(name: name, count: count)
+        // From a child task: the line still carries the request's trace (PluginTrace).
+        await Task { host.log(.debug, "greeted \(name) (\(count) times)") }.value
 
         let strings = CStrings()
         var response = Reel__Hello__V1__GreetResponse()

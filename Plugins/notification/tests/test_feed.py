@@ -38,6 +38,16 @@ def test_followers_get_subscription_video_and_the_creator_video_ready_by_email(n
     # Followers get no email by default (email is on for video.ready/failed only).
     assert smtp.to(fan.email) == []
 
+    # The plugin's metrics (ABI 1.4): the fan-out wrote the follower's
+    # notification; the outbox drains once the email is sent.
+    import requests
+    def metric(name: str) -> float | None:
+        text = requests.get(api.host.metrics_url(), timeout=10).text
+        lines = [line for line in text.splitlines() if line.startswith(name + " ")]
+        return float(lines[0].split()[1]) if len(lines) == 1 else None
+    assert metric("reel_notification_fanout_total") == 1
+    wait_until(lambda: metric("reel_notification_email_outbox_depth") == 0, timeout=20, what="an empty outbox")
+
 
 def test_a_failed_video_tells_its_owner_why(notify, protos, smtp):
     api = notify

@@ -18,6 +18,7 @@ public final class TranscoderService: Sendable {
     let worker: WorkerLoop?
     let reporter: VideoReporter
     private let listener: QueueListener
+    private let queueDepth: QueueDepthLoop
     private let loops = LockedBox<[Task<Void, Never>]>([])
 
     private init(host: PluginHost, database: PostgresClient, storage: any ObjectStorage, config: TranscoderConfig,
@@ -32,6 +33,7 @@ public final class TranscoderService: Sendable {
         let reporter = VideoReporter(host: host, database: database, pollSeconds: config.pollSeconds)
         self.worker = worker
         self.reporter = reporter
+        queueDepth = QueueDepthLoop(host: host, database: database, metrics: TranscodeMetrics(host.metrics))
         listener = QueueListener(configuration: databaseConfiguration,
                                  channels: [TranscoderSchema.jobsChannel, TranscoderSchema.reportsChannel]) { channel in
             if channel == TranscoderSchema.jobsChannel { worker?.wake() } else { reporter.wake() }
@@ -65,9 +67,10 @@ public final class TranscoderService: Sendable {
 
     private func startLoops() {
         listener.start()
-        let reporter = self.reporter, worker = self.worker
+        let reporter = self.reporter, worker = self.worker, queueDepth = self.queueDepth
         loops.withLock {
             $0.append(Task { await reporter.run() })
+            $0.append(Task { await queueDepth.run() })
             if let worker { $0.append(Task { await worker.run() }) }
         }
     }

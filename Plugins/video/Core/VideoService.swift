@@ -22,6 +22,7 @@ public final class VideoService: Sendable {
     let links: MediaLinks
     /// Owners' display names for the cards (from the auth plugin, cached briefly).
     let owners: DisplayNames
+    let uploadMetrics: UploadMetrics
     let loops = LockedBox<[Task<Void, Never>]>([])
 
     init(host: PluginHost, database: PostgresClient, storage: any ObjectStorage, config: VideoConfig, signer: MediaSigner) {
@@ -34,6 +35,7 @@ public final class VideoService: Sendable {
         self.media = MediaDelivery(signer: signer, storage: storage, database: database, settings: config.media, host: host)
         self.links = MediaLinks(baseURL: config.mediaBaseURL, signer: signer, ttlSeconds: config.media.urlTTLSeconds)
         self.owners = DisplayNames(host: host)
+        self.uploadMetrics = UploadMetrics(host.metrics)
     }
 
     static func start(host: PluginHost) async throws -> VideoService {

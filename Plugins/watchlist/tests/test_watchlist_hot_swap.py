@@ -102,6 +102,23 @@ def test_hot_swap_under_load(reel_env, tmp_path):
         assert videos[0] in wl.listed_ids(account)
         response = wl.page(account)
         assert response.headers["Reel-Plugin"] == new_label
+
+        # Its metric (ABI 1.4) went on across the swap, though the old
+        # generation was unmapped: one series per change, and what was added
+        # less what was removed is what the table holds.
+        import requests
+        text = requests.get(host.metrics_url(), timeout=10).text
+        assert text.count("# TYPE reel_watchlist_changes_total ") == 1, text
+
+        def changes(change: str) -> float:
+            lines = [line for line in text.splitlines()
+                     if line.startswith(f'reel_watchlist_changes_total{{change="{change}"}} ')]
+            assert len(lines) == 1, text
+            return float(lines[0].split()[-1])
+
+        rows = int(reel_env.psql("SELECT count(*) FROM watchlist.entries", url=url))
+        assert changes("added") > 0 and changes("removed") > 0
+        assert changes("added") - changes("removed") == rows
         host.assert_healthy()
     finally:
         starter.stop_all()

@@ -61,7 +61,7 @@ extern "C" {
 #endif
 
 #define REEL_ABI_MAJOR 1
-#define REEL_ABI_MINOR 3
+#define REEL_ABI_MINOR 4
 #define REEL_MAGIC 0x5245454Cu /* "REEL" */
 
 #define REEL_PLUGIN_MAGIC_SYMBOL "reel_plugin_magic"
@@ -328,7 +328,104 @@ typedef struct reel_host_api {
 
     /* Spare slot: NULL until a later minor version gives it a meaning. */
     void *spare[1];
+
+    /* -- since 1.4 (check abi_minor >= 4): appended after `spare`, so the
+     *    table is larger than 1.0-1.3's; a plugin built against an older
+     *    header never reads past `spare` (the host owns the table) -- */
+
+    /* The plugin's own Prometheus metrics (see "Plugin metrics" below). A
+     * table of its own, with its own struct_size, so metrics can grow
+     * without touching this one. Host-owned, valid for the whole process. */
+    const struct reel_metrics_api *metrics;
+
+    /* Trace context on the plugin's own threads. While a host thread runs
+     * plugin code for a traced call, event or HTTP exchange (handle,
+     * on_event, the http_* hooks), what the plugin does from that thread
+     * carries the trace by itself: log lines get traceId/spanId, bus calls
+     * become child spans, events are delivered with it. Work handed to the
+     * plugin's own threads takes it along with these two. */
+
+    /* Copies the W3C traceparent ("00-<trace id>-<span id>-<flags>", 55
+     * characters) of what the calling thread runs plugin code for into
+     * `buffer` (NUL-terminated when `size` > 0; `buffer` may be NULL when
+     * `size` is 0) and returns its length; 0 when the thread runs none. */
+    size_t (*trace_current)(reel_host *host, char *buffer, size_t size);
+
+    /* Makes the calling thread (one of the plugin's own) work for
+     * `traceparent` (as trace_current gave it; copied) until the next
+     * trace_adopt on it: its log lines, bus calls and events carry that
+     * trace. NULL, "" or an invalid value clears it. The trace a host thread
+     * runs plugin code for comes first. */
+    void (*trace_adopt)(reel_host *host, const char *traceparent);
 } reel_host_api;
+
+/* ---- Plugin metrics (since 1.4) -------------------------------------------
+ * A plugin registers counters, gauges and histograms by name, then updates
+ * series by label values; the host serves them on /metrics beside its own.
+ *
+ * Names: `reel_` then [a-z0-9_] (Prometheus charset, snake_case), at most
+ * 128 bytes. Counters end in `_total`; gauges and histograms do not, nor in
+ * `_bucket`, `_sum`, `_count` or `_info`. The host's own families
+ * (`reel_bus_*`, `reel_plugin_*`) are refused, and so is a name another
+ * plugin registered first. Label names: [a-zA-Z_][a-zA-Z0-9_]*, not `__*`,
+ * not `le` (histograms), no duplicates, at most 8.
+ *
+ * Hot-swap: metrics belong to the plugin *name*, not to a generation. The
+ * same plugin registering the same name again (a new generation, or twice)
+ * with the same kind, label names and buckets gets the same handle and so
+ * the same series: counters go on counting across a swap, with no duplicate
+ * series. A different kind, label set or buckets is refused (the old series
+ * stay as they are until the host restarts).
+ *
+ * Handles: a reel_metric is host-owned and never freed: it stays valid for
+ * the whole process, so a handle kept by a retired (even dlclose'd)
+ * generation is harmless. Registration returns NULL when refused (the host
+ * logs why); every update function accepts NULL and does nothing.
+ *
+ * Updates are thread-safe and cheap (one short lock); call them from any
+ * thread. `label_values` has exactly the registered label count (a
+ * mismatch is dropped and logged once per metric); values are copied. A
+ * metric holds at most REEL_METRIC_MAX_SERIES label sets; updates of new
+ * label sets beyond that are dropped (logged once): label values must come
+ * from a small fixed set (a state, a rung), never from user input. */
+typedef struct reel_metric reel_metric;
+
+#define REEL_METRIC_COUNTER   1
+#define REEL_METRIC_GAUGE     2
+#define REEL_METRIC_HISTOGRAM 3
+#define REEL_METRIC_MAX_SERIES 1000
+
+typedef struct reel_metrics_api {
+    uint32_t struct_size;
+    uint32_t reserved0; /* 0 */
+
+    /* Registers (or finds again, see Hot-swap) a metric of `kind`
+     * (REEL_METRIC_*). `help` is one line of text; `label_names` holds
+     * `label_count` names (NULL when 0); `buckets` holds `bucket_count`
+     * strictly increasing finite upper bounds for a histogram (NULL or 0
+     * count: the host's default duration buckets, 5 ms .. 10 s), and must be
+     * NULL/0 for the other kinds. Everything is copied before return.
+     * Returns the handle, or NULL when refused. */
+    reel_metric *(*register_metric)(reel_host *host, int32_t kind,
+                                    const char *name, const char *help,
+                                    const char *const *label_names, size_t label_count,
+                                    const double *buckets, size_t bucket_count);
+
+    /* Counter: adds `value` (>= 0; a negative or non-finite value is
+     * dropped). Gauge: adds `value` (may be negative). */
+    void (*add)(reel_metric *metric, const char *const *label_values,
+                size_t label_count, double value);
+
+    /* Gauge: sets the series to `value`. Ignored for other kinds. */
+    void (*set)(reel_metric *metric, const char *const *label_values,
+                size_t label_count, double value);
+
+    /* Histogram: records one observation. Ignored for other kinds. */
+    void (*observe)(reel_metric *metric, const char *const *label_values,
+                    size_t label_count, double value);
+
+    void *spare[4]; /* NULL until a later minor gives them a meaning */
+} reel_metrics_api;
 
 /* ---- Streamed responses (since 1.3) ---------------------------------------
  * For Server-Sent Events and server streaming: a raw route answers with

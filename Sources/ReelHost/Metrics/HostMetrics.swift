@@ -22,6 +22,8 @@ public final class HostMetrics: Sendable {
     private let busSeries = SeriesCache<BusKey, ValueHistogram>()
     private let eventSeries = SeriesCache<EventKey, Counter>()
     private let plugins: PluginSeries
+    /// What plugins register through the ABI (1.4).
+    let pluginMetrics: PluginMetrics
 
     public init() {
         activeRequests = registry.makeGauge(
@@ -29,6 +31,7 @@ public final class HostMetrics: Sendable {
             help: "HTTP requests the public listener is serving now")
         process = ProcessMetrics(registry: registry)
         plugins = PluginSeries(registry: registry)
+        pluginMetrics = PluginMetrics(registry: registry)
     }
 
     // MARK: HTTP (the public listener)

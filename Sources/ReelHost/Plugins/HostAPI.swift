@@ -18,6 +18,8 @@ enum HostAPI {
         table.pointee.http_reply = hostHTTPReply
         table.pointee.http_reply_fd = hostHTTPReplyFD
         addStreaming(table)
+        table.pointee.metrics = metricsTable
+        addTrace(table)
         return UnsafePointer(table)
     }()
 }

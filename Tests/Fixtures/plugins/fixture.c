@@ -9,6 +9,8 @@
  *   FIXTURE_NO_MAGIC          no reel_plugin_magic symbol at all
  *   FIXTURE_NO_ENTRY          no reel_plugin_entry symbol
  *   FIXTURE_INIT_RESULT=n     what init() returns    (default 0)
+ *   FIXTURE_METRICS           registers plugin metrics (ABI 1.4) in init: one
+ *                             counter of pings, and names the host must refuse
  *
  * Otherwise it serves one PUBLIC method, "reel.test.v1.FixtureService/Ping",
  * answering REEL_OK with an empty payload, and is REEL_PLUGIN_UNLOADABLE.
@@ -16,6 +18,9 @@
 #include <stdlib.h>
 
 #include "reel_plugin.h"
+#ifdef FIXTURE_METRICS
+#include "reel_plugin_metrics.h"
+#endif
 
 #ifndef FIXTURE_NAME
 #error "FIXTURE_NAME is required"
@@ -45,7 +50,28 @@ __attribute__((visibility("default"))) const reel_magic *reel_plugin_magic(void)
 
 typedef struct fixture_state {
     const reel_host_api *api;
+#ifdef FIXTURE_METRICS
+    reel_metric *pings;
+#endif
 } fixture_state;
+
+#ifdef FIXTURE_METRICS
+/* Each of these is refused (NULL, a log line); updating NULL is harmless. */
+static void fixture_register_refused(reel_host *host, const reel_host_api *api) {
+    const double unordered[] = {2, 1};
+    reel_metric *refused[] = {
+        reel_metric_register(host, api, REEL_METRIC_COUNTER, "reel_bus_calls_total", "the host's", REEL_NO_LABELS, NULL, 0),
+        reel_metric_register(host, api, REEL_METRIC_COUNTER, "fixture_pings_total", "no reel_", REEL_NO_LABELS, NULL, 0),
+        reel_metric_register(host, api, REEL_METRIC_COUNTER, "reel_fixture_pings", "no _total", REEL_NO_LABELS, NULL, 0),
+        reel_metric_register(host, api, REEL_METRIC_HISTOGRAM, "reel_fixture_seconds", "le", REEL_LABELS("le"), NULL, 0),
+        reel_metric_register(host, api, REEL_METRIC_HISTOGRAM, "reel_fixture_seconds", "order", REEL_NO_LABELS, unordered, 2),
+        reel_metric_register(host, api, REEL_METRIC_COUNTER, "reel_fixture_pings_total", "other labels", REEL_NO_LABELS, NULL, 0),
+        reel_metric_register(host, api, 99, "reel_fixture_other", "unknown kind", REEL_NO_LABELS, NULL, 0),
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        reel_metric_add(api, refused[i], REEL_NO_LABELS, 1);
+}
+#endif
 
 static int32_t fixture_init(reel_host *host, const reel_host_api *api, void **state) {
     (void)host;
@@ -53,6 +79,17 @@ static int32_t fixture_init(reel_host *host, const reel_host_api *api, void **st
     fixture_state *s = malloc(sizeof *s);
     if (s == NULL) return 1;
     s->api = api;
+#ifdef FIXTURE_METRICS
+    s->pings = reel_metric_register(host, api, REEL_METRIC_COUNTER, "reel_fixture_pings_total",
+                                    "Pings this fixture answered", REEL_LABELS("outcome"), NULL, 0);
+    if (s->pings == NULL) {
+        free(s);
+        return 2;
+    }
+    fixture_register_refused(host, api);
+    /* A wrong label count is dropped (and logged once), not fatal. */
+    reel_metric_add(api, s->pings, REEL_NO_LABELS, 1);
+#endif
     *state = s;
     return 0;
 }
@@ -62,6 +99,9 @@ static void fixture_shutdown(void *state) { free(state); }
 static void fixture_handle(void *state, const reel_request *request, reel_reply *reply) {
     (void)request;
     const fixture_state *s = state;
+#ifdef FIXTURE_METRICS
+    reel_metric_add(s->api, s->pings, REEL_LABEL_VALUES("ok"), 1);
+#endif
     s->api->reply(reply, REEL_OK, NULL, NULL, 0);
 }
 

@@ -9,6 +9,10 @@ extension AuthService {
     /// (see `ThrottleStore`); a wrong email and a wrong password answer the
     /// same error after the same work.
     func login(_ call: PluginCall) async throws -> [UInt8] {
+        try await loginMetrics.counting { try await attemptLogin(call) }
+    }
+
+    private func attemptLogin(_ call: PluginCall) async throws -> [UInt8] {
         let request = try Proto.unpack(call.payload, as: Reel__Auth__V1__LoginRequest.self, "reel.auth.v1.LoginRequest")
         let email = Validation.normalizeEmail(Proto.string(request.message.email))
         let password = Proto.string(request.message.password)

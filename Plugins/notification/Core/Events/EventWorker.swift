@@ -20,6 +20,7 @@ final class EventWorker: Sendable {
     private let holdSeconds: Int
     private let made: @Sendable ([NotificationStore.Made]) -> Void
     private let loop: PollingLoop
+    private let metrics: NotificationMetrics
 
     init(host: PluginHost, database: PostgresClient, batchSize: Int, holdSeconds: Int = 0, pollSeconds: Double = 5,
          made: @escaping @Sendable ([NotificationStore.Made]) -> Void) {
@@ -30,6 +31,7 @@ final class EventWorker: Sendable {
         self.holdSeconds = holdSeconds
         self.made = made
         self.loop = PollingLoop(everySeconds: pollSeconds, step: .milliseconds(50))
+        self.metrics = NotificationMetrics(host.metrics)
     }
 
     /// Writes a (well-formed) event to the inbox and wakes the loop; if the
@@ -129,6 +131,7 @@ final class EventWorker: Sendable {
                 return (batch, try NotificationStore.make(c, n, for: batch))
             }
             total += result.count
+            metrics.fanOut.increment(by: Double(result.count))
             made(result)
             guard batch.count == batchSize, let last = batch.last else { break }
             after = last

@@ -17,6 +17,7 @@ final class MailOutbox: Sendable {
     private let pollSeconds: Int
     private let maxBackoffSeconds: Int
     private let woken = LockedBox(false)
+    private let metrics: NotificationMetrics
     private static let thread = BlockingThreads(name: "reel-notification-mail", limit: 1)
 
     init(host: PluginHost, database: PostgresClient, transport: any MailTransport, composer: MailComposer,
@@ -28,6 +29,7 @@ final class MailOutbox: Sendable {
         self.directory = Directory(host: host)
         self.pollSeconds = pollSeconds
         self.maxBackoffSeconds = maxBackoffSeconds
+        self.metrics = NotificationMetrics(host.metrics)
     }
 
     func wake() { woken.withLock { $0 = true } }
@@ -51,6 +53,9 @@ final class MailOutbox: Sendable {
             return
         }
         for item in due { await deliver(item) }
+        if let depth = try? await database.withConnection({ c in try MailOutboxStore.depth(c) }) {
+            metrics.emailOutboxDepth.set(Double(depth))
+        }
     }
 
     private func deliver(_ item: MailOutboxStore.Due) async {

@@ -22,6 +22,12 @@ enum MailOutboxStore {
         return try rows.map { Due(notificationId: try $0.int64("notification_id") ?? 0, attempts: try $0.int("attempts") ?? 0) }
     }
 
+    /// Emails not sent yet (for reel_notification_email_outbox_depth).
+    static func depth(_ c: PostgresConnection) throws -> Int64 {
+        try c.query("SELECT count(*)::bigint AS depth FROM notification.mail_outbox WHERE sent_at IS NULL")
+            .first.flatMap { try $0.int64("depth") } ?? 0
+    }
+
     static func markSent(_ c: PostgresConnection, id: Int64) throws {
         try c.query("UPDATE notification.mail_outbox SET sent_at = clock_timestamp(), last_error = NULL WHERE notification_id = $1",
                     [.int64(id)])

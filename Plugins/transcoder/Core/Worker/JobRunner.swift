@@ -19,6 +19,7 @@ final class JobRunner: Sendable {
     let database: PostgresClient
     let storage: any ObjectStorage
     let config: TranscoderConfig
+    let metrics: TranscodeMetrics
     /// One thread per concurrent job; libx264 starts its own threads.
     private let mediaThreads: BlockingThreads
     private let active = LockedBox<[String: ActiveAttempt]>([:])
@@ -47,6 +48,7 @@ final class JobRunner: Sendable {
         self.database = database
         self.storage = storage
         self.config = config
+        metrics = TranscodeMetrics(host.metrics)
         mediaThreads = BlockingThreads(name: "reel-transcode", limit: config.maxJobs, idleSeconds: 30)
     }
 
@@ -117,6 +119,7 @@ final class JobRunner: Sendable {
             let options = TranscodeOptions(preset: config.preset, threads: config.threadsPerJob)
             let cancellation = attempt.cancellation
             let output = work.output
+            let encodeStarted = ContinuousClock.now
             let result = try await mediaThreads.run { () throws -> TranscodeResult in
                 let ladder = try LadderTranscoder.ladder(for: source)
                 status.withLock { $0.rungsTotal = max(ladder.rungs.count, 1) }
@@ -124,6 +127,7 @@ final class JobRunner: Sendable {
                     source: source, outputDirectory: output, ladder: ladder, cancellation: cancellation,
                     progress: { fraction in status.withLock { $0.fraction = fraction } })
             }
+            metrics.encoded(result, since: encodeStarted)
             try await publisher.publishFinal()
             let prefix = publisher.prefix
             func key(_ path: String?) -> String? {
@@ -202,6 +206,7 @@ final class JobRunner: Sendable {
         do {
             let recorded = try await database.withConnection { c in try JobStore.succeed(c, lease, output) }
             if recorded {
+                metrics.finished.increment()
                 host.log(.info, "transcode of video \(job.videoId) done: \(output.rungs) renditions at \(output.hlsKey)")
                 await sweepAbandonedOutputs()
             } else {
@@ -221,6 +226,7 @@ final class JobRunner: Sendable {
         let retryIn = retry && lease.attempt < job.maxAttempts ? config.retryDelay(afterAttempt: lease.attempt) : nil
         do {
             _ = try await database.withConnection { c in try JobStore.fail(c, lease, reason: reason, retryInSeconds: retryIn) }
+            if retryIn != nil { metrics.retried.increment() } else { metrics.failed.increment() }
             if let retryIn {
                 host.log(.warn, "transcode of video \(job.videoId) failed (attempt \(lease.attempt)): \(reason); retrying in \(retryIn) s")
             } else {

@@ -101,7 +101,7 @@ extension VideoService {
                 host.log(.warn, "upload refused for \(record.ownerId): \(message)")
                 return reply.error(507, "insufficient_storage", message)
             case nil:
-                break
+                uploadMetrics.started.increment()
             }
         } catch {
             // The row was rolled back; its files may exist if the commit failed.

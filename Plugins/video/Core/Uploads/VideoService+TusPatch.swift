@@ -102,6 +102,7 @@ extension VideoService {
                                "the body goes past Upload-Length (\(info.length) bytes); nothing of this request was kept",
                                [("Upload-Offset", String(offset)), expires])
         }
+        uploadMetrics.bytes.increment(by: Double(receiver.written))
         if aborted {
             host.log(.info, "upload \(info.id): client went away at \(offset) of \(info.length) bytes")
             return reply.send(204, [("Upload-Offset", String(offset)), expires])  // discarded by the host

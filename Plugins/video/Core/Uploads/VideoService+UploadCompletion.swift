@@ -43,6 +43,7 @@ extension VideoService {
             let stream = media.mainVideoStream.map { " \($0.codecName) \($0.displayWidth)x\($0.displayHeight)," } ?? " audio only,"
             host.log(.info, "upload \(info.id) complete: video \(video.id) (\(record.length) bytes, \(media.formatName),"
                      + "\(stream) \(media.durationSeconds) s)")
+            uploadMetrics.completed.increment()
             reply.send(204, [("Upload-Offset", String(info.length)), ("Reel-Video-Id", video.id)])
         } catch {
             host.log(.error, "upload \(info.id): completing failed (request \(requestId)): \(error)")
