@@ -11,11 +11,11 @@ extension VideoService {
         let type = head.header("content-type")?.split(separator: ";").first?
             .trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         guard type == Tus.offsetContentType else {
-            reply.error(415, "invalid_argument", "PATCH bodies must be Content-Type: \(Tus.offsetContentType)")
+            reply.error(.unsupportedMediaType, "PATCH bodies must be Content-Type: \(Tus.offsetContentType)")
             return nil
         }
         guard let offset = Tus.integer(head.header("upload-offset")) else {
-            reply.error(400, "invalid_argument", "Upload-Offset must be a non-negative integer")
+            reply.error(.invalidArgument, "Upload-Offset must be a non-negative integer")
             return nil
         }
         guard let id = head.uploadID else { reply.notFound(); return nil }
@@ -44,13 +44,13 @@ extension VideoService {
         }
         guard file.size == offset else {
             close(file.fd)
-            reply.error(409, "aborted", "Upload-Offset is \(offset) but the upload has \(file.size) bytes",
+            reply.error(.aborted, "Upload-Offset is \(offset) but the upload has \(file.size) bytes",
                         [("Upload-Offset", String(file.size))])
             return nil
         }
         if let length = head.contentLength, length > info.length - offset {
             close(file.fd)
-            reply.error(413, "resource_exhausted", "the body goes past Upload-Length (\(info.length) bytes)")
+            reply.error(.contentTooLarge, "the body goes past Upload-Length (\(info.length) bytes)")
             return nil
         }
         return PatchReceiver(service: self, info: info, fd: file.fd, startOffset: offset, reply: reply, requestId: requestId)
@@ -65,7 +65,7 @@ extension VideoService {
                   record.ownerId == caller.userId else { return reply.notFound() }
             if let videoId = record.videoId {
                 guard offset == record.length, bodyLength == 0 else {
-                    return reply.error(409, "aborted", "the upload is already complete", [("Upload-Offset", String(record.length))])
+                    return reply.error(.aborted, "the upload is already complete", [("Upload-Offset", String(record.length))])
                 }
                 return reply.send(204, [("Upload-Offset", String(record.length)), ("Reel-Video-Id", videoId)])
             }
@@ -94,11 +94,11 @@ extension VideoService {
         }
         if let code = receiver.writeErrno {
             host.log(.error, "upload \(info.id): write failed: \(String(cString: strerror(code))) (request \(requestId))")
-            return reply.error(code == ENOSPC ? 507 : 500, "internal", "the upload could not be stored (request \(requestId))",
+            return reply.error(code == ENOSPC ? .storageFull : .internal, "the upload could not be stored (request \(requestId))",
                                [("Upload-Offset", String(offset))])
         }
         if receiver.overflowed {
-            return reply.error(413, "resource_exhausted",
+            return reply.error(.contentTooLarge,
                                "the body goes past Upload-Length (\(info.length) bytes); nothing of this request was kept",
                                [("Upload-Offset", String(offset)), expires])
         }
