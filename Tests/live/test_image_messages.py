@@ -39,13 +39,18 @@ def image_path(image: str) -> Path:
     return path
 
 
-def packages_in(path: Path) -> set[str]:
-    """The proto packages with generated message symbols (reel__<name>__...) defined in `path`."""
+def symbols(path: Path) -> str:
+    """`nm`'s list of the symbols defined in `path`."""
     if shutil.which("nm") is None:
         pytest.fail("nm is not on PATH (binutils)")
     result = subprocess.run(["nm", "--defined-only", str(path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    return set(MESSAGE_SYMBOL.findall(result.stdout))
+    return result.stdout
+
+
+def packages_in(path: Path) -> set[str]:
+    """The proto packages with generated message symbols (reel__<name>__...) defined in `path`."""
+    return set(MESSAGE_SYMBOL.findall(symbols(path)))
 
 
 @pytest.mark.parametrize("image", sorted(ALLOWED))
@@ -56,3 +61,10 @@ def test_image_links_only_the_messages_it_uses(image):
     extra = found - set(allowed)
     assert not extra, f"{image} links the messages of {sorted(extra)}; it may only link {allowed}"
 
+
+@pytest.mark.parametrize("image", ["auth.so", "video.so", "transcoder.so", "comment.so", "notification.so", "hello.so"])
+def test_a_swift_plugin_keeps_its_message_registry(image):
+    """Proto.unpack finds descriptors by name in the image's reel_proto_packages
+    section (Sources/CReelProtoRegistry); the linker must have kept it."""
+    assert re.search(r"\s__start_reel_proto_packages$", symbols(image_path(image)), re.MULTILINE), \
+        f"{image} has no reel_proto_packages section"

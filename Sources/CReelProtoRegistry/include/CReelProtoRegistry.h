@@ -20,9 +20,11 @@ typedef struct reel_proto_package {
     size_t message_count;
 } reel_proto_package;
 
-/* Adds `package` (a static reel_proto_package) to this image's registry. */
-#define REEL_PROTO_PACKAGE(package)                                                   \
-    __attribute__((used, section("reel_proto_packages"))) static const reel_proto_package \
+/* Adds `package` (a static reel_proto_package) to this image's registry.
+ * `retain`: lld's --gc-sections (release builds) would drop the section,
+ * which nothing references by name. */
+#define REEL_PROTO_PACKAGE(package)                                                           \
+    __attribute__((used, retain, section("reel_proto_packages"))) static const reel_proto_package \
         *const reel_proto_package_entry = &(package)
 
 /* The descriptor of a message by full name ("reel.hello.v1.GreetRequest"),
