@@ -59,8 +59,26 @@ let package = Package(
         // Text encodings written in more than one place: base64url, UTC and
         // HTTP dates (Foundation format styles).
         .target(name: "ReelEncoding"),
-        // protobuf-c code generated from proto/ by tools/gen-proto (committed).
-        .target(name: "CReelProto", dependencies: ["CProtobufC"]),
+        // protobuf-c code generated from proto/ by tools/gen-proto (committed):
+        // one target per proto/reel/<name>, so each image (the host, each
+        // plugin, the tests) links only the messages it uses; each adds its
+        // descriptors to the image's by-name lookup (CReelProtoRegistry).
+        .target(name: "CReelProtoRegistry", dependencies: ["CProtobufC"]),
+        .target(name: "CReelProtoAuth", dependencies: ["CProtobufC", "CReelProtoRegistry"], path: "Sources/Proto/auth"),
+        .target(name: "CReelProtoComment", dependencies: ["CProtobufC", "CReelProtoRegistry"], path: "Sources/Proto/comment"),
+        .target(name: "CReelProtoHello", dependencies: ["CProtobufC", "CReelProtoRegistry"], path: "Sources/Proto/hello"),
+        .target(name: "CReelProtoHelloc", dependencies: ["CProtobufC", "CReelProtoRegistry"], path: "Sources/Proto/helloc"),
+        .target(name: "CReelProtoHost", dependencies: ["CProtobufC", "CReelProtoRegistry"], path: "Sources/Proto/host"),
+        .target(name: "CReelProtoNotification", dependencies: ["CProtobufC", "CReelProtoRegistry", "CReelProtoVideo"],
+                path: "Sources/Proto/notification"),
+        .target(name: "CReelProtoTranscoder", dependencies: ["CProtobufC", "CReelProtoRegistry"], path: "Sources/Proto/transcoder"),
+        .target(name: "CReelProtoVideo", dependencies: ["CProtobufC", "CReelProtoRegistry"], path: "Sources/Proto/video"),
+        .target(name: "CReelProtoWatchlist", dependencies: ["CProtobufC", "CReelProtoRegistry", "CReelProtoVideo"],
+                path: "Sources/Proto/watchlist"), // the C watchlist plugin compiles it (its Makefile); declared so it builds here too
+        // Test-only messages (the JSON transcoder's cases): never in a shipped image.
+        .target(name: "CReelProtoTest", dependencies: ["CProtobufC", "CReelProtoRegistry"], path: "Sources/Proto/test"),
+        // The host's list of side-effect-free methods (Connect GET), from proto/'s options.
+        .target(name: "CReelProtoMethodOptions", path: "Sources/Proto/MethodOptions"),
         // gzip (zlib) for the Connect protocol's Content-Encoding, bounded inflate.
         .target(name: "CReelGzip", linkerSettings: [.linkedLibrary("z")]),
         // Small C helpers for the host: JSON <-> protobuf transcoding, GNU shims.
@@ -82,12 +100,16 @@ let package = Package(
 
         // Shared Swift helpers for plugins (never linked by the host).
         .target(name: "ReelPluginKit",
-                dependencies: ["CReelABI", "ReelABI", "ReelEncoding", "CProtobufC", "CReelProto", "ReelPostgres",
+                dependencies: ["CReelABI", "ReelABI", "ReelEncoding", "CProtobufC", "CReelProtoRegistry", "ReelPostgres",
                                "ReelConcurrency"]),
+        // People's display names from the auth plugin (GetUserProfiles), for
+        // plugins that show them: only those link auth's messages.
+        .target(name: "ReelDisplayNames",
+                dependencies: ["ReelPluginKit", "CReelProtoAuth", "ReelConcurrency"]),
 
         // The host: HTTP on libmicrohttpd, router, auth guard, plugin loader, bus.
         .target(name: "ReelHost", dependencies: [
-            "CMicroHTTPD", "CReelABI", "ReelABI", "ReelEncoding", "CReelSupport", "CReelGzip", "CProtobufC", "CReelProto",
+            "CMicroHTTPD", "CReelABI", "ReelABI", "ReelEncoding", "CReelSupport", "CReelGzip", "CProtobufC", "CReelProtoHost", "CReelProtoMethodOptions",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "JWTKit", package: "jwt-kit"),
@@ -120,25 +142,26 @@ let package = Package(
 
         // Plugins: one folder each under Plugins/, each a .dynamic product.
         .target(name: "HelloPlugin",
-                dependencies: ["ReelPluginKit", "CReelProto"],
+                dependencies: ["ReelPluginKit", "CReelProtoHello", "CReelProtoHelloc"],
                 path: "Plugins/hello/Sources",
                 linkerSettings: swiftPluginLinkerSettings),
         // auth: the logic (AuthCore, unit-tested) and the exports (AuthPlugin);
         // tests never link AuthPlugin's @_cdecl entry points.
         .target(name: "AuthCore",
-                dependencies: ["ReelPluginKit", "ReelEncoding", "CReelProto", "ReelPostgres", "CArgon2",
+                dependencies: ["ReelPluginKit", "ReelEncoding", "CReelProtoAuth", "CReelProtoHost", "ReelPostgres", "CArgon2",
                                .product(name: "JWTKit", package: "jwt-kit"),
                                .product(name: "Crypto", package: "swift-crypto")],
                 path: "Plugins/auth/Core"),
         .target(name: "AuthPlugin",
-                dependencies: ["AuthCore", "ReelPluginKit", "CReelProto", "ReelPostgres", "CArgon2",
+                dependencies: ["AuthCore", "ReelPluginKit", "ReelPostgres", "CArgon2",
                                .product(name: "JWTKit", package: "jwt-kit")],
                 path: "Plugins/auth/Sources",
                 linkerSettings: swiftPluginLinkerSettings),
         // video: tus uploads, metadata and catalog (VideoCore, unit-tested) and
         // the exports (VideoPlugin).
         .target(name: "VideoCore",
-                dependencies: ["ReelPluginKit", "ReelEncoding", "CReelProto", "ReelPostgres", "ReelStorage", "ReelMedia",
+                dependencies: ["ReelPluginKit", "ReelDisplayNames", "ReelEncoding", "CReelProtoVideo", "CReelProtoTranscoder",
+                               "ReelPostgres", "ReelStorage", "ReelMedia",
                                "ReelConcurrency",
                                .product(name: "Crypto", package: "swift-crypto")],
                 path: "Plugins/video/Core"),
@@ -149,7 +172,8 @@ let package = Package(
         // transcoder: the job queue and libav workers (TranscoderCore, unit-tested)
         // and the exports (TranscoderPlugin).
         .target(name: "TranscoderCore",
-                dependencies: ["ReelPluginKit", "CReelProto", "CReelABI", "ReelPostgres", "ReelStorage", "ReelMedia",
+                dependencies: ["ReelPluginKit", "CReelProtoTranscoder", "CReelProtoVideo", "CReelABI", "ReelPostgres",
+                               "ReelStorage", "ReelMedia",
                                "ReelConcurrency"],
                 path: "Plugins/transcoder/Core"),
         .target(name: "TranscoderPlugin",
@@ -159,7 +183,8 @@ let package = Package(
         // comment: threads, moderation and settings (CommentCore, unit-tested) and
         // the exports (CommentPlugin); tests: CommentPluginTests.
         .target(name: "CommentCore",
-                dependencies: ["ReelPluginKit", "CReelProto", "ReelPostgres", "ReelConcurrency"],
+                dependencies: ["ReelPluginKit", "ReelDisplayNames", "CReelProtoComment", "CReelProtoVideo", "ReelPostgres",
+                               "ReelConcurrency"],
                 path: "Plugins/comment/Core"),
         .target(name: "CommentPlugin",
                 dependencies: ["CommentCore", "ReelPluginKit", "CReelABI"],
@@ -169,7 +194,8 @@ let package = Package(
         // notification: follows, the feed, settings, fan-out and the mail
         // outbox (NotificationCore, unit-tested) and the exports (NotificationPlugin).
         .target(name: "NotificationCore",
-                dependencies: ["ReelPluginKit", "CReelABI", "CReelProto", "ReelPostgres", "ReelConcurrency", "ReelEncoding", "CCurl"],
+                dependencies: ["ReelPluginKit", "CReelABI", "CReelProtoNotification", "CReelProtoVideo", "CReelProtoAuth",
+                               "ReelPostgres", "ReelConcurrency", "ReelEncoding", "CCurl"],
                 path: "Plugins/notification/Core"),
         .target(name: "NotificationPlugin",
                 dependencies: ["NotificationCore", "ReelPluginKit", "CReelABI"],
@@ -180,7 +206,7 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "ReelHostTests",
-                    dependencies: ["ReelHost", "CReelProto", "CReelSupport",
+                    dependencies: ["ReelHost", "CReelProtoTest", "CReelProtoHelloc", "CReelSupport",
                                    .product(name: "JWTKit", package: "jwt-kit"),
                                    .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReelConcurrencyTests", dependencies: ["ReelConcurrency"]),
@@ -189,13 +215,13 @@ let package = Package(
             "ReelClient",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
-        .testTarget(name: "ReelPluginKitTests", dependencies: ["ReelPluginKit", "CReelProto"]),
+        .testTarget(name: "ReelPluginKitTests", dependencies: ["ReelPluginKit", "CReelProtoHello", "CReelProtoHelloc"]),
         // Shared by the Swift tests: a PostgreSQL database of their own.
         .target(name: "ReelTestSupport", dependencies: ["ReelPostgres"], path: "Tests/ReelTestSupport"),
         .testTarget(name: "ReelPostgresTests", dependencies: ["ReelPostgres", "ReelTestSupport"]),
         .testTarget(name: "ReelStorageTests", dependencies: ["ReelStorage"]),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia", "CLibAV"]),
-        .testTarget(name: "AuthPluginTests", dependencies: ["AuthCore"], path: "Plugins/auth/Tests"),
+        .testTarget(name: "AuthPluginTests", dependencies: ["AuthCore", "CReelProtoAuth", "CReelProtoHost"], path: "Plugins/auth/Tests"),
         .testTarget(name: "VideoPluginTests", dependencies: ["VideoCore", "ReelTestSupport"], path: "Plugins/video/Tests"),
         .testTarget(name: "TranscoderPluginTests", dependencies: ["TranscoderCore", "ReelPostgres", "ReelStorage", "ReelTestSupport"],
                     path: "Plugins/transcoder/Tests"),

@@ -22,6 +22,11 @@ public enum ErrorBody {
         return Array(text.utf8)
     }
 
+    /// The body of a raw route's HTTPError.
+    public static func json(for error: HTTPError, message: String, requestId: String) -> [UInt8] {
+        json(code: error.code, message: message, requestId: requestId)
+    }
+
     /// `text` escaped for the inside of a JSON string.
     public static func escape(_ text: String) -> String {
         let needed = reel_json_escape(nil, 0, text)

@@ -118,6 +118,13 @@ public final class HTTPResponder: @unchecked Sendable {
         reply(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
     }
 
+    /// `error`'s HTTP status and body (ReelABI's HTTPError: one mapping for
+    /// every raw route).
+    public func replyError(_ error: HTTPError, message: String, headers: [(String, String)] = []) {
+        let body = ErrorBody.json(for: error, message: message, requestId: requestId)
+        reply(status: error.httpStatus, headers: [("Content-Type", "application/json")] + headers, body: body)
+    }
+
     /// `error` in the web API's shape, with its status's HTTP status unless
     /// `httpStatus` says otherwise (412, 416, ...).
     public func replyError(_ error: PluginError, httpStatus: Int? = nil, headers: [(String, String)] = []) {

@@ -1,5 +1,5 @@
 import CProtobufC
-import CReelProto
+import CReelProtoRegistry
 import Foundation
 
 /// protobuf-c from Swift: find descriptors, unpack and pack messages.

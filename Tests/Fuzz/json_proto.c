@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "CReelProto.h"
+#include "reel/test/v1/presence.pb-c.h"
+#include "reel/test/v1/types.pb-c.h"
+#include "reel/video/v1/video.pb-c.h"
 #include "reel_json.h"
 
 static const ProtobufCMessageDescriptor *pick(uint8_t b) {

@@ -1,5 +1,5 @@
 import CProtobufC
-import CReelProto
+import CReelProtoHelloc
 import XCTest
 @testable import ReelHost
 

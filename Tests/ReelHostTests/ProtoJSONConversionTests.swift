@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoTest
 import Foundation
 import CReelSupport
 import XCTest

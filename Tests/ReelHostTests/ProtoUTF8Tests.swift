@@ -1,5 +1,5 @@
 import CProtobufC
-import CReelProto
+import CReelProtoTest
 import CReelSupport
 import XCTest
 

@@ -1,5 +1,5 @@
 @testable import AuthCore
-import CReelProto
+import CReelProtoAuth
 import Foundation
 import JWTKit
 import ReelPluginKit

@@ -1,5 +1,5 @@
 @testable import AuthCore
-import CReelProto
+import CReelProtoHost
 import Foundation
 import XCTest
 

@@ -1,4 +1,5 @@
 import Foundation
+import ReelDisplayNames
 import ReelPluginKit
 import ReelPostgres
 

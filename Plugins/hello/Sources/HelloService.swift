@@ -1,4 +1,5 @@
-import CReelProto
+import CReelProtoHello
+import CReelProtoHelloc
 import Foundation
 import ReelPluginKit
 import ReelPostgres

@@ -1,5 +1,6 @@
 import Foundation
 import ReelConcurrency
+import ReelDisplayNames
 import ReelPluginKit
 import ReelPostgres
 import ReelStorage

@@ -1,5 +1,5 @@
 import CProtobufC
-import CReelProto
+import CReelProtoHost
 import Foundation
 import Logging
 

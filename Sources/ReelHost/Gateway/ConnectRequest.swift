@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoMethodOptions
 import Foundation
 
 /// A Connect unary request, read from a POST (body + headers) or a GET

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoAuth
 import ReelPluginKit
 
 extension AuthService {

@@ -1,4 +1,3 @@
-import CReelProto
 import Foundation
 import ReelPluginKit
 import ReelPostgres

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoHost
 import ReelPluginKit
 
 /// Packs the TokenAuthority messages of revocation (proto/reel/host/v1/token_authority.proto).

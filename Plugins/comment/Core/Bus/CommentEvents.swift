@@ -1,4 +1,5 @@
-import CReelProto
+import CReelProtoComment
+import CReelProtoVideo
 import ReelPluginKit
 
 /// The events the plugin publishes (proto/reel/comment/v1/events.proto) and

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoVideo
 import ReelPluginKit
 
 /// What the video plugin says about a video for one caller

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoComment
 import Foundation
 import ReelPluginKit
 

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoComment
 import ReelPluginKit
 
 /// Packs the plugin's output messages (protobuf-c structs) into bytes.

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoVideo
 import ReelPluginKit
 
 /// The bus events the plugin turns into notifications, decoded.

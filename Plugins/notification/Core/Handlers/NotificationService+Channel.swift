@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoNotification
 import ReelPluginKit
 
 /// A creator's channel page: name, follower count, following, public videos.

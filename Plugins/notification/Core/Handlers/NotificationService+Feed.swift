@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoNotification
 import ReelPluginKit
 
 /// The feed: list (newest first, unread filter, unread count), read, read-all.

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoNotification
 import ReelPluginKit
 
 /// Follow and unfollow creators, list whom I follow and their newest videos.

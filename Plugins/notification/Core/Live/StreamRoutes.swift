@@ -1,5 +1,5 @@
 import CReelABI
-import CReelProto
+import CReelProtoNotification
 import Foundation
 import ReelEncoding
 import ReelPluginKit

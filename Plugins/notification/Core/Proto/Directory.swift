@@ -1,5 +1,5 @@
 import CReelABI
-import CReelProto
+import CReelProtoAuth
 import ReelPluginKit
 
 /// What the notification plugin asks the auth service over the bus: display

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoNotification
 import ReelPluginKit
 
 /// Builds the reel.notification.v1 messages the methods answer.

@@ -1,5 +1,5 @@
 import CReelABI
-import CReelProto
+import CReelProtoVideo
 import ReelPluginKit
 
 /// What the notification plugin asks the video service over the bus: one

@@ -1,4 +1,5 @@
-import CReelProto
+import CReelProtoTranscoder
+import CReelProtoVideo
 import Foundation
 import ReelPluginKit
 import ReelStorage

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoVideo
 import ReelPluginKit
 
 /// GetVideoAccess (internal): for plugins whose data hangs off a video

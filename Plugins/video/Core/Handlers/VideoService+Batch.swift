@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoVideo
 import ReelPluginKit
 
 /// BatchGetVideos (internal): the catalog cards of many videos for plugins

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoVideo
 import ReelPluginKit
 
 extension VideoService {

@@ -1,4 +1,4 @@
-import CReelProto
+import CReelProtoVideo
 import ReelPluginKit
 
 /// ListVideosByOwners (internal): the public, ready videos of some creators,

@@ -13,15 +13,15 @@ extension MediaDelivery {
         do {
             fd = try storage.openForReading(key: file.key)
         } catch StorageError.notFound, StorageError.symlinkRejected, StorageError.invalidKey {
-            return reply.error(404, "not_found", "no such media file")
+            return reply.error(.notFound, "no such media file")
         } catch {
             host.log(.error, "media file \(file.key) could not be opened (request \(reply.requestId)): \(error)")
-            return reply.error(500, "internal", "the media file could not be read")
+            return reply.error(.internal, "the media file could not be read")
         }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             close(fd)
-            return reply.error(500, "internal", "the media file could not be read")
+            return reply.error(.internal, "the media file could not be read")
         }
         let size = Int64(info.st_size)
         let validators = Validators(size: size, modifiedNanos: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
@@ -32,7 +32,7 @@ extension MediaDelivery {
         if size <= Self.inlineBytes {
             contents = Self.readAll(fd, size: Int(size))
             close(fd)
-            guard contents != nil else { return reply.error(500, "internal", "the media file could not be read") }
+            guard contents != nil else { return reply.error(.internal, "the media file could not be read") }
         }
         let growing = file.kind == .mediaPlaylist && !(contents.map { Self.endsList($0) } ?? Self.endsList(fd, size: size))
         var headers = headers(file, validators, growing: growing, grant: grant)
@@ -54,7 +54,7 @@ extension MediaDelivery {
             reply.responder.replyFile(status: 206, headers: headers, fd: fd, offset: UInt64(offset), length: UInt64(length))
         case .unsatisfiable:
             if contents == nil { close(fd) }
-            reply.error(416, "out_of_range", "the requested range is not satisfiable (the file has \(size) bytes)",
+            reply.error(.rangeNotSatisfiable, "the requested range is not satisfiable (the file has \(size) bytes)",
                         [("Content-Range", "bytes */\(size)"), ("Accept-Ranges", "bytes")])
         }
     }

@@ -16,10 +16,10 @@ extension MediaDelivery {
             }
             try await proxy(file, reply, grant: grant)
         } catch StorageError.notFound {
-            reply.error(404, "not_found", "no such media file")
+            reply.error(.notFound, "no such media file")
         } catch {
             host.log(.error, "media file \(file.key) could not be read from storage (request \(reply.requestId)): \(error)")
-            reply.error(502, "unavailable", "the media storage did not answer")
+            reply.error(.badGateway, "the media storage did not answer")
         }
     }
 
@@ -79,7 +79,7 @@ extension MediaDelivery {
             headers.append(("Content-Range", "bytes \(offset)-\(offset + length - 1)/\(size)"))
             reply.responder.reply(status: 206, headers: headers, body: [UInt8](data))
         case .unsatisfiable:
-            reply.error(416, "out_of_range", "the requested range is not satisfiable (the file has \(size) bytes)",
+            reply.error(.rangeNotSatisfiable, "the requested range is not satisfiable (the file has \(size) bytes)",
                         [("Content-Range", "bytes */\(size)"), ("Accept-Ranges", "bytes")])
         }
     }

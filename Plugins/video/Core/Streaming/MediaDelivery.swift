@@ -32,7 +32,7 @@ final class MediaDelivery: Sendable {
     func serve(_ head: HTTPRequestHead, _ responder: HTTPResponder, signed: Bool) -> HTTPBodyReceiver? {
         let reply = MediaReply(responder: responder, head: head)
         guard let file = MediaFile(videoId: head.parameters["id"] ?? "", path: head.parameters["path"] ?? "") else {
-            reply.error(404, "not_found", "no such media file")
+            reply.error(.notFound, "no such media file")
             return nil
         }
         if signed {
@@ -40,13 +40,13 @@ final class MediaDelivery: Sendable {
             // Only the canonical spelling of the expiry (no "+", no leading zeros): one URL per signature.
             guard let text = head.parameters["expires"], let expires = Int64(text), String(expires) == text,
                   let signature = head.parameters["signature"] else {
-                reply.error(403, "permission_denied", "the media URL's signature is not valid")
+                reply.error(.permissionDenied, "the media URL's signature is not valid")
                 return nil
             }
             switch signer.verify(videoId: file.videoId, expires: expires, signature: signature, now: now) {
             case .valid: return deliver(file, reply, grant: .signed(until: expires))
-            case .expired: reply.error(403, "permission_denied", "the signed media URL has expired")
-            case .invalid: reply.error(403, "permission_denied", "the media URL's signature is not valid")
+            case .expired: reply.error(.permissionDenied, "the signed media URL has expired")
+            case .invalid: reply.error(.permissionDenied, "the media URL's signature is not valid")
             }
             return nil
         }
@@ -63,8 +63,8 @@ final class MediaDelivery: Sendable {
     private func refused(_ access: MediaAccessCache.Access, _ reply: MediaReply) -> Bool {
         switch access {
         case .open: return false
-        case .restricted: reply.error(403, "permission_denied", "this video's media needs a signed URL")
-        case .missing: reply.error(404, "not_found", "no such media file")
+        case .restricted: reply.error(.permissionDenied, "this video's media needs a signed URL")
+        case .missing: reply.error(.notFound, "no such media file")
         }
         return true
     }
@@ -80,7 +80,7 @@ final class MediaDelivery: Sendable {
             return access
         } catch {
             host.log(.error, "media access check of video \(videoId) failed (request \(reply.requestId)): \(error)")
-            reply.error(503, "unavailable", "the media access check failed; try again")
+            reply.error(.unavailable, "the media access check failed; try again")
             return nil
         }
     }
@@ -156,8 +156,7 @@ struct MediaReply: Sendable {
     let head: HTTPRequestHead
     var requestId: String { responder.requestId }
 
-    func error(_ status: Int, _ code: String, _ message: String, _ headers: [(String, String)] = []) {
-        responder.replyError(status: status, code: code, message: message,
-                             headers: [("Cache-Control", "no-store")] + headers)
+    func error(_ error: HTTPError, _ message: String, _ headers: [(String, String)] = []) {
+        responder.replyError(error, message: message, headers: [("Cache-Control", "no-store")] + headers)
     }
 }

@@ -33,20 +33,20 @@ struct TusReply: Sendable {
     }
 
     /// {"error": {"code", "message", "requestId"}}, as the host's own errors.
-    func error(_ status: Int, _ code: String, _ message: String, _ headers: [(String, String)] = []) {
-        let body = ErrorBody.json(code: code, message: message, requestId: requestId)
+    func error(_ error: HTTPError, _ message: String, _ headers: [(String, String)] = []) {
+        let body = ErrorBody.json(for: error, message: message, requestId: requestId)
         beforeAnswer?()
-        responder.reply(status: status, headers: [("Content-Type", "application/json"), ("Tus-Resumable", Tus.version),
+        responder.reply(status: error.httpStatus, headers: [("Content-Type", "application/json"), ("Tus-Resumable", Tus.version),
                                                   ("Cache-Control", "no-store")] + headers, body: body)
     }
 
     func versionMismatch() {
-        error(412, "failed_precondition", "this server speaks tus \(Tus.version): send Tus-Resumable: \(Tus.version)",
+        error(.preconditionFailed, "this server speaks tus \(Tus.version): send Tus-Resumable: \(Tus.version)",
               [("Tus-Version", Tus.version)])
     }
 
-    func notFound() { error(404, "not_found", "no such upload") }
-    func gone() { error(410, "not_found", "the upload expired") }
-    func locked() { error(423, "aborted", "another request is writing this upload; retry when it is done") }
-    func internalError() { error(500, "internal", "internal error (request \(requestId))") }
+    func notFound() { error(.notFound, "no such upload") }
+    func gone() { error(.gone, "the upload expired") }
+    func locked() { error(.locked, "another request is writing this upload; retry when it is done") }
+    func internalError() { error(.internal, "internal error (request \(requestId))") }
 }

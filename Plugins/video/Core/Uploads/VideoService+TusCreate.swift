@@ -14,15 +14,15 @@ extension VideoService {
     func tusCreate(_ head: HTTPRequestHead, _ reply: TusReply) -> HTTPBodyReceiver? {
         guard head.speaksTus else { reply.versionMismatch(); return nil }
         if head.header("upload-defer-length") != nil {
-            reply.error(400, "invalid_argument", "Upload-Defer-Length is not supported: send Upload-Length")
+            reply.error(.invalidArgument, "Upload-Defer-Length is not supported: send Upload-Length")
             return nil
         }
         guard let length = Tus.integer(head.header("upload-length")) else {
-            reply.error(400, "invalid_argument", "Upload-Length must be a non-negative integer")
+            reply.error(.invalidArgument, "Upload-Length must be a non-negative integer")
             return nil
         }
         guard length <= config.maxUploadBytes else {
-            reply.error(413, "resource_exhausted", "the upload is larger than the maximum of \(config.maxUploadBytes) bytes",
+            reply.error(.contentTooLarge, "the upload is larger than the maximum of \(config.maxUploadBytes) bytes",
                         [("Tus-Max-Size", String(config.maxUploadBytes))])
             return nil
         }
@@ -40,23 +40,23 @@ extension VideoService {
                 title = TusMetadata.title(fromFilename: filename)
             }
         } catch TusMetadata.ParseError.malformed(let message) {
-            reply.error(400, "invalid_argument", message)
+            reply.error(.invalidArgument, message)
             return nil
         } catch let error as PluginError {
-            reply.error(400, "invalid_argument", error.message)
+            reply.error(.invalidArgument, error.message)
             return nil
         } catch {
-            reply.error(400, "invalid_argument", "Upload-Metadata is not valid")
+            reply.error(.invalidArgument, "Upload-Metadata is not valid")
             return nil
         }
         guard length > 0 else {
             // Nothing would ever arrive to probe: refuse now, as a finished
             // empty upload would be.
-            reply.error(422, "invalid_argument", MediaProbeError.emptyFile.reason)
+            reply.error(.unprocessableContent, MediaProbeError.emptyFile.reason)
             return nil
         }
         guard let owner = UUIDs.canonical(head.callerUserId) else {
-            reply.error(401, "unauthenticated", "sign in first")
+            reply.error(.unauthenticated, "sign in first")
             return nil
         }
         let record = UploadRecord(id: UUIDs.make(), ownerId: owner, length: length, metadata: metadataHeader,
@@ -64,7 +64,7 @@ extension VideoService {
                                   expiresAt: Date().addingTimeInterval(TimeInterval(config.uploadExpirySeconds)))
         let requestId = head.requestId
         return AfterBody { aborted in
-            guard !aborted else { return reply.error(400, "canceled", "the client went away") }
+            guard !aborted else { return reply.error(.clientClosed, "the client went away") }
             await self.createUpload(record, reply, requestId: requestId)
         }
     }
@@ -96,10 +96,10 @@ extension VideoService {
             switch refusal {
             case .quota(let message)?:
                 host.log(.info, "upload refused for \(record.ownerId): \(message)")
-                return reply.error(413, "quota_exceeded", message)
+                return reply.error(.quotaExceeded, message)
             case .disk(let message)?:
                 host.log(.warn, "upload refused for \(record.ownerId): \(message)")
-                return reply.error(507, "insufficient_storage", message)
+                return reply.error(.insufficientStorage, message)
             case nil:
                 uploadMetrics.started.increment()
             }

@@ -22,7 +22,7 @@ extension VideoService {
             default:
                 await discard(info.id)
                 host.log(.info, "upload \(info.id) refused: \(error.reason)")
-                return reply.error(422, "invalid_argument", error.reason)
+                return reply.error(.unprocessableContent, error.reason)
             }
         }
         do {

@@ -1,6 +1,7 @@
-import CReelProto
+import CReelProtoAuth
 import Foundation
 import ReelConcurrency
+import ReelPluginKit
 
 /// People's display names for plugins that show them next to content (video
 /// owners, comment authors), from the auth plugin over the bus
