@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from reelhost import free_port, wait_until
+from reeltest.host import free_port, wait_until
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')

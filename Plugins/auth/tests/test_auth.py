@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from authclient import FAST_LOCKOUT, PASSWORD, Account, AuthAPI, ed25519_verifies, jwt_parts, unique_email
-from reelhost import HostStarter, install_file, msg, wait_until
+from reeltest.auth import FAST_LOCKOUT, PASSWORD, Account, AuthAPI, ed25519_verifies, jwt_parts, unique_email
+from reeltest.host import HostStarter, install_file, msg, wait_until
 
 AUTH = "reel.auth.v1.AuthService"
 def error_of(response) -> tuple[str, str]:

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from authclient import PASSWORD, jwt_parts, unique_email
+from reeltest.auth import PASSWORD, jwt_parts, unique_email
 
 
 def b64url(data: bytes) -> str:

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from authclient import AuthAPI, unique_email
-from reelhost import HostStarter
+from reeltest.auth import AuthAPI, unique_email
+from reeltest.host import HostStarter
 
 METHOD = "reel.auth.v1.AuthService/GetUserProfiles"
 

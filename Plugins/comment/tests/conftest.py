@@ -1,19 +1,10 @@
 # The comment plugin's live tests: real hosts with the auth, video and comment
-# plugins (and the test-only bus-probe, which records events), using the host
-# fixtures of Tests/live/reelhost.py and the clients of Plugins/auth/tests and
-# Plugins/video/tests.
-import sys
-from pathlib import Path
+# plugins (and the test-only bus-probe, which records events), driven by
+# reeltest.comment.
+import pytest
 
-_repo = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(_repo / "Tests" / "live"))
-sys.path.insert(0, str(_repo / "Plugins" / "auth" / "tests"))
-sys.path.insert(0, str(_repo / "Plugins" / "video" / "tests"))
-
-import pytest  # noqa: E402
-
-from commentclient import CommentAPI, make_comment_api  # noqa: E402
-from reelhost import HostStarter, protos, reel_env  # noqa: E402,F401 (pytest fixtures)
+from reeltest.comment import CommentAPI, make_comment_api
+from reeltest.host import HostStarter
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from commentclient import assert_error
+from reeltest.comment import assert_error
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Pinning, turning comments off, the video's visibility and deletion, and the
 comment.created event."""
-from commentclient import assert_error
-from reelhost import wait_until
+from reeltest.comment import assert_error
+from reeltest.host import wait_until
 
 
 def test_the_owner_pins_one_thread(comments):

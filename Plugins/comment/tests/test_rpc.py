@@ -1,5 +1,5 @@
 """The same methods over /rpc with protobuf bodies (Connect unary)."""
-from commentclient import assert_error
+from reeltest.comment import assert_error
 
 
 def message(protos, name, **fields):

@@ -1,7 +1,7 @@
 """Threads, replies, pagination, edits and soft deletes, as a user would."""
-from authclient import unique_email
-from commentclient import assert_error
-from reelhost import wait_until
+from reeltest.auth import unique_email
+from reeltest.comment import assert_error
+from reeltest.host import wait_until
 
 FIELDS = {"id", "videoId", "author", "text", "createdAt", "updatedAt", "edited", "deleted", "pinned", "replyCount",
           "inReplyTo"}

@@ -9,9 +9,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from authclient import AuthAPI, unique_email
-from commentclient import CommentAPI
-from reelhost import HostStarter
+from reeltest.auth import AuthAPI, unique_email
+from reeltest.comment import CommentAPI
+from reeltest.host import HostStarter
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

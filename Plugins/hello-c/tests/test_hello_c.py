@@ -2,7 +2,7 @@
 counts, through JSON routes and the binary protocol."""
 import uuid
 
-from reelhost import wait_until
+from reeltest.host import wait_until
 
 ECHO_RPC = "/rpc/reel.helloc.v1.EchoService/Echo"
 STATS_RPC = "/rpc/reel.helloc.v1.EchoService/Stats"

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from reelhost import msg
+from reeltest.host import msg
 
 GREET_RPC = "/rpc/reel.hello.v1.HelloService/Greet"
 

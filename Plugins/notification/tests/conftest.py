@@ -1,27 +1,12 @@
 # The notification plugin's live tests: real hosts with the auth, video and
 # notification plugins (and the test-only bus-probe, which relays the
 # video service's internal MarkReady/MarkFailed so they publish their
-# events), and a real SMTP server (aiosmtpd) on loopback in this process.
-import sys
-from pathlib import Path
+# events), and a real SMTP server (aiosmtpd) on loopback in this process
+# (the `smtp` fixture of reeltest.fixtures).
+import pytest
 
-_repo = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(_repo / "Tests" / "live"))
-sys.path.insert(0, str(_repo / "Plugins" / "auth" / "tests"))
-sys.path.insert(0, str(_repo / "Plugins" / "video" / "tests"))
-
-import pytest  # noqa: E402
-
-from reelhost import HostStarter, protos, reel_env, start_host  # noqa: E402,F401 (pytest fixtures)
-from notifyclient import MailServer, make_notify_api  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def smtp() -> MailServer:
-    server = MailServer()
-    server.start()
-    yield server
-    server.stop()
+from reeltest.host import HostStarter
+from reeltest.notify import make_notify_api
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """comment.created from the real comment plugin: the video's owner hears of a
 comment, a comment's author of a reply; nobody of their own."""
-from notifyclient import make_notify_api
+from reeltest.notify import make_notify_api
 
 
 def test_comments_and_replies_notify_the_owner_and_the_parent_author(reel_env, start_host, protos):

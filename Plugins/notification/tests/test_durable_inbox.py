@@ -3,8 +3,8 @@ handler returns: a host killed with SIGKILL after recording an event and
 before handling it makes the notifications after its restart, once."""
 import signal
 
-from notifyclient import make_notify_api
-from reelhost import HostStarter, wait_until
+from reeltest.notify import make_notify_api
+from reeltest.host import HostStarter, wait_until
 
 HOLD = "REEL_NOTIFICATION_INBOX_HOLD_SECONDS"
 

@@ -4,8 +4,8 @@ import email
 import email.policy
 import time
 
-from authclient import unique_email
-from reelhost import wait_until
+from reeltest.auth import unique_email
+from reeltest.host import wait_until
 
 
 def test_followers_get_subscription_video_and_the_creator_video_ready_by_email(notify, protos, smtp):
@@ -133,7 +133,7 @@ def test_smtp_down_then_up_the_email_arrives_once(notify, protos, smtp):
 
 
 def test_without_an_smtp_server_mail_is_written_to_the_data_dir(reel_env, start_host, protos):
-    from notifyclient import make_notify_api
+    from reeltest.notify import make_notify_api
     name, url = reel_env.create_database()
     try:
         api = make_notify_api(start_host, reel_env, url)

@@ -94,7 +94,7 @@ def test_connect_json_stream_sends_new_notifications_and_ends_with_an_end_stream
 
 
 def test_connect_proto_stream_and_the_end_of_stream_when_the_host_stops(reel_env, start_host, protos):
-    from notifyclient import make_notify_api
+    from reeltest.notify import make_notify_api
     name, url = reel_env.create_database()
     try:
         api = make_notify_api(start_host, reel_env, url)
@@ -143,7 +143,7 @@ def test_the_connectrpc_client_reads_the_stream_and_its_end_of_stream_error(reel
     from connectrpc.errors import ConnectError
     from connectrpc.method import IdempotencyLevel, MethodInfo
 
-    from notifyclient import make_notify_api
+    from reeltest.notify import make_notify_api
     name, url = reel_env.create_database()
     try:
         api = make_notify_api(start_host, reel_env, url)

@@ -3,8 +3,8 @@ stream sends, replay after Last-Event-ID, tickets, refusals, two hosts on
 one database, a stop and a hot-swap ending the streams."""
 import time
 
-from notifyclient import make_notify_api
-from sseclient import SSEStream
+from reeltest.notify import make_notify_api
+from reeltest.sse import SSEStream
 
 STREAM = "/api/v1/me/notifications/stream"
 

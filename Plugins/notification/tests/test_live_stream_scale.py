@@ -4,7 +4,7 @@ import resource
 import socket
 import time
 
-from notifyclient import make_notify_api
+from reeltest.notify import make_notify_api
 
 STREAM = "/api/v1/me/notifications/stream"
 STREAMS = 1000

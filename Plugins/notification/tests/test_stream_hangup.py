@@ -5,8 +5,8 @@ end of the connection well before the heartbeat (25 s here) would."""
 import socket
 import struct
 
-from notifyclient import make_notify_api
-from reelhost import wait_until
+from reeltest.notify import make_notify_api
+from reeltest.host import wait_until
 from test_live_stream_scale import open_streams
 
 COUNT = 20

@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from authclient import unique_email
+from reeltest.auth import unique_email
 
 
 def error_code(response) -> str:

@@ -1,19 +1,10 @@
 # The transcoder's live tests: real hosts with auth, video and transcoder,
 # real libav encodes, a real PostgreSQL queue, verified with ffprobe/ffmpeg
 # (the CLI is used by tests only; the product never runs it).
-import sys
-from pathlib import Path
+import pytest
 
-_repo = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(_repo / "Tests" / "live"))
-sys.path.insert(0, str(_repo / "Plugins" / "auth" / "tests"))
-sys.path.insert(0, str(_repo / "Plugins" / "video" / "tests"))
-
-import pytest  # noqa: E402
-
-from reelhost import HostStarter, protos, reel_env, start_host  # noqa: E402,F401 (pytest fixtures)
-from transcodeclient import TEST_ENV, MediaFixtures, Platform, make_platform  # noqa: E402
-
+from reeltest.host import HostStarter
+from reeltest.transcode import TEST_ENV, MediaFixtures, Platform, make_platform
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from transcodeclient import decode_errors, master_variants, probe
+from reeltest.transcode import decode_errors, master_variants, probe
 
 
 def queue_stored_file(platform, protos, path, name="clip.mp4") -> str:

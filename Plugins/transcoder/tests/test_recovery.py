@@ -4,9 +4,9 @@ half-published; a second host in worker mode (`--plugins transcoder` only,
 same database and storage) takes jobs in parallel."""
 import signal
 
-from transcodeclient import TEST_ENV
-from reelhost import HostStarter, wait_until
-from transcodeclient import storage_key, Platform, decode_errors, make_platform
+from reeltest.transcode import TEST_ENV
+from reeltest.host import HostStarter, wait_until
+from reeltest.transcode import storage_key, Platform, decode_errors, make_platform
 
 
 def test_kill_9_mid_transcode_then_restart_completes_the_job(reel_env, tmp_path, media):

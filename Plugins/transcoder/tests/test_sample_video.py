@@ -2,9 +2,9 @@
 sample, transcoded like any upload, in the public catalog (once only)."""
 from pathlib import Path
 
-from transcodeclient import TEST_ENV
-from reelhost import HostStarter, msg, wait_until
-from transcodeclient import storage_key, decode_errors
+from reeltest.transcode import TEST_ENV
+from reeltest.host import HostStarter, msg, wait_until
+from reeltest.transcode import storage_key, decode_errors
 
 SAMPLE = Path(__file__).resolve().parents[3] / "tools" / "sample" / "reel-sample.mp4"
 SAMPLE_ID = "00000000-0000-4000-8000-00000000cafe"

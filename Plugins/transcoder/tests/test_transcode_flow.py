@@ -3,8 +3,8 @@ end to end, aligned renditions, progress on the video and on the bus,
 progressive publishing, and the admin's view of the queue."""
 import re
 
-from reelhost import wait_until
-from transcodeclient import storage_key, decode_errors, master_variants, media_playlist, probe
+from reeltest.host import wait_until
+from reeltest.transcode import storage_key, decode_errors, master_variants, media_playlist, probe
 
 
 def test_an_upload_becomes_a_playable_adaptive_stream(platform, media):

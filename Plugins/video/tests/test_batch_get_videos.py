@@ -5,9 +5,9 @@ import uuid
 
 import pytest
 
-from authclient import AuthAPI, unique_email
-from reelhost import HostStarter
-from videoclient import VideoAPI
+from reeltest.auth import AuthAPI, unique_email
+from reeltest.host import HostStarter
+from reeltest.video import VideoAPI
 
 METHOD = "reel.video.v1.VideoService/BatchGetVideos"
 

@@ -4,13 +4,13 @@ with psql in chosen states (the transcoder that would make them ready comes
 in the next issue); one real upload checks that deletion removes its files."""
 import pytest
 
-from videoclient import make_video_api
+from reeltest.video import make_video_api
 
 
 @pytest.fixture(scope="module")
 def catalog(reel_env, tmp_path_factory):
     """A host on a fresh database, so the catalog holds exactly what these tests put in."""
-    from reelhost import HostStarter
+    from reeltest.host import HostStarter
 
     name, url = reel_env.create_database()
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("catalog-host"))

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from reelhost import HostStarter, raw_get
-from streamclient import (ATTEMPT, assert_json_error, assert_raw_refused, key, media_url, signed_url, signing_key,
+from reeltest.host import HostStarter, raw_get
+from reeltest.stream import (ATTEMPT, assert_json_error, assert_raw_refused, key, media_url, signed_url, signing_key,
                           stream_files, write_stream)
-from videoclient import make_video_api
+from reeltest.video import make_video_api
 
 
 @pytest.fixture(scope="module")

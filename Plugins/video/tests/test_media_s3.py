@@ -6,9 +6,9 @@ share the signing key."""
 import pytest
 import requests
 
-from reelhost import HostStarter
-from streamclient import assert_json_error, key, media_url, stream_files
-from videoclient import BUCKET, make_video_api, s3_env
+from reeltest.host import HostStarter
+from reeltest.stream import assert_json_error, key, media_url, stream_files
+from reeltest.video import BUCKET, make_video_api, s3_env
 
 
 @pytest.fixture(scope="module")

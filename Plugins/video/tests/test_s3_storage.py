@@ -5,8 +5,8 @@ import hashlib
 
 import pytest
 
-from reelhost import HostStarter
-from videoclient import BUCKET, make_video_api, s3_env, tus_refusal
+from reeltest.host import HostStarter
+from reeltest.video import BUCKET, make_video_api, s3_env, tus_refusal
 
 
 @pytest.fixture(scope="module")

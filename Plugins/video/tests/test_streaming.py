@@ -2,17 +2,13 @@
 DASH manifest play with ffmpeg from the media routes; types, caching,
 HEAD, ranges (RFC 9110) and conditional requests on the served files."""
 import socket
-import sys
-from pathlib import Path
 
 import pytest
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "transcoder" / "tests"))
-
-from reelhost import HostStarter, read_response  # noqa: E402
-from streamclient import (assert_json_error, curl, ffmpeg_plays, media_url, write_stream)  # noqa: E402
-from transcodeclient import MediaFixtures, make_platform, master_variants  # noqa: E402
+from reeltest.host import HostStarter, read_response
+from reeltest.stream import assert_json_error, curl, ffmpeg_plays, media_url, write_stream
+from reeltest.transcode import MediaFixtures, make_platform, master_variants
 
 FAST = {"REEL_TRANSCODER_PRESET": "ultrafast", "REEL_TRANSCODER_POLL_SECONDS": "1", "REEL_VIDEO_OUTBOX_POLL_SECONDS": "1"}
 

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from videoclient import TUS, UPLOADS, b64, raw_response
+from reeltest.video import TUS, UPLOADS, b64, raw_response
 
 
 def error_of(response) -> tuple[str, str]:
@@ -158,7 +158,7 @@ def test_an_interrupted_patch_keeps_the_bytes_that_arrived(video):
     def settled():
         head = video.head(video.creator, upload_id)
         return head.status_code == 200 and int(head.headers["Upload-Offset"]) == 300_000 and head
-    from reelhost import wait_until
+    from reeltest.host import wait_until
     wait_until(settled, timeout=10, what="the offset of the interrupted PATCH")  # every byte that arrived
     assert (video.uploads_dir / upload_id).stat().st_size == 300_000
     # The aborted PATCH lets go of the upload once its bytes are synced (off
@@ -183,8 +183,8 @@ def test_termination_removes_bytes_and_row(video):
 
 
 def test_expired_uploads_answer_410_and_are_swept(reel_env, start_host, tmp_path):
-    from videoclient import make_video_api
-    from reelhost import HostStarter
+    from reeltest.video import make_video_api
+    from reeltest.host import HostStarter
 
     name, url = reel_env.create_database()
     starter = HostStarter(reel_env, tmp_path)
@@ -199,7 +199,7 @@ def test_expired_uploads_answer_410_and_are_swept(reel_env, start_host, tmp_path
         assert api.upload_files(upload_id)  # still there until the sweeper runs
         api.host.restart()  # the sweeper runs once at start
         api.auth.sign_in(api.creator)
-        from reelhost import wait_until
+        from reeltest.host import wait_until
         wait_until(lambda: api.upload_files(upload_id) == [], timeout=10, what="the sweeper")
         wait_until(lambda: api.psql(f"SELECT count(*) FROM video.uploads WHERE id = '{upload_id}'") == "0",
                    timeout=10, what="the sweeper to drop the row")

@@ -4,8 +4,8 @@ that are not playable are refused with the probe's reason and leave nothing
 behind; a 200 MB upload survives interruptions with bounded memory."""
 import time
 
-from reelhost import wait_until
-from videoclient import UPLOADS, VIDEO, sha256, tus_refusal
+from reeltest.host import wait_until
+from reeltest.video import UPLOADS, VIDEO, sha256, tus_refusal
 
 
 def video_id_of(uploader) -> str:

@@ -3,9 +3,9 @@ methods the transcoder will call, seen through the test-only bus-probe
 plugin (Tests/Fixtures/bus-probe), which records events and relays calls."""
 import pytest
 
-from authclient import unique_email
-from reelhost import HostStarter, wait_until
-from videoclient import VideoAPI
+from reeltest.auth import unique_email
+from reeltest.host import HostStarter, wait_until
+from reeltest.video import VideoAPI
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def bus_video(reel_env, tmp_path_factory) -> VideoAPI:
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("video-bus-host"))
     try:
         host = starter(plugins=("auth", "video"), fixtures=("bus-probe",), database_url=url)
-        from authclient import AuthAPI
+        from reeltest.auth import AuthAPI
         api = VideoAPI(host, AuthAPI(host, reel_env, url))
         api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
         api.creator = api.account("creator")

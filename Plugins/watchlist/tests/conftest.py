@@ -1,20 +1,12 @@
 # The watchlist plugin's live tests: real hosts with the auth, video and
-# watchlist plugins, using the host fixtures of Tests/live/reelhost.py and the
-# clients of Plugins/auth/tests and Plugins/video/tests.
+# watchlist plugins, driven by reeltest.watchlist.
 import subprocess
-import sys
-from pathlib import Path
 
-_repo = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(_repo / "Tests" / "live"))
-sys.path.insert(0, str(_repo / "Plugins" / "auth" / "tests"))
-sys.path.insert(0, str(_repo / "Plugins" / "video" / "tests"))
+import pytest
 
-import pytest  # noqa: E402
-
-from reelhost import HostStarter, protos, reel_env, start_host  # noqa: E402,F401 (pytest fixtures)
-from watchlistclient import (CAP, MEMCHECK, MEMCHECK_MODES, WatchlistAPI, make_watchlist_api,  # noqa: E402
-                             memcheck_make_args)
+from reeltest import REPO
+from reeltest.host import HostStarter
+from reeltest.watchlist import CAP, MEMCHECK, MEMCHECK_MODES, WatchlistAPI, make_watchlist_api, memcheck_make_args
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,7 +16,7 @@ def memcheck_build(reel_env):
     if MEMCHECK not in MEMCHECK_MODES:
         pytest.fail(f"REEL_WATCHLIST_MEMCHECK={MEMCHECK}: expected one of {MEMCHECK_MODES}")
     if MEMCHECK:
-        subprocess.run(["make", "-s", "-C", str(_repo / "Plugins" / "watchlist"), f"OUT={reel_env.plugins}",
+        subprocess.run(["make", "-s", "-C", str(REPO / "Plugins" / "watchlist"), f"OUT={reel_env.plugins}",
                         *memcheck_make_args()], check=True)
 
 

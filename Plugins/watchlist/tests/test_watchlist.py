@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from reelhost import wait_until
-from watchlistclient import BASE, CAP
+from reeltest.host import wait_until
+from reeltest.watchlist import BASE, CAP
 
 
 def error_of(response, status: int, code: str) -> str:

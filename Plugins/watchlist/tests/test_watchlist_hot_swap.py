@@ -8,8 +8,8 @@ import threading
 import time
 from pathlib import Path
 
-from reelhost import REPO, msg, wait_until
-from watchlistclient import BASE, make_watchlist_api, memcheck_make_args
+from reeltest.host import REPO, msg, wait_until
+from reeltest.watchlist import BASE, make_watchlist_api, memcheck_make_args
 
 CLIENTS = 4
 
@@ -20,7 +20,7 @@ def mapped_files(pid: int) -> set[str]:
 
 
 def test_hot_swap_under_load(reel_env, tmp_path):
-    from reelhost import HostStarter
+    from reeltest.host import HostStarter
 
     name, url = reel_env.create_database()
     starter = HostStarter(reel_env, tmp_path)

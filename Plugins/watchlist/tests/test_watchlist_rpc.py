@@ -2,7 +2,7 @@
 BatchGetVideos kept internal."""
 import uuid
 
-from watchlistclient import CONNECT_ERROR_JSON, PROTO
+from reeltest.watchlist import CONNECT_ERROR_JSON, PROTO
 
 
 def test_methods_over_rpc_with_protobuf_bodies(wl, protos):

@@ -5,29 +5,19 @@
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-_repo = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(_repo / "Tests" / "live"))
+import pytest
 
-import pytest  # noqa: E402
-
-from reelhost import HostStarter, reel_env  # noqa: E402,F401 (pytest fixtures)
+from reeltest.host import HostStarter
+from reeltest.transcode import TEST_ENV as FAST_TRANSCODES
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
-# Fast transcodes (as in Plugins/transcoder/tests/conftest.py).
-TEST_ENV = {
-    "REEL_TRANSCODER_PRESET": "ultrafast",
-    "REEL_TRANSCODER_LEASE_SECONDS": "4",
-    "REEL_TRANSCODER_POLL_SECONDS": "1",
-    "REEL_TRANSCODER_RETRY_SECONDS": "1",
-    "REEL_VIDEO_OUTBOX_POLL_SECONDS": "1",
-    # Short-lived access tokens: the page refreshes them during the run.
-    "REEL_AUTH_ACCESS_TTL_SECONDS": "20",
-}
+# Fast transcodes, and short-lived access tokens: the page refreshes them
+# during the run.
+TEST_ENV = {**FAST_TRANSCODES, "REEL_AUTH_ACCESS_TTL_SECONDS": "20"}
 
 
 @pytest.fixture(scope="session")

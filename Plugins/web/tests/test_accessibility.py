@@ -9,8 +9,8 @@ import requests
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from pagecheck import desktop, open_page, ready_video, register, sign_in
-from reelhost import HostStarter
+from reeltest.web import desktop, open_page, ready_video, register, sign_in
+from reeltest.host import HostStarter
 
 CONTROL_ROLES = {"button", "link", "textbox", "searchbox", "combobox", "checkbox", "radio", "slider", "spinbutton",
                  "switch", "tab", "menuitem", "listbox", "option"}

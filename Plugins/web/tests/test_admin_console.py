@@ -11,8 +11,8 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from pagecheck import PASSWORD, layout_problems, open_page, phone, desktop, register, sign_in, wait
-from reelhost import HostStarter
+from reeltest.web import PASSWORD, layout_problems, open_page, phone, desktop, register, sign_in, wait
+from reeltest.host import HostStarter
 
 
 @pytest.fixture(scope="module")

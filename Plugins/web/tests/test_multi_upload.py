@@ -4,8 +4,8 @@
 import pytest
 from selenium.webdriver.common.by import By
 
-from pagecheck import FAST_TRANSCODES, PASSWORD, open_page, register, sign_in, wait
-from reelhost import HostStarter
+from reeltest.web import FAST_TRANSCODES, PASSWORD, open_page, register, sign_in, wait
+from reeltest.host import HostStarter
 
 
 @pytest.fixture(scope="module")

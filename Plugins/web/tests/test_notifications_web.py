@@ -10,7 +10,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from reelhost import HostStarter
+from reeltest.host import HostStarter
 
 PASSWORD = "a long browser passphrase"
 

@@ -5,8 +5,8 @@
 import pytest
 from selenium.webdriver.common.by import By
 
-from pagecheck import desktop, layout_problems, open_page, phone, ready_video, register, sign_in, wait
-from reelhost import HostStarter
+from reeltest.web import desktop, layout_problems, open_page, phone, ready_video, register, sign_in, wait
+from reeltest.host import HostStarter
 
 state: dict = {}
 

@@ -12,7 +12,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from reelhost import HostStarter
+from reeltest.host import HostStarter
 
 
 def wait(driver, condition, timeout=30, what="condition"):

@@ -6,8 +6,8 @@ import pytest
 import requests
 from selenium.webdriver.common.by import By
 
-from pagecheck import open_page, ready_video, register, sign_in, wait
-from reelhost import HostStarter
+from reeltest.web import open_page, ready_video, register, sign_in, wait
+from reeltest.host import HostStarter
 
 
 @pytest.fixture(scope="module")

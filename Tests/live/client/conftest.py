@@ -1,18 +1,11 @@
 # reel-client's live tests: the command-line client (on the ReelClient SDK)
 # against a real host with auth, video and transcoder, using the shared host
-# fixtures and the auth / video / transcoder test clients.
-import sys
-from pathlib import Path
+# fixtures and the test kit's auth / video / transcoder clients.
+import pytest
 
-_repo = Path(__file__).resolve().parents[3]
-for _suite in ("Tests/live", "Plugins/auth/tests", "Plugins/video/tests", "Plugins/transcoder/tests"):
-    sys.path.insert(0, str(_repo / _suite))
-
-import pytest  # noqa: E402
-
-from reelhost import HostStarter  # noqa: E402 (the fixtures come from Tests/live/conftest.py)
-from authclient import AuthAPI, unique_email  # noqa: E402
-from transcodeclient import TEST_ENV, MediaFixtures, Platform  # noqa: E402
+from reeltest.auth import AuthAPI, unique_email
+from reeltest.host import HostStarter
+from reeltest.transcode import TEST_ENV, MediaFixtures, Platform
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,10 @@
 # The Connect conformance-style suite: a host with auth, video and the two
 # sample plugins, signed-in accounts and videos to call methods on.
-import sys
-from pathlib import Path
+import pytest
 
-_repo = Path(__file__).resolve().parents[3]
-for _suite in ("Tests/live", "Plugins/auth/tests", "Plugins/video/tests"):
-    sys.path.insert(0, str(_repo / _suite))
-
-import pytest  # noqa: E402
-
-from authclient import AuthAPI, unique_email  # noqa: E402
-from reelhost import HostStarter  # noqa: E402 (the fixtures come from Tests/live/conftest.py)
-from videoclient import VideoAPI  # noqa: E402
+from reeltest.auth import AuthAPI, unique_email
+from reeltest.host import HostStarter
+from reeltest.video import VideoAPI
 
 
 class ConnectAPI(VideoAPI):

@@ -19,7 +19,7 @@ from connectrpc.errors import ConnectError
 from connectrpc.method import IdempotencyLevel, MethodInfo
 from google.protobuf import descriptor_pb2, json_format
 
-from authclient import PASSWORD, unique_email
+from reeltest.auth import PASSWORD, unique_email
 
 SERVICES = ("reel.auth.v1.AuthService", "reel.video.v1.VideoService", "reel.comment.v1.CommentService",
             "reel.watchlist.v1.WatchlistService", "reel.hello.v1.HelloService", "reel.helloc.v1.EchoService")

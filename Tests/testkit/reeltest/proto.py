@@ -12,7 +12,8 @@ from pathlib import Path
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
-REPO = Path(__file__).resolve().parents[2]
+from reeltest import REPO
+
 PROTO_DIR = REPO / "proto"
 
 # The services the sample plugins implement: "package.Service/Method" -> (input, output).

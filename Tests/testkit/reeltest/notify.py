@@ -10,9 +10,9 @@ import threading
 
 import pytest
 
-from authclient import Account, AuthAPI, unique_email
-from reelhost import Host, HostStarter, free_port, wait_until
-from videoclient import VideoAPI
+from reeltest.auth import Account, AuthAPI, unique_email
+from reeltest.host import Host, HostStarter, free_port, wait_until
+from reeltest.video import VideoAPI
 
 VIDEO = "reel.video.v1.VideoService"
 # Short retries so "SMTP down, then up" takes seconds.

@@ -1,22 +1,14 @@
 """Fixtures of the input-and-resources security tests (issue #19): a host
 with auth + video (and one with the sample plugins), the video suite's
 client and media fixtures. Imported by the test_input_*.py /
-test_upload_*.py / test_views_*.py files of this folder (no conftest.py
-here: the folder is shared with other security suites)."""
+test_upload_*.py / test_views_*.py files of Tests/live/security (not its
+conftest.py: the folder is shared with other security suites)."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import pytest
 
-_repo = Path(__file__).resolve().parents[3]
-for folder in (_repo / "Tests" / "live", _repo / "Plugins" / "auth" / "tests", _repo / "Plugins" / "video" / "tests"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-
-import pytest  # noqa: E402
-
-from reelhost import HostStarter  # noqa: E402
-from videoclient import Fixtures, VideoAPI, make_video_api  # noqa: E402
+from reeltest.host import HostStarter
+from reeltest.video import Fixtures, VideoAPI, make_video_api
 
 COMBINING_ACUTE = "\u0301"
 FAMILY = "\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466"  # one grapheme, 7 code points

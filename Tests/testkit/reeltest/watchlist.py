@@ -8,9 +8,9 @@ import uuid
 
 import requests
 
-from authclient import Account, AuthAPI, unique_email
-from reelhost import HostStarter
-from videoclient import VideoAPI
+from reeltest.auth import Account, AuthAPI, unique_email
+from reeltest.host import HostStarter
+from reeltest.video import VideoAPI
 
 BASE = "/api/v1/me/watchlist"
 SERVICE = "reel.watchlist.v1.WatchlistService"

@@ -7,9 +7,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from authclient import AuthAPI, unique_email
-from reelhost import HostStarter, wait_until
-from videoclient import Fixtures, VideoAPI
+from reeltest.auth import AuthAPI, unique_email
+from reeltest.host import HostStarter, wait_until
+from reeltest.video import Fixtures, VideoAPI
 
 
 # Fast settings for tests: the quickest x264 preset, a short lease so that a

@@ -1,7 +1,7 @@
 """Real Reel hosts for the live tests: `reel serve` on a loopback port, with
 its own data dir, plugins dir and database, stderr (JSON log lines) captured
-to a file. Shared by Tests/live and Plugins/*/tests (their conftest.py files
-import the fixtures at the bottom of this module).
+to a file. Shared by Tests/live and Plugins/*/live (the fixtures at the
+bottom of this module reach every suite through reeltest.fixtures).
 
 Environment (set by `tools/dev test`):
   REEL_TEST_BIN           the built `reel` binary
@@ -28,7 +28,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 import requests
 
-from reelproto import REPO, Protos
+from reeltest import REPO  # noqa: F401 (re-exported)
+from reeltest.proto import Protos
 
 START_TIMEOUT = 60      # a debug build, a Swift plugin running migrations, 2 cores
 # What the test hosts grant beyond each plugin's own and the shared keys
@@ -402,7 +403,7 @@ def msg(entry: dict) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Fixtures (imported by each tests folder's conftest.py)
+# Fixtures (every suite gets them through reeltest.fixtures)
 
 
 class HostStarter:

@@ -7,16 +7,9 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from reeltest.transcode import TEST_ENV as FAST_TRANSCODES  # noqa: F401 (the browser tests' fast transcodes)
+
 PASSWORD = "a long browser passphrase"
-# Fast transcodes (as conftest.py's TEST_ENV; a module named conftest is
-# ambiguous when several test folders run together).
-FAST_TRANSCODES = {
-    "REEL_TRANSCODER_PRESET": "ultrafast",
-    "REEL_TRANSCODER_LEASE_SECONDS": "4",
-    "REEL_TRANSCODER_POLL_SECONDS": "1",
-    "REEL_TRANSCODER_RETRY_SECONDS": "1",
-    "REEL_VIDEO_OUTBOX_POLL_SECONDS": "1",
-}
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}
 DESKTOP = (1366, 900)
 

@@ -16,11 +16,13 @@ import pytest
 from tusclient import client as tus_client
 from tusclient.exceptions import TusCommunicationError
 
-from authclient import Account, AuthAPI, unique_email
-from reelhost import Host, HostStarter, RawResponse, read_response
+from reeltest.auth import Account, AuthAPI, unique_email
+from reeltest.host import Host, HostStarter, RawResponse, read_response
 
 UPLOADS = "/api/v1/uploads"
-BUCKET = "reel-media"  # the S3 tests' bucket (the `s3` fixture)
+# The S3 tests' bucket (the `s3` fixture), one per test session: the S3 test
+# server is shared with the Swift tests and with other sessions.
+BUCKET = f"reel-media-{uuid.uuid4().hex[:8]}"
 TUS = {"Tus-Resumable": "1.0.0"}
 VIDEO = "reel.video.v1.VideoService"
 

@@ -10,7 +10,7 @@ import os
 import subprocess
 import time
 
-from reelhost import raw_get
+from reeltest.host import raw_get
 
 ATTEMPT = "a1-test"
 

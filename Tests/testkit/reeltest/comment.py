@@ -2,9 +2,9 @@
 host, its accounts, videos written with psql, and the events bus-probe saw."""
 from __future__ import annotations
 
-from authclient import Account, AuthAPI, unique_email
-from reelhost import Host, HostStarter
-from videoclient import VideoAPI
+from reeltest.auth import Account, AuthAPI, unique_email
+from reeltest.host import Host, HostStarter
+from reeltest.video import VideoAPI
 
 COMMENTS = "reel.comment.v1.CommentService"
 
