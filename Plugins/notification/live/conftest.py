@@ -5,7 +5,7 @@
 # (the `smtp` fixture of reeltest.fixtures).
 import pytest
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 from reeltest.notify import make_notify_api
 
 
@@ -13,10 +13,5 @@ from reeltest.notify import make_notify_api
 def notify(reel_env, tmp_path_factory, smtp):
     """One host on a database of its own, mail to the SMTP server, with an
     admin, a creator and a viewer signed in."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("notify-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("notify-host")) as (starter, url):
         yield make_notify_api(starter, reel_env, url, env={"REEL_NOTIFICATION_SMTP_URL": smtp.url})
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

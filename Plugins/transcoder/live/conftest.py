@@ -3,7 +3,7 @@
 # (the CLI is used by tests only; the product never runs it).
 import pytest
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 from reeltest.transcode import TEST_ENV, MediaFixtures, Platform, make_platform
 
 
@@ -16,10 +16,5 @@ def media(tmp_path_factory) -> MediaFixtures:
 def platform(reel_env, tmp_path_factory) -> Platform:
     """One host with auth, video, transcoder (and the test-only bus-probe) on
     a database of its own, with an admin and a creator signed in."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("transcode-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("transcode-host")) as (starter, url):
         yield make_platform(starter, reel_env, url, env=TEST_ENV)
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

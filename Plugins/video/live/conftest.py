@@ -3,7 +3,7 @@
 # reeltest.fixtures).
 import pytest
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 from reeltest.video import Fixtures, VideoAPI, make_video_api
 
 
@@ -17,11 +17,6 @@ def media(tmp_path_factory) -> Fixtures:
 def video(reel_env, tmp_path_factory) -> VideoAPI:
     """One host with auth + video on a database of its own, with an admin,
     a creator and a viewer signed in."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("video-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("video-host")) as (starter, url):
         yield make_video_api(starter, reel_env, url, env={"REEL_MAX_UPLOAD_BYTES": str(1 << 30)})
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from reeltest import REPO
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 from reeltest.watchlist import CAP, MEMCHECK, MEMCHECK_MODES, WatchlistAPI, make_watchlist_api, memcheck_make_args
 
 
@@ -24,10 +24,5 @@ def memcheck_build(reel_env):
 def wl(reel_env, tmp_path_factory) -> WatchlistAPI:
     """One host with auth + video + watchlist on a database of its own (the
     list cap lowered to CAP), with an admin, a creator and a viewer."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("watchlist-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("watchlist-host")) as (starter, url):
         yield make_watchlist_api(starter, reel_env, url, env={"REEL_WATCHLIST_MAX_ENTRIES": str(CAP)})
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

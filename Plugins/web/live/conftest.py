@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 from reeltest.transcode import TEST_ENV as FAST_TRANSCODES
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,13 +48,8 @@ def clip(tmp_path_factory) -> Path:
 def web_host(reel_env, tmp_path_factory):
     """A host with auth, video, transcoder and web on an empty database (so
     the first account registered through the page becomes admin)."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("web-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("web-host")) as (starter, url):
         yield starter(plugins=("auth", "video", "transcoder", "web"), database_url=url, env=TEST_ENV)
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 @pytest.fixture(scope="module")

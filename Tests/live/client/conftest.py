@@ -3,8 +3,8 @@
 # fixtures and the test kit's auth / video / transcoder clients.
 import pytest
 
-from reeltest.auth import AuthAPI, unique_email
-from reeltest.host import HostStarter
+from reeltest.auth import AuthAPI
+from reeltest.host import new_database
 from reeltest.transcode import TEST_ENV, MediaFixtures, Platform
 
 
@@ -12,18 +12,10 @@ from reeltest.transcode import TEST_ENV, MediaFixtures, Platform
 def platform(reel_env, tmp_path_factory):
     """auth + video + transcoder + comment + watchlist + notification on a
     database of their own, with an admin."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("client-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("client-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "transcoder", "comment", "watchlist", "notification"),
                        database_url=url, env=TEST_ENV)
-        api = Platform(host, AuthAPI(host, reel_env, url))
-        api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-        assert api.admin.user["role"] == "admin"
-        yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
+        yield Platform(host, AuthAPI(host, reel_env, url)).sign_in_cast(roles=())
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,8 @@
 # sample plugins, signed-in accounts and videos to call methods on.
 import pytest
 
-from reeltest.auth import AuthAPI, unique_email
-from reeltest.host import HostStarter
+from reeltest.auth import AuthAPI
+from reeltest.host import new_database
 from reeltest.video import VideoAPI
 
 
@@ -21,19 +21,10 @@ def rpc(reel_env, tmp_path_factory) -> VideoAPI:
     """auth + video + comment + watchlist + hello + hello-c on a database of
     their own, with an admin, a creator, a viewer, a public ready video of
     the creator's and a comment of the viewer's on it."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("connect-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("connect-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "comment", "watchlist", "hello", "hello-c"), database_url=url,
                        env={"REEL_COMMENT_RATE_PER_MINUTE": "1000"})
-        api = ConnectAPI(host, AuthAPI(host, reel_env, url))
-        api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-        assert api.admin.user["role"] == "admin"
-        api.creator = api.account("creator")
-        api.viewer = api.account("viewer")
+        api = ConnectAPI(host, AuthAPI(host, reel_env, url)).sign_in_cast()
         api.video_id = api.insert_video(api.creator, title="Conformance clip", tags=("conformance",))
         api.comment_id = api.new_comment()
         yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

@@ -4,7 +4,7 @@
 import pytest
 
 from reeltest.auth import AuthAPI
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 from reeltest.video import VideoAPI
 
 
@@ -13,19 +13,9 @@ def platform(reel_env, tmp_path_factory) -> VideoAPI:
     """One host with auth, video and transcoder on a database of its own, with
     an admin, a creator and a viewer signed in (`platform.database_url` for a
     second host on the same database)."""
-    from reeltest.auth import unique_email
-
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("security-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("security-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "transcoder"), database_url=url)
-        api = VideoAPI(host, AuthAPI(host, reel_env, url))
-        api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-        api.creator = api.account("creator")
-        api.viewer = api.account("viewer")
+        api = VideoAPI(host, AuthAPI(host, reel_env, url)).sign_in_cast()
         api.database_url = url
         api.starter = starter
         yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

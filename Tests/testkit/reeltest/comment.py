@@ -94,12 +94,7 @@ class CommentAPI(VideoAPI):
 def make_comment_api(starter: HostStarter, reel_env, database_url: str, env=None) -> CommentAPI:
     host = starter(plugins=("auth", "video", "comment"), fixtures=("bus-probe",), database_url=database_url,
                    env={"REEL_DISPLAY_NAME_TTL_SECONDS": "1", **(env or {})})
-    api = CommentAPI(host, AuthAPI(host, reel_env, database_url))
-    api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-    assert api.admin.user["role"] == "admin"
-    api.creator = api.account("creator")
-    api.viewer = api.account("viewer")
-    return api
+    return CommentAPI(host, AuthAPI(host, reel_env, database_url)).sign_in_cast()
 
 
 def assert_error(response, status: int, code: str | None = None) -> dict:

@@ -20,9 +20,10 @@ import socket
 import subprocess
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -431,6 +432,22 @@ class HostStarter:
                 errors.append(str(error))
         if errors:
             pytest.fail("\n\n".join(errors))
+
+
+@contextmanager
+def new_database(env: ReelEnv, root: Path) -> Iterator[tuple[HostStarter, str]]:
+    """A fresh database and a HostStarter for a fixture's scope: yields
+    (starter, database URL); at the end every host started stops (a clean
+    exit checked) and the database is dropped."""
+    name, url = env.create_database()
+    starter = HostStarter(env, root)
+    try:
+        yield starter, url
+    finally:
+        try:
+            starter.stop_all()
+        finally:
+            env.drop_database(name)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 from reeltest.video import Fixtures, VideoAPI, make_video_api
 
 COMBINING_ACUTE = "\u0301"
@@ -32,13 +32,8 @@ def media(tmp_path_factory) -> Fixtures:
 
 def video_host(reel_env, tmp_path_factory, env: dict | None = None):
     """Generator for a module fixture: auth + video on a database of their own."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("security-video-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("security-video-host")) as (starter, url):
         yield make_video_api(starter, reel_env, url, env={"REEL_MAX_UPLOAD_BYTES": str(1 << 30), **(env or {})})
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from reeltest.auth import Account, AuthAPI, unique_email
+from reeltest.auth import Account, AuthAPI
 from reeltest.host import Host, HostStarter, free_port, wait_until
 from reeltest.video import VideoAPI
 
@@ -123,9 +123,4 @@ def make_notify_api(starter: HostStarter, reel_env, database_url: str, env=None,
                     plugins=("auth", "video", "notification")) -> NotifyAPI:
     host = starter(plugins=plugins, fixtures=("bus-probe",), database_url=database_url,
                    env={**FAST_MAIL, **(env or {})})
-    api = NotifyAPI(host, AuthAPI(host, reel_env, database_url))
-    api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-    assert api.admin.user["role"] == "admin"
-    api.creator = api.account("creator")
-    api.viewer = api.account("viewer")
-    return api
+    return NotifyAPI(host, AuthAPI(host, reel_env, database_url)).sign_in_cast()

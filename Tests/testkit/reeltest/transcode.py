@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from reeltest.auth import AuthAPI, unique_email
+from reeltest.auth import AuthAPI
 from reeltest.host import HostStarter, wait_until
 from reeltest.video import Fixtures, VideoAPI
 
@@ -98,11 +98,7 @@ class Platform(VideoAPI):
 
 def make_platform(starter: HostStarter, reel_env, database_url: str, env=None, fixtures=("bus-probe",)) -> Platform:
     host = starter(plugins=("auth", "video", "transcoder"), fixtures=fixtures, database_url=database_url, env=env or {})
-    api = Platform(host, AuthAPI(host, reel_env, database_url))
-    api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-    assert api.admin.user["role"] == "admin"
-    api.creator = api.account("creator")
-    return api
+    return Platform(host, AuthAPI(host, reel_env, database_url)).sign_in_cast(roles=("creator",))
 
 
 def storage_key(url: str) -> str:

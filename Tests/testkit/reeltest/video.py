@@ -79,6 +79,16 @@ class VideoAPI:
 
     # -- accounts
 
+    def sign_in_cast(self, roles: tuple[str, ...] = ("creator", "viewer")) -> "VideoAPI":
+        """Registers the first account of the database (`admin`, asserted to
+        be made admin), then one signed-in account per role (`creator`,
+        `viewer`); returns self."""
+        self.admin = self.auth.account(unique_email("admin"), display_name="The Admin")
+        assert self.admin.user["role"] == "admin"
+        for role in roles:
+            setattr(self, role, self.account(role))
+        return self
+
     def account(self, role: str) -> Account:
         """A new signed-in account with `role` (set by the admin)."""
         account = self.auth.account(unique_email(role))
@@ -188,12 +198,7 @@ class VideoAPI:
 
 def make_video_api(starter: HostStarter, reel_env, database_url: str, env=None) -> VideoAPI:
     host = starter(plugins=("auth", "video"), database_url=database_url, env=env or {})
-    api = VideoAPI(host, AuthAPI(host, reel_env, database_url))
-    api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-    assert api.admin.user["role"] == "admin"
-    api.creator = api.account("creator")
-    api.viewer = api.account("viewer")
-    return api
+    return VideoAPI(host, AuthAPI(host, reel_env, database_url)).sign_in_cast()
 
 
 def raw_response(sock: socket.socket) -> RawResponse:

@@ -8,7 +8,7 @@ import uuid
 
 import requests
 
-from reeltest.auth import Account, AuthAPI, unique_email
+from reeltest.auth import Account, AuthAPI
 from reeltest.host import HostStarter
 from reeltest.video import VideoAPI
 
@@ -103,9 +103,4 @@ def make_watchlist_api(starter: HostStarter, reel_env, database_url: str, env=No
     """A host with auth, video and watchlist; an admin, a creator and a viewer (as make_video_api)."""
     host = starter(plugins=("auth", "video", "watchlist"), database_url=database_url,
                    env={**(env or {}), **memcheck_env()})
-    api = WatchlistAPI(host, AuthAPI(host, reel_env, database_url))
-    api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-    assert api.admin.user["role"] == "admin"
-    api.creator = api.account("creator")
-    api.viewer = api.account("viewer")
-    return api
+    return WatchlistAPI(host, AuthAPI(host, reel_env, database_url)).sign_in_cast()
