@@ -12,7 +12,7 @@ from reeltest.watchlist import CAP, MEMCHECK, MEMCHECK_MODES, WatchlistAPI, make
 @pytest.fixture(scope="session", autouse=True)
 def memcheck_build(reel_env):
     """REEL_WATCHLIST_MEMCHECK=asan|asan-unload: the plugin rebuilt with
-    AddressSanitizer into the test plugins folder (see watchlistclient)."""
+    AddressSanitizer into the test plugins folder (see reeltest.watchlist)."""
     if MEMCHECK not in MEMCHECK_MODES:
         pytest.fail(f"REEL_WATCHLIST_MEMCHECK={MEMCHECK}: expected one of {MEMCHECK_MODES}")
     if MEMCHECK:
