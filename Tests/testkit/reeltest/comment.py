@@ -3,7 +3,7 @@ host, its accounts, videos written with psql, and the events bus-probe saw."""
 from __future__ import annotations
 
 from reeltest.auth import Account, AuthAPI, unique_email
-from reeltest.host import Host, HostStarter
+from reeltest.host import Host, HostStarter, cursor_pages
 from reeltest.video import VideoAPI
 
 COMMENTS = "reel.comment.v1.CommentService"
@@ -69,17 +69,7 @@ class CommentAPI(VideoAPI):
 
     def pages(self, fetch, limit: int = 7, **params) -> list[list[dict]]:
         """Every page of a listing (`fetch(**params)` -> response), following nextCursor."""
-        pages, cursor = [], None
-        while True:
-            response = fetch(limit=limit, **({"cursor": cursor} if cursor else {}), **params)
-            assert response.status_code == 200, response.text
-            page = response.json()
-            assert len(page["items"]) <= limit
-            pages.append(page["items"])
-            cursor = page["nextCursor"]
-            assert len(pages) < 200, "pagination does not end"
-            if cursor is None:
-                return pages
+        return cursor_pages(fetch, limit, max_pages=200, **params)
 
     def events(self, protos, topic: str, message: str) -> list:
         listed = self.host.get("/test/events").json()["events"]

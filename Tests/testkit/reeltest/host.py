@@ -58,6 +58,24 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 15, interval: floa
         time.sleep(interval)
 
 
+def cursor_pages(fetch: Callable[..., requests.Response], limit: int = 7, max_pages: int = 1000,
+                 **params) -> list[list[dict]]:
+    """Every page of a cursor-paginated listing, in order: `fetch(limit=...,
+    cursor=..., **params)` answers {"items", "nextCursor"}. Each page must be
+    a 200 with at most `limit` items, and the walk must end within `max_pages`."""
+    pages, cursor = [], None
+    while True:
+        response = fetch(limit=limit, **({"cursor": cursor} if cursor else {}), **params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert len(page["items"]) <= limit
+        pages.append(page["items"])
+        cursor = page["nextCursor"]
+        assert len(pages) < max_pages, "pagination does not end"
+        if cursor is None:
+            return pages
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -17,7 +17,7 @@ from tusclient import client as tus_client
 from tusclient.exceptions import TusCommunicationError
 
 from reeltest.auth import Account, AuthAPI, unique_email
-from reeltest.host import Host, HostStarter, RawResponse, read_response
+from reeltest.host import Host, HostStarter, RawResponse, cursor_pages, read_response
 
 UPLOADS = "/api/v1/uploads"
 # The S3 tests' bucket (the `s3` fixture), one per test session: the S3 test
@@ -170,18 +170,9 @@ class VideoAPI:
         return self.host.request("DELETE", f"/api/v1/videos/{video_id}", headers=account.bearer if account else {})
 
     def all_pages(self, account: Account | None = None, limit: int = 7, **params) -> list[dict]:
-        items, cursor, pages = [], None, 0
-        while True:
-            response = self.list_videos(account, limit=limit, **({"cursor": cursor} if cursor else {}), **params)
-            assert response.status_code == 200, response.text
-            page = response.json()
-            assert len(page["items"]) <= limit
-            items += page["items"]
-            cursor = page["nextCursor"]
-            pages += 1
-            assert pages < 100, "pagination does not end"
-            if cursor is None:
-                return items
+        """Every item of the catalog listing, following nextCursor."""
+        pages = cursor_pages(lambda **query: self.list_videos(account, **query), limit, max_pages=100, **params)
+        return [item for page in pages for item in page]
 
     def insert_video(self, owner: Account, *, title: str, description: str = "", tags=(), state: str = "ready",
                      visibility: str = "public", views: int = 0, published_offset_s: int = 0) -> str:

@@ -9,7 +9,7 @@ import uuid
 import requests
 
 from reeltest.auth import Account, AuthAPI
-from reeltest.host import HostStarter
+from reeltest.host import HostStarter, cursor_pages
 from reeltest.video import VideoAPI
 
 BASE = "/api/v1/me/watchlist"
@@ -63,18 +63,8 @@ class WatchlistAPI(VideoAPI):
 
     def listed(self, account: Account, limit: int = 7) -> list[dict]:
         """Every item of the account's list, following nextCursor."""
-        items, cursor, pages = [], None, 0
-        while True:
-            response = self.page(account, limit=limit, **({"cursor": cursor} if cursor else {}))
-            assert response.status_code == 200, response.text
-            page = response.json()
-            assert len(page["items"]) <= limit
-            items += page["items"]
-            cursor = page["nextCursor"]
-            pages += 1
-            assert pages < 1000, "pagination does not end"
-            if cursor is None:
-                return items
+        pages = cursor_pages(lambda **query: self.page(account, **query), limit)
+        return [item for page in pages for item in page]
 
     def listed_ids(self, account: Account, limit: int = 7) -> list[str]:
         return [item["video"]["id"] for item in self.listed(account, limit)]
