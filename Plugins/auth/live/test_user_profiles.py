@@ -5,31 +5,21 @@ import uuid
 import pytest
 
 from reeltest.auth import AuthAPI, unique_email
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 METHOD = "reel.auth.v1.AuthService/GetUserProfiles"
 
 
 @pytest.fixture(scope="module")
 def profiles_api(reel_env, tmp_path_factory) -> AuthAPI:
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("profiles-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("profiles-host")) as (starter, url):
         api = AuthAPI(starter(plugins=("auth",), fixtures=("bus-probe",), database_url=url), reel_env, url)
         api.admin = api.account(unique_email("admin"), display_name="The Admin")
         yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def call(api, protos, ids):
-    request = protos.message("reel.auth.v1.GetUserProfilesRequest")(ids=ids)
-    service, name = METHOD.split("/")
-    response = api.host.post(f"/test/call/{service}/{name}", data=request.SerializeToString())
-    assert response.status_code == 200
-    return (int(response.headers["Reel-Bus-Status"]), response.headers.get("Reel-Bus-Message", ""),
-            response.content)
+    return api.host.bus_call(METHOD, protos.message("reel.auth.v1.GetUserProfilesRequest")(ids=ids))
 
 
 def test_profiles_of_known_users_without_emails(profiles_api, protos):

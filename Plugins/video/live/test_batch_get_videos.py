@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 
-from reeltest.auth import AuthAPI, unique_email
-from reeltest.host import HostStarter
+from reeltest.auth import AuthAPI
+from reeltest.host import new_database
 from reeltest.video import VideoAPI
 
 METHOD = "reel.video.v1.VideoService/BatchGetVideos"
@@ -14,29 +14,17 @@ METHOD = "reel.video.v1.VideoService/BatchGetVideos"
 
 @pytest.fixture(scope="module")
 def batch(reel_env, tmp_path_factory) -> VideoAPI:
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("video-batch-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("video-batch-host")) as (starter, url):
         host = starter(plugins=("auth", "video"), fixtures=("bus-probe",), database_url=url)
-        api = VideoAPI(host, AuthAPI(host, reel_env, url))
-        api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-        api.creator = api.account("creator")
-        api.viewer = api.account("viewer")
-        yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
+        yield VideoAPI(host, AuthAPI(host, reel_env, url)).sign_in_cast()
 
 
 def call(api, protos, ids, viewer_id="", role=""):
     request = protos.message("reel.video.v1.BatchGetVideosRequest")(ids=ids, viewer_id=viewer_id, viewer_role=role)
-    service, method = METHOD.split("/")
-    response = api.host.post(f"/test/call/{service}/{method}", data=request.SerializeToString())
-    assert response.status_code == 200
-    status = int(response.headers["Reel-Bus-Status"])
+    status, message, content = api.host.bus_call(METHOD, request)
     if status != 0:
-        return status, response.headers.get("Reel-Bus-Message", "")
-    return 0, [v for v in protos.message("reel.video.v1.BatchGetVideosResponse").FromString(response.content).videos]
+        return status, message
+    return 0, [v for v in protos.message("reel.video.v1.BatchGetVideosResponse").FromString(content).videos]
 
 
 def test_cards_in_the_order_asked_visible_ones_only(batch, protos):

@@ -6,7 +6,7 @@ share the signing key."""
 import pytest
 import requests
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 from reeltest.stream import assert_json_error, key, media_url, stream_files
 from reeltest.video import BUCKET, make_video_api, s3_env
 
@@ -15,16 +15,11 @@ from reeltest.video import BUCKET, make_video_api, s3_env
 def hosts(reel_env, s3, tmp_path_factory):
     """(API on a proxying host, a redirecting host on the same database, boto3 client)."""
     endpoint, client = s3
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("media-s3-hosts"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("media-s3-hosts")) as (starter, url):
         api = make_video_api(starter, reel_env, url, env=s3_env(endpoint))
         redirecting = starter(plugins=("auth", "video"), database_url=url,
                               env={**s3_env(endpoint), "REEL_MEDIA_S3_DELIVERY": "redirect"})
         yield api, redirecting, client
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def s3_stream(api, client, visibility="public") -> tuple[str, dict]:

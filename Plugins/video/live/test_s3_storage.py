@@ -5,20 +5,15 @@ import hashlib
 
 import pytest
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 from reeltest.video import BUCKET, make_video_api, s3_env, tus_refusal
 
 
 @pytest.fixture(scope="module")
 def s3_video(reel_env, s3, tmp_path_factory):
     endpoint, _ = s3
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("s3-video-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("s3-video-host")) as (starter, url):
         yield make_video_api(starter, reel_env, url, env=s3_env(endpoint))
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def keys(client, prefix=""):

@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 
-from reeltest.auth import AuthAPI, unique_email
-from reeltest.host import HostStarter
+from reeltest.auth import AuthAPI
+from reeltest.host import new_database
 from reeltest.video import VideoAPI
 
 METHOD = "reel.video.v1.VideoService/GetVideoAccess"
@@ -14,27 +14,16 @@ METHOD = "reel.video.v1.VideoService/GetVideoAccess"
 
 @pytest.fixture(scope="module")
 def access_api(reel_env, tmp_path_factory) -> VideoAPI:
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("video-access-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("video-access-host")) as (starter, url):
         host = starter(plugins=("auth", "video"), fixtures=("bus-probe",), database_url=url)
-        api = VideoAPI(host, AuthAPI(host, reel_env, url))
-        api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-        api.creator = api.account("creator")
-        api.viewer = api.account("viewer")
-        yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
+        yield VideoAPI(host, AuthAPI(host, reel_env, url)).sign_in_cast()
 
 
 def ask(api, protos, video_id, user_id="", role=""):
     request = protos.message("reel.video.v1.GetVideoAccessRequest")(video_id=video_id, user_id=user_id, role=role)
-    service, name = METHOD.split("/")
-    response = api.host.post(f"/test/call/{service}/{name}", data=request.SerializeToString())
-    assert response.status_code == 200
-    assert response.headers["Reel-Bus-Status"] == "0", response.headers.get("Reel-Bus-Message")
-    return protos.message("reel.video.v1.VideoAccess").FromString(response.content)
+    status, message, content = api.host.bus_call(METHOD, request)
+    assert status == 0, message
+    return protos.message("reel.video.v1.VideoAccess").FromString(content)
 
 
 def test_public_private_and_unknown_videos(access_api, protos):

@@ -3,37 +3,24 @@ methods the transcoder will call, seen through the test-only bus-probe
 plugin (Tests/Fixtures/bus-probe), which records events and relays calls."""
 import pytest
 
-from reeltest.auth import unique_email
-from reeltest.host import HostStarter, wait_until
+from reeltest.auth import AuthAPI
+from reeltest.host import new_database, wait_until
 from reeltest.video import VideoAPI
 
 
 @pytest.fixture(scope="module")
 def bus_video(reel_env, tmp_path_factory) -> VideoAPI:
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("video-bus-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("video-bus-host")) as (starter, url):
         host = starter(plugins=("auth", "video"), fixtures=("bus-probe",), database_url=url)
-        from reeltest.auth import AuthAPI
-        api = VideoAPI(host, AuthAPI(host, reel_env, url))
-        api.admin = api.auth.account(unique_email("admin"), display_name="The Admin")
-        api.creator = api.account("creator")
-        yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
+        yield VideoAPI(host, AuthAPI(host, reel_env, url)).sign_in_cast(roles=("creator",))
 
 
 def events(api, protos, topic, message):
-    listed = api.host.get("/test/events").json()["events"]
-    return [protos.message(message).FromString(bytes.fromhex(e["payload"])) for e in listed if e["topic"] == topic]
+    return api.host.bus_events(protos, topic, message)
 
 
 def bus_call(api, protos, method, request):
-    service, name = method.split("/")
-    response = api.host.post(f"/test/call/{service}/{name}", data=request.SerializeToString())
-    assert response.status_code == 200
-    return int(response.headers["Reel-Bus-Status"]), response.headers.get("Reel-Bus-Message", ""), response.content
+    return api.host.bus_call(method, request)
 
 
 def test_the_video_life_cycle_on_the_bus(bus_video, media, protos):

@@ -72,8 +72,7 @@ class CommentAPI(VideoAPI):
         return cursor_pages(fetch, limit, max_pages=200, **params)
 
     def events(self, protos, topic: str, message: str) -> list:
-        listed = self.host.get("/test/events").json()["events"]
-        return [protos.message(message).FromString(bytes.fromhex(e["payload"])) for e in listed if e["topic"] == topic]
+        return self.host.bus_events(protos, topic, message)
 
     def rpc(self, method: str, request, account: Account | None = None):
         """POST /rpc/<service>/<method> with a protobuf body."""

@@ -314,6 +314,21 @@ class Host:
         kwargs.setdefault("timeout", 30)
         return self.http.request(method, self.url(path), **kwargs)
 
+    def bus_call(self, method: str, request) -> tuple[int, str, bytes]:
+        """`package.Service/Method` called over the bus through the test-only
+        bus-probe plugin (a host fixture, Tests/Fixtures/bus-probe), which
+        reaches internal methods too: (bus status, its message, the response
+        bytes). `request` is a protobuf message or its bytes."""
+        data = request if isinstance(request, bytes) else request.SerializeToString()
+        response = self.post(f"/test/call/{method}", data=data)
+        assert response.status_code == 200, response.text
+        return int(response.headers["Reel-Bus-Status"]), response.headers.get("Reel-Bus-Message", ""), response.content
+
+    def bus_events(self, protos, topic: str, message: str) -> list:
+        """The events on `topic` the bus-probe plugin recorded, decoded as `message`."""
+        listed = self.get("/test/events").json()["events"]
+        return [protos.message(message).FromString(bytes.fromhex(e["payload"])) for e in listed if e["topic"] == topic]
+
     def admin_plugins(self) -> list[dict]:
         """GET /admin/plugins on the admin listener: what is loaded."""
         response = self.request("GET", "/admin/plugins")

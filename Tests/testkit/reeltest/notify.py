@@ -96,10 +96,8 @@ class NotifyAPI(VideoAPI):
     # -- videos through the video service's own internal methods
 
     def bus_call(self, method: str, request: bytes) -> tuple[int, str]:
-        service, name = method.split("/")
-        response = self.host.post(f"/test/call/{service}/{name}", data=request)
-        assert response.status_code == 200, response.text
-        return int(response.headers["Reel-Bus-Status"]), response.headers.get("Reel-Bus-Message", "")
+        status, message, _ = self.host.bus_call(method, request)
+        return status, message
 
     def publish(self, protos, owner: Account, *, title: str, visibility: str = "public") -> str:
         """A processing video of `owner`, then MarkReady: video.ready is published."""

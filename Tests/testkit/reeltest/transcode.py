@@ -90,10 +90,7 @@ class Platform(VideoAPI):
         return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
     def bus_call(self, protos, method: str, request) -> tuple[int, str, bytes]:
-        service, name = method.split("/")
-        response = self.host.post(f"/test/call/{service}/{name}", data=request.SerializeToString())
-        assert response.status_code == 200, response.text
-        return int(response.headers["Reel-Bus-Status"]), response.headers.get("Reel-Bus-Message", ""), response.content
+        return self.host.bus_call(method, request)
 
 
 def make_platform(starter: HostStarter, reel_env, database_url: str, env=None, fixtures=("bus-probe",)) -> Platform:
