@@ -1,5 +1,5 @@
 /* Pure helpers of the watchlist plugin (no host, no database), unit-tested
- * on their own by tests/unit_tests.c: video ids, cursors, the contains query,
+ * on their own by Tests/unit_tests.c: video ids, cursors, the contains query,
  * JSON string escaping, the migrations list. */
 #ifndef WL_LOGIC_H
 #define WL_LOGIC_H

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from reelhost import REPO, msg
+from reeltest.host import REPO, msg
 
 
 def header_abi() -> tuple[int, int]:

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import requests
 
-from reelhost import free_port, msg, raw_get, wait_until
+from reeltest.host import free_port, msg, raw_get, wait_until
 
 
 def nginx_proxy(work, upstream_port: int) -> tuple[subprocess.Popen, int]:

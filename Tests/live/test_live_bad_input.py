@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from reelhost import HostStarter, chunked, raw_get, raw_http, read_response
+from reeltest.host import HostStarter, chunked, raw_get, raw_http, read_response
 
 LIMIT = 4096
 ECHO_RPC = "/rpc/reel.helloc.v1.EchoService/Echo"

@@ -4,7 +4,7 @@ The bus-probe fixture (plugin name bus-probe: own prefix REEL_BUS_PROBE_)
 reports what config_get gives it."""
 import pytest
 
-from reelhost import msg
+from reeltest.host import msg
 
 SECRET = "s3-secret-for-the-scope-test"
 

@@ -2,7 +2,7 @@
 database answers and which plugins (versions, generations) are loaded."""
 import re
 
-from reelhost import msg, wait_until
+from reeltest.host import msg, wait_until
 
 UNREACHABLE_DATABASE = "postgresql:///reel?host=/nonexistent/reel-live-no-socket&connect_timeout=2"
 

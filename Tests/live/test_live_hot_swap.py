@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reelhost import REPO, install_file, msg, wait_until
+from reeltest.host import REPO, install_file, msg, wait_until
 
 WRK_SECONDS = 8
 WRK_CONNECTIONS = 4

@@ -2,7 +2,7 @@
 event from Swift to C, and the headers every response carries."""
 import re
 
-from reelhost import msg, unique, wait_until
+from reeltest.host import msg, unique, wait_until
 
 
 def test_greet_json_counts_and_echoes_through_the_c_plugin(shared_host):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reelhost import REPO, wait_until
+from reeltest.host import REPO, wait_until
 
 PG = REPO / "tools" / "pg"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from reelhost import HostStarter, free_port, wait_until
+from reeltest.host import HostStarter, free_port, wait_until
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')

@@ -15,7 +15,7 @@ import pytest
 import requests
 from openapi_spec_validator import validate
 
-from reelhost import HostStarter
+from reeltest.host import HostStarter
 
 PLUGINS = ("auth", "video", "transcoder", "comment", "watchlist", "web")
 ENV = {"REEL_TRANSCODER_PRESET": "ultrafast", "REEL_SAMPLE_VIDEO": ""}

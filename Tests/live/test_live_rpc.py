@@ -7,7 +7,7 @@ import pytest
 from connectrpc.code import Code
 from connectrpc.errors import ConnectError
 
-from reelhost import unique
+from reeltest.host import unique
 
 GREET = "reel.hello.v1.HelloService/Greet"
 ECHO = "reel.helloc.v1.EchoService/Echo"

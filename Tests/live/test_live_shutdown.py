@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from reelhost import msg, read_response, wait_until
+from reeltest.host import msg, read_response, wait_until
 
 IN_FLIGHT = 4
 

@@ -11,7 +11,7 @@ import uuid
 
 import requests
 
-from reelclient import ReelClientCLI
+from reeltest.reel_client import ReelClientCLI
 
 PASSWORD = "a long passphrase for the cli"
 TUS = {"Tus-Resumable": "1.0.0"}

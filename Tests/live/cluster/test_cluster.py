@@ -27,7 +27,7 @@ import boto3
 import pytest
 import requests
 
-from reelhost import REPO, free_port, wait_until
+from reeltest.host import REPO, free_port, wait_until
 
 CLUSTER = REPO / "tools" / "cluster"
 TUS = {"Tus-Resumable": "1.0.0"}

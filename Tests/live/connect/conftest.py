@@ -1,18 +1,11 @@
 # The Connect conformance-style suite: a host with every plugin that serves
 # public methods (and the sample plugins), signed-in accounts, a video, a
 # comment, a notification and a transcoder job to call methods on.
-import sys
-from pathlib import Path
+import pytest
 
-_repo = Path(__file__).resolve().parents[3]
-for _suite in ("Tests/live", "Plugins/auth/tests", "Plugins/video/tests"):
-    sys.path.insert(0, str(_repo / _suite))
-
-import pytest  # noqa: E402
-
-from authclient import AuthAPI, unique_email  # noqa: E402
-from reelhost import HostStarter, wait_until  # noqa: E402 (the fixtures come from Tests/live/conftest.py)
-from videoclient import VideoAPI  # noqa: E402
+from reeltest.auth import AuthAPI, unique_email
+from reeltest.host import HostStarter, wait_until
+from reeltest.video import VideoAPI
 
 PLUGINS = ("auth", "video", "comment", "watchlist", "notification", "transcoder", "hello", "hello-c")
 

@@ -19,8 +19,8 @@ from connectrpc.errors import ConnectError
 from connectrpc.method import IdempotencyLevel, MethodInfo, StreamType
 from google.protobuf import descriptor_pb2
 
-from authclient import PASSWORD, unique_email
-from reelproto import codec
+from reeltest.auth import PASSWORD, unique_email
+from reeltest.proto import codec
 
 AUTH = "reel.auth.v1.AuthService/"
 VIDEO = "reel.video.v1.VideoService/"

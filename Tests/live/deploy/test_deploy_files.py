@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reelhost import REPO
+from reeltest.host import REPO
 
 DEPLOY = REPO / "tools" / "deploy"
 K8S = DEPLOY / "k8s"

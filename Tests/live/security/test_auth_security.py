@@ -3,7 +3,7 @@ a refresh says after a session ended, safety headers, request ids, and
 other authorization schemes on public routes."""
 from __future__ import annotations
 
-from authclient import PASSWORD, unique_email
+from reeltest.auth import PASSWORD, unique_email
 
 
 def error_of(response) -> tuple[str, str]:

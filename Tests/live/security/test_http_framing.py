@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from reelhost import HostStarter, read_response, wait_until
+from reeltest.host import HostStarter, read_response, wait_until
 
 BODY = b'{"text":"hi"}'
 

@@ -3,9 +3,9 @@ char_length) and UTF-8 bytes, control characters are refused, the format
 characters emoji need are not. Every case answers 4xx, never 5xx."""
 from __future__ import annotations
 
-from inputsupport import COMBINING_ACUTE, FAMILY, assert_client_error, media, video  # noqa: F401 (fixtures)
-from videoclient import b64
-from authclient import unique_email
+from reeltest.inputs import COMBINING_ACUTE, FAMILY, assert_client_error, media, video  # noqa: F401 (fixtures)
+from reeltest.video import b64
+from reeltest.auth import unique_email
 
 ZALGO_E = "e" + COMBINING_ACUTE * 250  # 1 grapheme, 251 code points
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from authclient import PASSWORD, unique_email
+from reeltest.auth import PASSWORD, unique_email
 
 # Lockouts long enough that "before the lockout ends" holds for a whole test.
 LONG_LOCKOUT = {"REEL_AUTH_LOCKOUT_BASE_SECONDS": "120", "REEL_AUTH_LOCKOUT_MAX_SECONDS": "120"}

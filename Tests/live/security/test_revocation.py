@@ -3,9 +3,9 @@ changing their password voids the access tokens they already hold, on this
 host and on every host sharing the database."""
 from __future__ import annotations
 
-from authclient import PASSWORD, Account, unique_email
-from reelhost import wait_until
-from videoclient import b64
+from reeltest.auth import PASSWORD, Account, unique_email
+from reeltest.host import wait_until
+from reeltest.video import b64
 
 CLIP = f"filename {b64('clip.mp4')}"
 

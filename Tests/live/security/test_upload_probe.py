@@ -3,8 +3,8 @@ file whose bytes happen to contain an MP3 frame header twice was accepted
 as 0.05 s of audio (libav's mp3 demuxer claims it with score 1 of 100)."""
 from __future__ import annotations
 
-from inputsupport import media, video  # noqa: F401 (fixtures)
-from videoclient import tus_refusal
+from reeltest.inputs import media, video  # noqa: F401 (fixtures)
+from reeltest.video import tus_refusal
 
 
 def text_that_looks_like_mp3() -> bytes:

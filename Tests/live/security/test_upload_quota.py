@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from inputsupport import assert_client_error, video_host
-from videoclient import TUS, UPLOADS, b64
+from reeltest.inputs import assert_client_error, video_host
+from reeltest.video import TUS, UPLOADS, b64
 
 GiB = 1 << 30
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from inputsupport import video  # noqa: F401 (fixture)
+from reeltest.inputs import video  # noqa: F401 (fixture)
 
 VIDEOS = "/api/v1/videos"
 
