@@ -38,20 +38,40 @@ export function bellLink() {
     el("span", { "aria-hidden": "true" }, "🔔"), el("span.bell-count", { id: "bell-count", hidden: true }, "0"));
 }
 
+// The stream is held only while the page is shown, and only after it has
+// loaded:
+// - Chromium keeps up to six pages the tab left in its back/forward cache,
+//   alive, with their EventSource still connected. A browser opens at most
+//   six HTTP/1.1 connections to one host, so after a few page loads every
+//   one of them was held by a cached page's stream and the next page never
+//   loaded (nor did any other tab of this site). So the stream closes on
+//   `pagehide` and a page shown again from the cache opens a new one.
+// - A stream never ends: opened before `load`, it would keep the page
+//   "loading".
+let resumeBell = false; // the bell was live when the page was hidden
+
+function loaded() {
+  if (document.readyState === "complete") return Promise.resolve();
+  return new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
+}
+
 async function openStream() {
   if (!live) return;
   const state = live;
+  await loaded();
+  if (live !== state) return;
   let ticket;
   try {
     ticket = (await api.api("POST", `${FEED}/stream-ticket`)).ticket;
   } catch {
-    state.retry = setTimeout(openStream, 5000);
+    if (live === state) state.retry = setTimeout(openStream, 5000);
     return;
   }
   if (live !== state) return;
   const after = state.lastId ? `&lastEventId=${encodeURIComponent(state.lastId)}` : "";
   const source = new EventSource(`${FEED}/stream?ticket=${encodeURIComponent(ticket)}${after}`);
   state.source = source;
+  source.addEventListener("open", () => { if (live === state) markLive(true); });
   source.addEventListener("notification", (event) => {
     state.lastId = event.lastEventId || state.lastId;
     showUnread(state.unread + 1);
@@ -62,30 +82,53 @@ async function openStream() {
   // the last event (nothing is missed).
   source.addEventListener("error", () => {
     source.close();
+    markLive(false);
     if (live === state) state.retry = setTimeout(openStream, 2000);
   });
+}
+
+/** data-live on the bell: whether its stream is connected now. */
+function markLive(on) {
+  const bell = document.getElementById("bell");
+  if (bell) bell.dataset.live = String(on);
+}
+
+function stopBell() {
+  if (!live) return;
+  if (live.source) live.source.close();
+  markLive(false);
+  clearTimeout(live.retry);
+  live = null;
 }
 
 /** Starts (or stops, for null) the bell's live count for the signed-in user. */
 export async function startBell(me) {
   const id = me ? me.id : null;
   if (live && live.user === id) return;
-  if (live) {
-    if (live.source) live.source.close();
-    clearTimeout(live.retry);
-    live = null;
-  }
+  stopBell();
   if (!id) return;
-  live = { source: null, user: id, lastId: null, unread: 0, retry: null };
+  const state = { source: null, user: id, lastId: null, unread: 0, retry: null };
+  live = state;
   try {
     const page = await api.api("GET", `${FEED}?limit=1`);
-    if (page.items.length) live.lastId = page.items[0].id;
+    if (live !== state) return;
+    if (page.items.length) state.lastId = page.items[0].id;
     showUnread(page.unreadCount);
   } catch {
     return; // no notification service on this host: the bell stays empty
   }
   openStream();
 }
+
+window.addEventListener("pagehide", () => {
+  resumeBell = live !== null;
+  stopBell();
+});
+window.addEventListener("pageshow", (event) => {
+  // Back from the cache: the count afresh (what came meanwhile), then live again.
+  if (event.persisted && resumeBell) startBell(api.user());
+  resumeBell = false;
+});
 
 /** Re-reads the unread count (after marking read). */
 async function recount() {

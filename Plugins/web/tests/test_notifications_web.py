@@ -122,3 +122,33 @@ def test_the_unsubscribe_link_of_an_email_turns_that_email_off(notify_host, brow
     assert not box.is_selected()
     assert browser.find_element(By.CSS_SELECTOR, "input[data-type=videoReady][data-channel=web]").is_selected()
     assert browser.find_element(By.CSS_SELECTOR, "input[data-type=videoFailed][data-channel=email]").is_selected()
+
+
+PAGES = ["/", "/notifications", "/settings/notifications", "/my-list", "/studio", "/upload", "/", "/notifications", "/"]
+
+
+def test_the_bell_lets_go_of_its_stream_when_the_page_is_left(notify_host, reel_env, browser):
+    # Chromium keeps the pages a tab left alive in its back/forward cache; a
+    # cached page that kept its EventSource held one of the six connections a
+    # browser opens to a host, and the seventh full page load never loaded
+    # ("Timed out receiving message from renderer"). Every one loads now,
+    # and a page shown again from the cache goes live again.
+    login = requests.post(notify_host.url("/api/v1/auth/login"), timeout=30,
+                          json={"email": notify_host.viewer_email, "password": PASSWORD})
+    follow = requests.put(notify_host.url(f"/api/v1/me/subscriptions/{notify_host.creator}"), timeout=30,
+                          headers={"Authorization": f"Bearer {login.json()['accessToken']}"})
+    assert follow.status_code in (200, 204), follow.text
+    sign_in(notify_host, browser, notify_host.viewer_email)
+    for number, path in enumerate(PAGES):
+        browser.get(notify_host.url(path))  # fails on a page load timeout (30 s)
+        wait(browser, lambda d: d.execute_script("const b = document.getElementById('bell'); return b && b.dataset.live === 'true'"),
+             what=f"page {number + 1} ({path}): the bell's stream")
+        browser.execute_script("window.__page = arguments[0];"
+                               "addEventListener('pageshow', (e) => { window.__restored = e.persisted; });", number)
+    browser.back()
+    wait(browser, lambda d: d.execute_script("return window.__page") == len(PAGES) - 2, what="the previous page")
+    assert browser.execute_script("return window.__restored") is True, "not shown from the back/forward cache"
+    wait(browser, lambda d: d.find_element(By.ID, "bell").get_attribute("data-live") == "true", what="the bell live again")
+    unread = int(browser.find_element(By.ID, "bell-count").get_attribute("textContent"))
+    publish(notify_host, reel_env, "While you were back")
+    wait(browser, lambda d: d.find_element(By.ID, "bell-count").text == str(unread + 1), what="the bell to count the new video")
