@@ -12,7 +12,7 @@ const CACHE = "reel-shell-v1";
 const OFFLINE = "/web/offline.html";
 const SHELL = [
   "/", OFFLINE, "/web/manifest.webmanifest", "/web/favicon.svg",
-  "/web/icons/icon-192.png", "/web/icons/icon-512.png",
+  "/web/icons/icon-192.png", "/web/icons/icon-512.png", "/web/icons/bell.svg",
   "/web/css/app.css", "/web/css/responsive.css", "/web/css/comments.css",
   "/web/js/app.js", "/web/js/api.js", "/web/js/ui.js", "/web/js/pwa.js",
 ];

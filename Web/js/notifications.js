@@ -35,7 +35,7 @@ function showUnread(count) {
 /** The bell link for the nav (signed in only). */
 export function bellLink() {
   return el("a.nav-link.bell", { id: "bell", href: "/notifications", "data-link": true, "aria-label": "Notifications" },
-    el("span", { "aria-hidden": "true" }, "🔔"), el("span.bell-count", { id: "bell-count", hidden: true }, "0"));
+    el("span.bell-icon", { "aria-hidden": "true" }), el("span.bell-count", { id: "bell-count", hidden: true }, "0"));
 }
 
 // The stream is held only while the page is shown, and only after it has
