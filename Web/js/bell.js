@@ -15,8 +15,8 @@
 //   alive in its back/forward cache, and with their streams open the next
 //   full page load waited for a connection forever. The stream closes on
 //   `pagehide`; a page shown again from the cache starts over.
-// - Only after `load`: a stream never ends, and a request still open at
-//   load time keeps the page "loading".
+// - Only after `load`: a stream never ends, so it must never be among the
+//   requests a page load waits for.
 import * as api from "./api.js";
 import { el } from "./ui.js";
 
