@@ -2,7 +2,7 @@
 // scripts, icons and the offline page under /web/ — so the app installs and
 // opens offline to a clear "You are offline" page. Never media (/media/),
 // never API answers (/api/, /rpc/): those always go to the network, and this
-// worker does not even see them (no respondWith).
+// worker does not even see them (static routes, else no respondWith).
 //
 // Shell files: network first (the host sends them with no-cache and there
 // is no build step, so a deploy is picked up at once), the cached copy when
@@ -12,13 +12,27 @@ const CACHE = "reel-shell-v1";
 const OFFLINE = "/web/offline.html";
 const SHELL = [
   "/", OFFLINE, "/web/manifest.webmanifest", "/web/favicon.svg",
-  "/web/icons/icon-192.png", "/web/icons/icon-512.png",
+  "/web/icons/icon-192.png", "/web/icons/icon-512.png", "/web/icons/bell.svg",
   "/web/css/app.css", "/web/css/responsive.css", "/web/css/comments.css",
   "/web/js/app.js", "/web/js/api.js", "/web/js/ui.js", "/web/js/pwa.js",
 ];
 
+// Requests this worker never touches, not even to let them pass: where the
+// browser has static routing (Chromium 123+), they go straight to the
+// network without waking the worker — among them the notification stream,
+// an /api/ request that never ends. Elsewhere the fetch handler below
+// returns without respondWith for them.
+const NETWORK_ONLY = ["/api/*", "/media/*", "/rpc/*"];
+
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
+    if (event.addRoutes && self.URLPattern) {
+      try {
+        await event.addRoutes(NETWORK_ONLY.map((pathname) => ({ condition: { urlPattern: new URLPattern({ pathname }) }, source: "network" })));
+      } catch (error) {
+        console.warn(`Reel: no static routes for the service worker: ${error.message}`);
+      }
+    }
     const cache = await caches.open(CACHE);
     // One by one: a file missing from a deploy must not stop the install.
     await Promise.all(SHELL.map((url) => cache.add(new Request(url, { cache: "no-cache" })).catch(() => {})));

@@ -10,7 +10,8 @@ import { renderMyVideos } from "./pages/mine.js";
 import { renderMyList } from "./watchlist.js";
 import { registerServiceWorker } from "./pwa.js";
 import { renderConsole } from "./pages/console.js";
-import { bellLink, renderChannel, renderNotifications, renderNotificationSettings, startBell } from "./notifications.js";
+import { renderChannel, renderNotifications, renderNotificationSettings } from "./notifications.js";
+import { bellLink, startBell } from "./bell.js";
 
 const routes = [
   [/^\/$/, renderHome],

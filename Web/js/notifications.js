@@ -1,9 +1,8 @@
-// Notifications (the notification plugin): the bell in the header with the
-// unread count, updated live over Server-Sent Events (EventSource signed in
-// with a single-use stream ticket: the access token never goes in a URL),
-// the notifications page, the settings page, the Follow button and the
-// "From creators you follow" row on the home screen.
+// Notifications (the notification plugin): the notifications page, the
+// settings page, the Follow button, the channel page and the "From creators
+// you follow" row on the home screen. The bell is js/bell.js.
 import * as api from "./api.js";
+import { recount, showUnread } from "./bell.js";
 import { el, notify, timeAgo, videoCard } from "./ui.js";
 
 const FEED = "/api/v1/me/notifications";
@@ -14,83 +13,6 @@ const TYPES = [
   ["commentOnMyVideo", "comment.on_my_video", "Someone commented on my video"],
   ["commentReply", "comment.reply", "Someone replied to my comment"],
 ];
-
-// ---- The bell ------------------------------------------------------------
-
-let live = null; // { source, user, lastId, unread, retry }
-
-function badge() { return document.getElementById("bell-count"); }
-
-function showUnread(count) {
-  if (!live) return;
-  live.unread = Math.max(0, count);
-  const b = badge();
-  if (!b) return;
-  b.textContent = live.unread > 99 ? "99+" : String(live.unread);
-  b.hidden = live.unread === 0;
-  const bell = document.getElementById("bell");
-  if (bell) bell.setAttribute("aria-label", `Notifications: ${live.unread} unread`);
-}
-
-/** The bell link for the nav (signed in only). */
-export function bellLink() {
-  return el("a.nav-link.bell", { id: "bell", href: "/notifications", "data-link": true, "aria-label": "Notifications" },
-    el("span", { "aria-hidden": "true" }, "🔔"), el("span.bell-count", { id: "bell-count", hidden: true }, "0"));
-}
-
-async function openStream() {
-  if (!live) return;
-  const state = live;
-  let ticket;
-  try {
-    ticket = (await api.api("POST", `${FEED}/stream-ticket`)).ticket;
-  } catch {
-    state.retry = setTimeout(openStream, 5000);
-    return;
-  }
-  if (live !== state) return;
-  const after = state.lastId ? `&lastEventId=${encodeURIComponent(state.lastId)}` : "";
-  const source = new EventSource(`${FEED}/stream?ticket=${encodeURIComponent(ticket)}${after}`);
-  state.source = source;
-  source.addEventListener("notification", (event) => {
-    state.lastId = event.lastEventId || state.lastId;
-    showUnread(state.unread + 1);
-    document.dispatchEvent(new CustomEvent("reel:notification", { detail: JSON.parse(event.data) }));
-  });
-  // A ticket is single use, so EventSource's own reconnect cannot sign in
-  // again: on an error, a new ticket and a new stream that resumes after
-  // the last event (nothing is missed).
-  source.addEventListener("error", () => {
-    source.close();
-    if (live === state) state.retry = setTimeout(openStream, 2000);
-  });
-}
-
-/** Starts (or stops, for null) the bell's live count for the signed-in user. */
-export async function startBell(me) {
-  const id = me ? me.id : null;
-  if (live && live.user === id) return;
-  if (live) {
-    if (live.source) live.source.close();
-    clearTimeout(live.retry);
-    live = null;
-  }
-  if (!id) return;
-  live = { source: null, user: id, lastId: null, unread: 0, retry: null };
-  try {
-    const page = await api.api("GET", `${FEED}?limit=1`);
-    if (page.items.length) live.lastId = page.items[0].id;
-    showUnread(page.unreadCount);
-  } catch {
-    return; // no notification service on this host: the bell stays empty
-  }
-  openStream();
-}
-
-/** Re-reads the unread count (after marking read). */
-async function recount() {
-  try { showUnread((await api.api("GET", `${FEED}?limit=1`)).unreadCount); } catch { /* keep the old count */ }
-}
 
 // ---- The notifications page ---------------------------------------------
 

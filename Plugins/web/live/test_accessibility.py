@@ -9,7 +9,7 @@ import requests
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from reeltest.web import desktop, open_page, ready_video, register, sign_in
+from reeltest.web import ROUTE_OF, comment_notification, desktop, open_page, page_path, page_routes, ready_video, register, sign_in
 from reeltest.host import HostStarter
 
 CONTROL_ROLES = {"button", "link", "textbox", "searchbox", "combobox", "checkbox", "radio", "slider", "spinbutton",
@@ -21,12 +21,13 @@ def a11y_host(reel_env, tmp_path_factory):
     name, url = reel_env.create_database()
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("a11y-host"))
     try:
-        host = starter(plugins=("auth", "video", "comment", "watchlist", "web"), database_url=url)
+        host = starter(plugins=("auth", "video", "comment", "watchlist", "notification", "web"), database_url=url)
         host.owner = register(host, "Keyboard User")
         host.video = ready_video(reel_env, url, host.owner["id"], "Keyboard and screen reader")
         comment = requests.post(host.url(f"/api/v1/videos/{host.video}/comments"), timeout=30,
                                 headers={"Authorization": f"Bearer {host.owner['token']}"}, json={"text": "Reachable by keyboard?"})
         assert comment.status_code == 201, comment.text
+        comment_notification(host, "Keyboard Friend")
         yield host
     finally:
         starter.stop_all()
@@ -34,8 +35,18 @@ def a11y_host(reel_env, tmp_path_factory):
 
 
 SIGNED_OUT = [("/signin", "form.auth-form"), ("/register", "form.auth-form")]
+# Every page the web plugin serves ("watch" and "channel": the owner's video
+# and channel; the owner is the first account, an admin).
 SIGNED_IN = [("/", "#newest-title"), ("watch", "#comments .comment-actions button"), ("/upload", "#dropzone"),
-             ("/my-videos", "li.my-video .share-url"), ("/my-list", "#main h1"), ("/console", "#users-body tr")]
+             ("/studio", "li.my-video .share-url"), ("/my-videos", "li.my-video .share-url"), ("/my-list", "#main h1"),
+             ("/notifications", "ul.notification-list li.notification .mark-read"),
+             ("/settings/notifications", "table.settings input"), ("channel", ".channel-videos li"),
+             ("/admin", "#users-body tr"), ("/console", "#users-body tr")]
+
+
+def test_every_page_gets_the_accessibility_pass():
+    checked = {ROUTE_OF.get(path, path) for path, _ in SIGNED_OUT + SIGNED_IN}
+    assert page_routes() - checked == set(), "pages the web plugin serves but the accessibility pass never opens"
 
 
 def unlabeled_controls(driver) -> list[str]:
@@ -97,7 +108,7 @@ def focusable_ids(driver) -> list[str]:
 
 
 def check_page(host, driver, path, selector):
-    target = f"/watch/{host.video}" if path == "watch" else path
+    target = page_path(host, path)
     open_page(host, driver, target, selector)
     assert unlabeled_controls(driver) == [], target
     assert unlabeled_fields(driver) == [], target

@@ -124,8 +124,13 @@ def test_an_admin_manages_users_and_sees_jobs(console_host, browser, artifacts):
     search.send_keys("plain viewer")
     viewer = console_host.viewer["id"]
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#users-body tr")) == 1, what="the viewer's row")
+    session = {"Authorization": f"Bearer {console_host.viewer['token']}"}
+    assert requests.get(console_host.url("/api/v1/users/me"), headers=session, timeout=10).status_code == 200
     browser.find_element(By.CSS_SELECTOR, f"button.disable-toggle[data-user-id='{viewer}']").click()
     wait(browser, lambda d: disabled_state(d, viewer) == "true", what="the viewer disabled")
+    # Refused at once: the session they hold (its access token is revoked) and any new sign-in.
+    me = requests.get(console_host.url("/api/v1/users/me"), headers=session, timeout=10)
+    assert me.status_code == 401, me.text
     login = requests.post(console_host.url("/api/v1/auth/login"), timeout=10,
                           json={"email": console_host.viewer["email"], "password": PASSWORD})
     assert login.status_code in (401, 403), login.text

@@ -122,3 +122,95 @@ def test_the_unsubscribe_link_of_an_email_turns_that_email_off(notify_host, brow
     assert not box.is_selected()
     assert browser.find_element(By.CSS_SELECTOR, "input[data-type=videoReady][data-channel=web]").is_selected()
     assert browser.find_element(By.CSS_SELECTOR, "input[data-type=videoFailed][data-channel=email]").is_selected()
+
+
+def follow_the_creator(host):
+    """The viewer follows the creator (idempotent), through the API."""
+    login = requests.post(host.url("/api/v1/auth/login"), timeout=30, json={"email": host.viewer_email, "password": PASSWORD})
+    follow = requests.put(host.url(f"/api/v1/me/subscriptions/{host.creator}"), timeout=30,
+                          headers={"Authorization": f"Bearer {login.json()['accessToken']}"})
+    assert follow.status_code in (200, 204), follow.text
+
+
+def bell_state(driver) -> str | None:
+    """The bell's data-live: "stream" (this tab holds it), "shared" (another tab does), "false"."""
+    return driver.execute_script("const b = document.getElementById('bell'); return b ? b.dataset.live || null : null")
+
+
+def unread(driver) -> int:
+    return int(driver.find_element(By.ID, "bell-count").get_attribute("textContent"))
+
+
+PAGES = ["/", "/notifications", "/settings/notifications", "/my-list", "/studio", "/upload", "/", "/notifications", "/"]
+
+
+def test_the_bell_lets_go_of_its_stream_when_the_page_is_left(notify_host, reel_env, browser):
+    # Chromium keeps the pages a tab left alive in its back/forward cache; a
+    # cached page that kept its EventSource held one of the six connections a
+    # browser opens to a host, and the seventh full page load never loaded
+    # ("Timed out receiving message from renderer"). Every one loads now,
+    # and a page shown again from the cache goes live again.
+    follow_the_creator(notify_host)
+    sign_in(notify_host, browser, notify_host.viewer_email)
+    for number, path in enumerate(PAGES):
+        browser.get(notify_host.url(path))  # fails on a page load timeout (30 s)
+        wait(browser, lambda d: bell_state(d) == "stream", what=f"page {number + 1} ({path}): the bell's stream")
+        browser.execute_script("window.__page = arguments[0];"
+                               "addEventListener('pageshow', (e) => { window.__restored = e.persisted; });", number)
+    browser.back()
+    wait(browser, lambda d: d.execute_script("return window.__page") == len(PAGES) - 2, what="the previous page")
+    assert browser.execute_script("return window.__restored") is True, "not shown from the back/forward cache"
+    wait(browser, lambda d: bell_state(d) == "stream", what="the bell live again")
+    before = unread(browser)
+    publish(notify_host, reel_env, "While you were back")
+    wait(browser, lambda d: unread(d) == before + 1, what="the bell to count the new video")
+
+
+def holders(driver, tabs) -> dict:
+    states = {}
+    for tab in tabs:
+        driver.switch_to.window(tab)
+        states[tab] = bell_state(driver)
+    return states
+
+
+def test_many_tabs_share_one_stream(notify_host, reel_env, browser):
+    # One stream per tab held one of the browser's six connections to the
+    # host each: the seventh tab of the site never loaded. Now the tab
+    # holding a Web Lock has the stream and passes notifications on to the
+    # others; when it leaves, another takes over without missing any.
+    follow_the_creator(notify_host)
+    sign_in(notify_host, browser, notify_host.viewer_email)
+    first = browser.current_window_handle
+    tabs = [first]
+    try:
+        for number in range(8):
+            browser.switch_to.new_window("tab")
+            browser.get(notify_host.url("/" if number % 2 else "/notifications"))  # fails on a page load timeout (30 s)
+            wait(browser, lambda d: bell_state(d) in ("stream", "shared"), what=f"tab {number + 2}: the bell")
+            tabs.append(browser.current_window_handle)
+        states = wait(browser, lambda d: (h := holders(d, tabs)) and list(h.values()).count("stream") == 1 and h,
+                      what="exactly one tab holding the stream")
+        assert set(states.values()) == {"stream", "shared"}, states
+        counts = {tab: (browser.switch_to.window(tab), unread(browser))[1] for tab in tabs}
+        publish(notify_host, reel_env, "Seen in every tab")
+        for tab in tabs:
+            browser.switch_to.window(tab)
+            wait(browser, lambda d: unread(d) == counts[tab] + 1, what="every tab's bell to count it")
+
+        # The tab with the stream leaves the site: another one takes it over.
+        holder = next(tab for tab, state in states.items() if state == "stream")
+        browser.switch_to.window(holder)
+        browser.get("about:blank")
+        tabs.remove(holder)
+        wait(browser, lambda d: list(holders(d, tabs).values()).count("stream") == 1, what="another tab taking the stream")
+        publish(notify_host, reel_env, "After the handover")
+        for tab in tabs:
+            browser.switch_to.window(tab)
+            wait(browser, lambda d: unread(d) == counts[tab] + 2, what="every tab's bell to count the second one")
+    finally:
+        for tab in browser.window_handles:
+            if tab != first:
+                browser.switch_to.window(tab)
+                browser.close()
+        browser.switch_to.window(first)

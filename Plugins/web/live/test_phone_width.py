@@ -5,7 +5,8 @@
 import pytest
 from selenium.webdriver.common.by import By
 
-from reeltest.web import desktop, layout_problems, open_page, phone, ready_video, register, sign_in, wait
+from reeltest.web import (ROUTE_OF, comment_notification, desktop, layout_problems, open_page, page_path, page_routes, phone,
+                       ready_video, register, sign_in, wait)
 from reeltest.host import HostStarter
 
 state: dict = {}
@@ -14,11 +15,12 @@ state: dict = {}
 @pytest.fixture(scope="module")
 def phone_host(reel_env, tmp_path_factory):
     """Every plugin with a part in the web client; an admin (first account,
-    may upload) with one public, ready video that has a comment."""
+    may upload) with one public, ready video that has a comment, and a
+    notification (another account's comment on it)."""
     name, url = reel_env.create_database()
     starter = HostStarter(reel_env, tmp_path_factory.mktemp("phone-host"))
     try:
-        host = starter(plugins=("auth", "video", "comment", "watchlist", "web"), database_url=url)
+        host = starter(plugins=("auth", "video", "comment", "watchlist", "notification", "web"), database_url=url)
         host.owner = register(host, "Phone Owner")
         host.video = ready_video(reel_env, url, host.owner["id"], "A video with a rather long title to wrap on a phone screen")
         import requests
@@ -26,6 +28,7 @@ def phone_host(reel_env, tmp_path_factory):
                           headers={"Authorization": f"Bearer {host.owner['token']}"},
                           json={"text": "A first comment, long enough to wrap on a narrow phone screen without scrolling sideways."})
         assert r.status_code in (200, 201), r.text
+        comment_notification(host, "Phone Friend")
         yield host
     finally:
         starter.stop_all()
@@ -33,12 +36,24 @@ def phone_host(reel_env, tmp_path_factory):
 
 
 SIGNED_OUT = [("/signin", "form.auth-form"), ("/register", "form.auth-form"), ("/", "#newest-title")]
+# Every page the web plugin serves, signed in as an admin (so the console
+# shows its tables); "watch" and "channel" are the owner's video and channel.
 SIGNED_IN = [("/", "#newest-title"), ("watch", "#comments .comment, #player-video"), ("/upload", "#dropzone"),
-             ("/my-videos", "li.my-video"), ("/my-list", "#main h1")]
+             ("/studio", "li.my-video"), ("/my-videos", "li.my-video"), ("/my-list", "#main h1"),
+             ("/notifications", "ul.notification-list li.notification .mark-read"),
+             ("/settings/notifications", "table.settings input"), ("channel", ".channel-videos li"),
+             ("/admin", "#users-body tr"), ("/console", "#users-body tr")]
+# Screenshot names (test_admin_console.py takes the console's, with its jobs).
+SHOT_NAMES = {"/": "home", "watch": "watch", "/studio": "studio", "/my-videos": None, "/admin": "admin", "/console": None}
+
+
+def test_every_page_is_checked_at_phone_width():
+    checked = {ROUTE_OF.get(path, path) for path, _ in SIGNED_OUT + SIGNED_IN}
+    assert page_routes() - checked == set(), "pages the web plugin serves but no phone-width check opens"
 
 
 def check(host, driver, path, selector, artifacts=None, shot=None):
-    target = f"/watch/{host.video}" if path == "watch" else path
+    target = page_path(host, path)
     open_page(host, driver, target, selector)
     problems = layout_problems(driver)
     assert problems["innerWidth"] == 390 and driver.execute_script("return navigator.maxTouchPoints") > 0, problems
@@ -60,8 +75,8 @@ def test_signed_in_pages_at_phone_width(phone_host, browser, artifacts):
     phone(browser)
     sign_in(phone_host, browser, phone_host.owner["email"])
     for path, selector in SIGNED_IN:
-        name = {"/": "home", "watch": "watch"}.get(path, path.strip("/"))
-        check(phone_host, browser, path, selector, artifacts, f"{name}-page-phone.png")
+        name = SHOT_NAMES.get(path, path.strip("/").replace("/", "-"))
+        check(phone_host, browser, path, selector, artifacts, name and f"{name}-page-phone.png")
 
 
 def test_the_player_fills_the_phone_width(phone_host, browser):
@@ -80,7 +95,10 @@ def test_desktop_screenshots(phone_host, browser, artifacts):
     desktop(browser)
     for path, selector, shot in (("/", "#newest-title", "home-page-desktop.png"),
                                  (f"/watch/{phone_host.video}", "#comments .comment", "watch-page-desktop.png"),
-                                 ("/my-videos", "li.my-video", "studio-page-desktop.png")):
+                                 ("/studio", "li.my-video", "studio-page-desktop.png"),
+                                 ("/admin", "#users-body tr", "admin-page-desktop.png"),
+                                 ("/notifications", "li.notification", "notifications-page-desktop.png"),
+                                 (f"/c/{phone_host.owner['id']}", ".channel-videos li", "channel-page-desktop.png")):
         open_page(phone_host, browser, path, selector)
         assert browser.execute_script("return document.documentElement.scrollWidth <= innerWidth")
         browser.save_screenshot(str(artifacts / shot))

@@ -75,6 +75,20 @@ def test_worker_activates_and_the_app_opens_offline(pwa_host, browser):
     assert state == {"scope": pwa_host.url("/"), "state": "activated", "script": pwa_host.url("/sw.js")}, state
     wait(browser, lambda d: d.execute_script("return !!navigator.serviceWorker.controller"), what="the worker to control the page")
 
+    # The worker is not even woken for /api/, /media/ or /rpc/ (static
+    # routes straight to the network): the notification stream, an /api/
+    # request that never ends, never passes through it. A shell file does.
+    timing = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        (async () => {
+          for (const url of ['/api/v1/videos?limit=1', '/media/nothing/master.m3u8', '/web/favicon.svg?probe']) await (await fetch(url)).text();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          return performance.getEntriesByType('resource').filter((e) => /videos.limit=1|nothing.master|probe/.test(e.name))
+            .map((e) => [new URL(e.name).pathname, e.workerMatchedSourceType]);
+        })().then(done, (e) => done(String(e)));""")
+    # (Resource timing names the static route a request matched: "network".)
+    assert sorted(timing) == [["/api/v1/videos", "network"], ["/media/nothing/master.m3u8", "network"], ["/web/favicon.svg", ""]], timing
+
     # Online: an API call and a media request go out; none lands in a cache.
     browser.execute_async_script("""
         const done = arguments[arguments.length - 1];

@@ -1,7 +1,9 @@
 # Helpers the second-pass browser tests share (issue #20): a host with every
 # plugin the web client talks to, an account signed in through the page,
 # phone emulation through the DevTools protocol, and the page checks.
+import re
 import uuid
+from pathlib import Path
 
 import requests
 from selenium.webdriver.common.by import By
@@ -93,12 +95,50 @@ def layout_problems(driver) -> dict:
                             + ' "' + (e.getAttribute('aria-label') || e.textContent || e.value || '').trim().slice(0, 30) + '"';
         const small = [...document.querySelectorAll(arguments[0])].filter(visible).map((e) => [e, e.getBoundingClientRect()])
             .filter(([e, r]) => r.height < 44 - 0.5 || r.width < 44 - 0.5).map(([e, r]) => `${name(e)} ${r.width.toFixed(0)}x${r.height.toFixed(0)}`);
-        let wide = [...document.querySelectorAll('body *')].filter(visible).filter((e) => e.getBoundingClientRect().right > width + 0.5)
+        // Inside a box that scrolls sideways itself and fits the screen (the
+        // console's tables), wide content scrolls that box, not the page.
+        const scrolled = (e) => { for (let n = e.parentElement; n && n !== document.body; n = n.parentElement) {
+                                      if (['auto', 'scroll'].includes(getComputedStyle(n).overflowX)) return n.getBoundingClientRect().right <= width + 0.5; }
+                                  return false; };
+        let wide = [...document.querySelectorAll('body *')].filter(visible).filter((e) => e.getBoundingClientRect().right > width + 0.5 && !scrolled(e))
             .slice(0, 5).map(name);
         // Text wider than its box (a long word) overflows without widening any element.
         for (const e of document.querySelectorAll('body *')) {
-            if (visible(e) && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0
+            if (visible(e) && !scrolled(e) && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0
                 && e.getBoundingClientRect().left + e.scrollWidth > width + 0.5)
                 wide.push('text overflows ' + name(e) + ' ' + e.scrollWidth + '>' + e.clientWidth);
         }
         return {innerWidth: width, viewportWidth: innerWidth, scrollWidth: document.documentElement.scrollWidth, small, wide};""", TOUCH_SELECTOR)
+
+
+WEB_PLUGIN = Path(__file__).resolve().parents[1] / "web.c"
+
+
+def page_routes() -> set[str]:
+    """Every page the web plugin serves (its route table in web.c), without
+    the static files (/web/..., /sw.js): what the page checks must cover."""
+    routes = set(re.findall(r'\{"GET", "(/[^"]*)"', WEB_PLUGIN.read_text()))
+    assert "/" in routes and "/watch/{id}" in routes, routes  # the table was read
+    return {r for r in routes if not r.startswith("/web/") and r != "/sw.js"}
+
+
+# The placeholders the page lists use for paths with an id.
+ROUTE_OF = {"watch": "/watch/{id}", "channel": "/c/{creatorId}"}
+
+
+def page_path(host, path: str) -> str:
+    """A page list's entry as a path: "watch" and "channel" name the host's video and owner."""
+    return {"watch": f"/watch/{host.video}", "channel": f"/c/{host.owner['id']}"}.get(path, path)
+
+
+def comment_notification(host, name: str = "A Friend") -> dict:
+    """Another account comments on the owner's video: the owner has an unread
+    notification (comment.on_my_video). Returns the commenter."""
+    friend = register(host, name)
+    r = requests.post(host.url(f"/api/v1/videos/{host.video}/comments"), timeout=30,
+                      headers={"Authorization": f"Bearer {friend['token']}"}, json={"text": "Seen it on my phone, lovely."})
+    assert r.status_code == 201, r.text
+    feed = {"Authorization": f"Bearer {host.owner['token']}"}
+    wait(None, lambda _: requests.get(host.url("/api/v1/me/notifications?limit=1"), headers=feed, timeout=30).json()["items"],
+         what="the owner's notification")
+    return friend

@@ -8,6 +8,17 @@ import * as api from "../api.js";
 import { el, notify, timeAgo } from "../ui.js";
 
 const ROLES = ["viewer", "creator", "admin"];
+const USER_COLUMNS = ["Name", "Email", "Role", "Status", "Joined", "Access"];
+const JOB_COLUMNS = ["Video", "State", "Attempts", "Progress", "Failure", "Created"];
+const PLUGIN_COLUMNS = ["Plugin", "Version", "Generation", "SHA-256"];
+
+/** Names each cell after its column (data-label): on a phone the rows stack
+ * as cards and each value shows its column's name (responsive.css). */
+function labelCells(body, columns) {
+  for (const row of body.rows) {
+    if (row.cells.length === columns.length) [...row.cells].forEach((cell, i) => { cell.dataset.label = columns[i]; });
+  }
+}
 const JOB_STATES = ["", "queued", "running", "succeeded", "failed", "cancelled"];
 
 async function allUsers() {
@@ -59,6 +70,7 @@ function usersSection(me) {
       users = users.map((x) => (x.id === updated.id ? { ...x, ...updated } : x));
       draw();
     })));
+    labelCells(body, USER_COLUMNS);
     count.textContent = `${shown.length} of ${users.length} users`;
   };
   search.addEventListener("input", draw);
@@ -67,7 +79,7 @@ function usersSection(me) {
     el("div.field.console-search", {}, el("label", { for: "user-search" }, "Search users"), search),
     count,
     el("div.table-wrap", {}, el("table.console-table", { id: "users-table" },
-      el("thead", {}, el("tr", {}, ["Name", "Email", "Role", "Status", "Joined", "Access"].map((h) => el("th", { scope: "col" }, h)))),
+      el("thead", {}, el("tr", {}, USER_COLUMNS.map((h) => el("th", { scope: "col" }, h)))),
       body)));
   const load = async () => { users = await allUsers(); draw(); };
   return { section, load };
@@ -87,6 +99,7 @@ function jobsSection() {
         el("td", {}, `${j.progress || 0}%`),
         el("td.wrap", {}, j.failureReason || ""),
         el("td", {}, timeAgo(j.createdAt)))));
+      labelCells(body, JOB_COLUMNS);
       if (!items.length) body.replaceChildren(el("tr", {}, el("td", { colspan: 6 }, "No jobs.")));
     } catch (e) {
       body.replaceChildren(el("tr", {}, el("td", { colspan: 6 }, e.status === 404 ? "The transcoder is not loaded." : e.message)));
@@ -97,7 +110,7 @@ function jobsSection() {
     el("h2", { id: "jobs-title" }, "Transcoder jobs"),
     el("div.field.console-search", {}, el("label", { for: "job-state" }, "State"), filter),
     el("div.table-wrap", {}, el("table.console-table", { id: "jobs-table" },
-      el("thead", {}, el("tr", {}, ["Video", "State", "Attempts", "Progress", "Failure", "Created"].map((h) => el("th", { scope: "col" }, h)))),
+      el("thead", {}, el("tr", {}, JOB_COLUMNS.map((h) => el("th", { scope: "col" }, h)))),
       body)),
     el("p.muted", {}, "A failed job is retried by uploading the video again (the API has no retry call yet)."));
   return { section, load };
@@ -111,6 +124,7 @@ function pluginsSection() {
       body.replaceChildren(...(r.plugins || []).map((p) => el("tr", { dataset: { plugin: p.name } },
         el("td", {}, p.name), el("td", {}, p.version), el("td", {}, String(p.generation)),
         el("td", {}, el("code", { title: p.sha256 }, (p.sha256 || "").slice(0, 12))))));
+      labelCells(body, PLUGIN_COLUMNS);
     } catch (e) {
       body.replaceChildren(el("tr", {}, el("td", { colspan: 4 }, e.message)));
     }
@@ -118,7 +132,7 @@ function pluginsSection() {
   const section = el("section.console-section", { "aria-labelledby": "plugins-title" },
     el("h2", { id: "plugins-title" }, "Loaded plugins"),
     el("div.table-wrap", {}, el("table.console-table", { id: "plugins-table" },
-      el("thead", {}, el("tr", {}, ["Plugin", "Version", "Generation", "SHA-256"].map((h) => el("th", { scope: "col" }, h)))),
+      el("thead", {}, el("tr", {}, PLUGIN_COLUMNS.map((h) => el("th", { scope: "col" }, h)))),
       body)),
     el("p.muted", {}, "The generation counts hot swaps (1 = first load). Reloading stays with the operator (loopback listener)."));
   return { section, load };
