@@ -91,7 +91,7 @@ let package = Package(
 
         // Object storage (local disk or S3 through libcurl) for media files.
         .target(name: "ReelStorage", dependencies: [
-            "ReelConcurrency", "ReelEncoding",
+            "ReelConcurrency", "ReelEncoding", "CReelSupport",
             "CCurl", .product(name: "Crypto", package: "swift-crypto"),
         ]),
 

@@ -16,7 +16,43 @@ public enum UTCDate {
     public static func iso8601(_ date: Date) -> String { date.formatted(iso8601Style) }
 
     /// "Sun, 06 Nov 1994 08:49:37 GMT": RFC 9110's IMF-fixdate (HTTP headers).
-    public static func http(_ date: Date) -> String { date.formatted(httpStyle) }
+    /// Written by hand with gmtime_r: media answers carry it (Last-Modified)
+    /// on every request, where a format style cost more than the rest of
+    /// the answer.
+    public static func http(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var t = tm()
+        guard gmtime_r(&seconds, &t) != nil, t.tm_year + 1900 >= 0, t.tm_year + 1900 <= 9999 else {
+            return date.formatted(httpStyle)
+        }
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        var text = [UInt8]()
+        text.reserveCapacity(29)
+        func digits(_ value: Int32, _ count: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        text += days[Int(t.tm_wday)].utf8
+        text += ", ".utf8
+        digits(t.tm_mday, 2)
+        text.append(UInt8(ascii: " "))
+        text += months[Int(t.tm_mon)].utf8
+        text.append(UInt8(ascii: " "))
+        digits(t.tm_year + 1900, 4)
+        text.append(UInt8(ascii: " "))
+        digits(t.tm_hour, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(t.tm_min, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(t.tm_sec, 2)
+        text += " GMT".utf8
+        return String(decoding: text, as: UTF8.self)
+    }
 
     private static let dayStyle = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day()
     private static let compactDayStyle = Date.ISO8601FormatStyle(dateSeparator: .omitted, timeZone: .gmt).year().month().day()

@@ -147,23 +147,27 @@ public final class HTTPResponder: @unchecked Sendable {
     /// buffer, NUL-terminated (one allocation, not two per header).
     private func withCHeaders(_ headers: [(String, String)], _ body: (UnsafePointer<reel_http_header>?, Int) -> Void) {
         guard !headers.isEmpty else { return body(nil, 0) }
-        var bytes: [CChar] = []
+        // Bytes appended from each string's UTF-8 in one go (a media answer
+        // has seven headers; mapping them byte by byte showed in profiles).
+        var bytes: [UInt8] = []
         bytes.reserveCapacity(headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 })
         var offsets: [(Int, Int)] = []
         offsets.reserveCapacity(headers.count)
         for (name, value) in headers {
             let nameAt = bytes.count
-            bytes.append(contentsOf: name.utf8.map { CChar(bitPattern: $0) })
+            bytes.append(contentsOf: name.utf8)
             bytes.append(0)
             let valueAt = bytes.count
-            bytes.append(contentsOf: value.utf8.map { CChar(bitPattern: $0) })
+            bytes.append(contentsOf: value.utf8)
             bytes.append(0)
             offsets.append((nameAt, valueAt))
         }
         bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            let array = offsets.map { reel_http_header(name: base + $0.0, value: base + $0.1) }
-            array.withUnsafeBufferPointer { body($0.baseAddress, $0.count) }
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                let base = chars.baseAddress!
+                let array = offsets.map { reel_http_header(name: base + $0.0, value: base + $0.1) }
+                array.withUnsafeBufferPointer { body($0.baseAddress, $0.count) }
+            }
         }
     }
 }

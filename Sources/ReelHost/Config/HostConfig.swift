@@ -67,7 +67,10 @@ public struct HostConfig: Sendable {
                                      min: 1, max: 1024)
         connectionLimit = try reader.int("REEL_CONNECTION_LIMIT", 1024, min: 1)
         connectionTimeoutSeconds = try reader.int("REEL_CONNECTION_TIMEOUT_SECONDS", 30, min: 1)
-        perConnectionMemoryBytes = try reader.int("REEL_CONNECTION_MEMORY_BYTES", 64 * 1024, min: 4096)
+        // libmicrohttpd zeroes a connection's whole pool after every request
+        // (and an idle keep-alive connection keeps all of it resident): 32 KiB,
+        // libmicrohttpd's own default, holds any sane request head.
+        perConnectionMemoryBytes = try reader.int("REEL_CONNECTION_MEMORY_BYTES", 32 * 1024, min: 4096)
         shutdownGraceSeconds = try reader.seconds("REEL_SHUTDOWN_GRACE_SECONDS", 15)
         callTimeoutSeconds = try reader.seconds("REEL_CALL_TIMEOUT_SECONDS", 30, min: 0.001)
         pluginWatchIntervalSeconds = try reader.seconds("REEL_PLUGIN_WATCH_SECONDS", 1)

@@ -11,13 +11,15 @@ struct HealthHandler: Sendable {
 
     static let livenessPaths: Set<String> = ["/livez", "/healthz"]
     static let paths: Set<String> = livenessPaths.union(["/readyz"])
+    /// The liveness answer, encoded once (probes call it often).
+    static let alive = Array(#"{"status":"ok"}"#.utf8)
 
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         guard request.method == "GET" || request.method == "HEAD" else {
             return respond(.error(.methodNotAllowed(request.method, allowed: ["GET"]), requestId: request.requestId))
         }
         if HealthHandler.livenessPaths.contains(request.path) {
-            return respond(.json(200, ["status": "ok"]))
+            return respond(.bytes(200, contentType: "application/json", Self.alive))
         }
         let plugins: [[String: Any]] = registry.all.map { generation in
             ["name": generation.name, "version": generation.version, "generation": generation.number,

@@ -41,13 +41,24 @@ extension HTTPServer {
         return parts.joined(separator: "&")
     }
 
+    /// The peer's numeric address (inet_ntop: getnameinfo does the same
+    /// with more work, on every request).
     static func peerAddress(_ connection: OpaquePointer) -> String {
         guard let address = reel_mhd_client_addr(connection) else { return "" }
-        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        let length = address.pointee.sa_family == sa_family_t(AF_INET6)
-            ? socklen_t(MemoryLayout<sockaddr_in6>.size) : socklen_t(MemoryLayout<sockaddr_in>.size)
-        guard getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 else { return "" }
-        return String(cString: host)
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let raw = UnsafeRawPointer(address)
+        let written: UnsafePointer<CChar>?
+        switch Int32(address.pointee.sa_family) {
+        case AF_INET:
+            var a = raw.loadUnaligned(as: sockaddr_in.self).sin_addr
+            written = inet_ntop(AF_INET, &a, &text, socklen_t(text.count))
+        case AF_INET6:
+            var a = raw.loadUnaligned(as: sockaddr_in6.self).sin6_addr
+            written = inet_ntop(AF_INET6, &a, &text, socklen_t(text.count))
+        default: written = nil
+        }
+        guard written != nil else { return "" }
+        return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 }
 

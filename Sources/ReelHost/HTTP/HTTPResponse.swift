@@ -41,7 +41,7 @@ public struct HTTPResponse: Sendable {
     }
 
     public func header(_ name: String) -> String? {
-        headers.last { $0.name.lowercased() == name.lowercased() }?.value
+        headers.last { HeaderName.equal($0.name, name) }?.value
     }
 
     public static func bytes(_ status: Int, contentType: String, _ body: [UInt8]) -> HTTPResponse {
@@ -70,5 +70,25 @@ public struct HTTPResponse: Sendable {
             response.headers.append(("Allow", allow))
         }
         return response
+    }
+}
+
+/// Header names compared as HTTP does (ASCII, case-insensitive) without
+/// lower-casing copies: a response's headers are looked up several times
+/// on every request.
+enum HeaderName {
+    static func equal(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                for i in 0..<x.count where x[i] != y[i] {
+                    // Letters differ only in bit 0x20; anything else must match exactly.
+                    let l = x[i] | 0x20
+                    guard l == y[i] | 0x20, l >= UInt8(ascii: "a"), l <= UInt8(ascii: "z") else { return false }
+                }
+                return true
+            }
+        }
     }
 }

@@ -156,7 +156,7 @@ extension HTTPServer {
         guard let mhdResponse else { return MHD_Result.NO }
         defer { MHD_destroy_response(mhdResponse) }
         // Content-Length is libmicrohttpd's own (it refuses the header).
-        for (name, value) in response.headers where name.lowercased() != "content-length" {
+        for (name, value) in response.headers where !HeaderName.equal(name, "Content-Length") {
             _ = MHD_add_response_header(mhdResponse, name, value)
         }
         _ = MHD_add_response_header(mhdResponse, "X-Request-Id", context.requestId)

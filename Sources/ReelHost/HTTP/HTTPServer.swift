@@ -123,6 +123,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
         MHD_stop_daemon(daemon)
         self.daemon = nil
+        AccessLog.flush()
         logger.info("\(role)stopped")
     }
 

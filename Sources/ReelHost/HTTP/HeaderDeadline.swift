@@ -14,12 +14,20 @@ final class HeaderDeadline: @unchecked Sendable {
     // @unchecked: the vars are only touched under `lock`; `fd` is immutable.
     private let fd: Int32
     private let lock = NSLock()
-    /// Waiting for a request's headers (since `armed`).
+    /// Waiting for a request's headers (since the deadline was set).
     private var awaiting = true
     /// Closed (or cut off): the descriptor is no longer ours to shut down.
     private var closed = false
-    /// Which arming a timer belongs to.
-    private var armed: UInt64 = 0
+    /// When the awaited headers are due (uptime nanoseconds).
+    private var due: UInt64 = 0
+    /// A timer is pending for this connection. At most one is: a keep-alive
+    /// connection answering thousands of requests moves `due` forward and
+    /// its one timer re-arms itself when it fires early, instead of costing
+    /// a timer (and a dispatch wake-up when it fires) per request. (`due`
+    /// only moves later: every arming after the first uses the idle timeout,
+    /// and a shorter idle timeout than the header one is enforced by
+    /// libmicrohttpd's own connection timeout anyway.)
+    private var timerPending = false
 
     private init(fd: Int32) { self.fd = fd }
 
@@ -62,24 +70,34 @@ final class HeaderDeadline: @unchecked Sendable {
     }
 
     private func arm(seconds: Int) {
-        let arming: UInt64? = lock.withLock {
-            guard !closed else { return nil }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let schedule: Bool = lock.withLock {
+            guard !closed else { return false }
             awaiting = true
-            armed += 1
-            return armed
+            due = now + UInt64(seconds) * 1_000_000_000
+            if timerPending { return false } // it fires before `due` and re-arms
+            timerPending = true
+            return true
         }
-        guard let arming else { return }
-        Self.timers.asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in expire(arming) }
+        if schedule { Self.timers.asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in expire() } }
     }
 
     /// Under the lock: libmicrohttpd reports the close (which sets `closed`)
     /// before it closes the descriptor, so `fd` is still this connection's.
-    private func expire(_ arming: UInt64) {
-        lock.withLock {
-            guard !closed, awaiting, armed == arming else { return }
+    private func expire() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let again: UInt64? = lock.withLock {
+            guard !closed, awaiting else {
+                timerPending = false // a request is being served: the next one arms again
+                return nil
+            }
+            if now < due { return due - now } // the deadline moved on since this timer was set
+            timerPending = false
             closed = true
             shutdown(fd, Int32(SHUT_RDWR))
+            return nil
         }
+        if let again { Self.timers.asyncAfter(deadline: .now() + .nanoseconds(Int(again))) { [self] in expire() } }
     }
 
     private static let timers = DispatchQueue(label: "reel.http.header-deadline")

@@ -14,14 +14,26 @@ enum RequestID {
     /// 32 hex digits. Not a secret: a fast generator seeded once from the
     /// system's (each request would otherwise cost two getrandom calls).
     static func make() -> String {
-        let (a, b) = generator.withLock { $0.next2() }
-        var text = [UInt8](repeating: 0, count: 32)
-        let digits = Array("0123456789abcdef".utf8)
-        for i in 0..<16 {
-            text[15 - i] = digits[Int((a >> (UInt64(i) * 4)) & 0xF)]
-            text[31 - i] = digits[Int((b >> (UInt64(i) * 4)) & 0xF)]
+        let (a, b) = randomWords()
+        return hex(a, b, digits: 32)
+    }
+
+    /// Two words from the shared generator (one short lock).
+    static func randomWords() -> (UInt64, UInt64) { generator.withLock { $0.next2() } }
+
+    /// The first `digits` (at most 32) hex digits of `a` then `b`.
+    static func hex(_ a: UInt64, _ b: UInt64, digits: Int) -> String {
+        let alphabet: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: digits) { text in
+            alphabet.withUTF8Buffer { alphabet in
+                for i in 0..<digits {
+                    let word = i < 16 ? a : b
+                    let shift = UInt64(15 - i % 16) * 4
+                    text[i] = alphabet[Int((word >> shift) & 0xF)]
+                }
+            }
+            return digits
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     private static let generator = LockedGenerator()

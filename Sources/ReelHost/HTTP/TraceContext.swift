@@ -59,21 +59,15 @@ public struct TraceContext: Sendable, Equatable {
 
     private static func hexValue(_ byte: UInt8) -> UInt8 { byte >= 0x61 ? byte - 0x61 + 10 : byte - 0x30 }
 
-    /// `count` random bytes as hex (never all zeros).
+    /// `count` random bytes (8 or 16) as hex, never all zeros. From the
+    /// request ids' generator (seeded once from the system): drawing each
+    /// byte from the system's generator cost a getrandom call per byte, 24
+    /// per request. Trace ids need to be unique, not secret.
     static func randomHex(_ count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef".utf8)
         while true {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(count * 2)
-            var zero = true
-            for _ in 0..<count {
-                let byte = UInt8.random(in: 0...255, using: &generator)
-                if byte != 0 { zero = false }
-                bytes.append(digits[Int(byte >> 4)])
-                bytes.append(digits[Int(byte & 0xF)])
-            }
-            if !zero { return String(decoding: bytes, as: UTF8.self) }
+            let (a, b) = RequestID.randomWords()
+            // 8 bytes (a span id) come from `a` alone, 16 (a trace id) from both.
+            if a != 0 || (count > 8 && b != 0) { return RequestID.hex(a, b, digits: count * 2) }
         }
     }
 }
