@@ -24,6 +24,9 @@ struct Transcode: ParsableCommand {
     @Option(help: "Encoder threads in total, shared by the rungs (0: libav's choice).")
     var threads = 0
 
+    @Flag(help: "Scale every rung from the source (no cascade from the next larger rung).")
+    var scaleFromSource = false
+
     func validate() throws {
         guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory)) ?? []
@@ -32,7 +35,8 @@ struct Transcode: ParsableCommand {
 
     func run() throws {
         let start = ContinuousClock.now
-        let transcoder = LadderTranscoder(options: TranscodeOptions(preset: preset, threads: threads))
+        let transcoder = LadderTranscoder(options: TranscodeOptions(preset: preset, threads: threads,
+                                                                       cascadeScaling: !scaleFromSource))
         let ladder: TranscodeLadder
         do {
             ladder = try LadderTranscoder.ladder(for: source)

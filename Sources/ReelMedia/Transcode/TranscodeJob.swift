@@ -52,9 +52,15 @@ struct TranscodeJob {
                 rungs.append(output)
                 published.videos.append(.init(rung: rung, codecs: output.codecs))
             }
-            workers = plan.threads.workers.enumerated().map { number, members in
-                RungWorker(rungs: members.map { rungs[$0] }, name: "reel-encode-\(number)")
+            let scaling = ScalingPlan(sizes: plan.rungs.map { ($0.width, $0.height) }, workers: plan.threads.workers,
+                                      cascade: options.cascadeScaling)
+            // Last first: a worker is handed the later workers its rungs feed.
+            var built: [RungWorker] = []
+            for (number, indexes) in plan.threads.workers.enumerated().reversed() {
+                let members = indexes.map { RungWorker.Member(index: $0, input: scaling.inputs[$0], output: rungs[$0]) }
+                built.insert(RungWorker(members: members, later: built, name: "reel-encode-\(number)"), at: 0)
             }
+            workers = built
         } else {
             input.ignoreVideo()
         }

@@ -16,8 +16,14 @@ public struct TranscodeOptions: Sendable, Equatable {
     /// JPEG thumbnails spread evenly through the video (`<out>/thumbs/`);
     /// 0 makes none. Clamped to 0…100.
     public var thumbnailCount: Int
+    /// Scale each rung from the next larger rung's picture rather than from
+    /// the source where the threads allow it (`ScalingPlan`); false scales
+    /// every rung from the source, as the ffmpeg CLI's `split` does.
+    public var cascadeScaling: Bool
 
-    public init(preset: String = "veryfast", threads: Int = 0, segmentSeconds: Double = 4, thumbnailCount: Int = 4) {
+    public init(preset: String = "veryfast", threads: Int = 0, segmentSeconds: Double = 4, thumbnailCount: Int = 4,
+                cascadeScaling: Bool = true) {
+        self.cascadeScaling = cascadeScaling
         self.preset = preset
         self.threads = threads
         self.segmentSeconds = segmentSeconds

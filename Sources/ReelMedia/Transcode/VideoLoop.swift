@@ -80,7 +80,9 @@ final class VideoLoop {
         if keyframe {
             while nextKeyframe <= seconds + 1e-9 { nextKeyframe += segmentSeconds }
         }
-        for worker in workers { try worker.submit(frame: frame, keyframe: keyframe) }
+        for worker in workers where worker.inputs.contains(.decoded) {
+            try worker.submit(frame: frame, keyframe: keyframe)
+        }
         poster.offer(frame, seconds: seconds)
         thumbnails.offer(frame, seconds: seconds)
     }
