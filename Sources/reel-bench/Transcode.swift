@@ -27,6 +27,9 @@ struct Transcode: ParsableCommand {
     @Flag(help: "Scale every rung from the source (no cascade from the next larger rung).")
     var scaleFromSource = false
 
+    @Option(help: "Length of a shorter first segment in seconds (0: a full segment; the transcoder plugin's default is 2).")
+    var firstSegment = 2.0
+
     func validate() throws {
         guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory)) ?? []
@@ -36,7 +39,8 @@ struct Transcode: ParsableCommand {
     func run() throws {
         let start = ContinuousClock.now
         let transcoder = LadderTranscoder(options: TranscodeOptions(preset: preset, threads: threads,
-                                                                       cascadeScaling: !scaleFromSource))
+                                                                       cascadeScaling: !scaleFromSource,
+                                                                       firstSegmentSeconds: firstSegment))
         let ladder: TranscodeLadder
         do {
             ladder = try LadderTranscoder.ladder(for: source)

@@ -17,6 +17,10 @@ final class RungOutput {
     /// The scaler's output size: the rung in the source's stored orientation.
     private let codedWidth: Int32, codedHeight: Int32
     private let rotation: Int
+    /// Whether only the IDRs forced on the segment grid go to the muxer as
+    /// keyframes (`SegmentGrid`), and the pts of those not muxed yet.
+    private var cutsOnlyOnGrid = false
+    private var gridKeyframes: Set<Int64> = []
 
     struct Settings {
         var preset: String
@@ -27,7 +31,7 @@ final class RungOutput {
         var rotation: Int
         /// libx264's thread_count (0: x264's own choice).
         var threads: Int
-        var segmentSeconds: Double
+        var grid: SegmentGrid
     }
 
     init(rung: TranscodeRung, directory: String, settings: Settings, interrupt: Interrupt) throws(TranscodeError) {
@@ -66,7 +70,8 @@ final class RungOutput {
         codecs = CodecString.avc1(extradata: encoder.pointee.extradata, size: Int(encoder.pointee.extradata_size),
                                   profile: encoder.pointee.profile, level: encoder.pointee.level)
         muxer = try HLSMuxer(directory: directory, label: rung.name, video: encoder, frameRate: settings.frameRate,
-                             audio: nil, segmentSeconds: settings.segmentSeconds, interrupt: interrupt)
+                             audio: nil, segmentSeconds: settings.grid.muxerSeconds, interrupt: interrupt)
+        cutsOnlyOnGrid = settings.grid.cutsOnlyOnGrid
     }
 
     deinit {
@@ -87,6 +92,7 @@ final class RungOutput {
                 forward: (UnsafeMutablePointer<AVFrame>) throws(TranscodeError) -> Void) throws(TranscodeError) {
         guard encoder != nil else { return }
         let pictType = keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
+        if keyframe && cutsOnlyOnGrid { gridKeyframes.insert(source.pointee.pts) }
         if source.pointee.width == codedWidth && source.pointee.height == codedHeight
             && source.pointee.format == AV_PIX_FMT_YUV420P.rawValue {
             // The frame is this thread's own reference: its fields are ours to set.
@@ -134,6 +140,10 @@ final class RungOutput {
             let received = avcodec_receive_packet(encoder, packet)
             if received == LibAVCode.again || received == LibAVCode.eof { return }
             guard received >= 0 else { throw .encoderFailed("libx264 (\(rung.name)): \(LibAVCode.message(received))") }
+            if cutsOnlyOnGrid && packet.pointee.flags & AV_PKT_FLAG_KEY != 0
+                && gridKeyframes.remove(packet.pointee.pts) == nil {
+                packet.pointee.flags &= ~AV_PKT_FLAG_KEY  // an IDR inside a segment: not a cut point
+            }
             try muxer?.writeVideo(packet, timeBase: encoder.pointee.time_base)
         }
     }

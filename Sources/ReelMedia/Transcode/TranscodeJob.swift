@@ -25,7 +25,7 @@ struct TranscodeJob {
     private func transcode(progress: (Double) -> Void) throws(TranscodeError) -> TranscodeResult {
         let input = try SourceInput(path: source, interrupt: interrupt)
         let plan = try Plan(input: input, ladder: ladder, threads: options.threads)
-        let segmentSeconds = options.effectiveSegmentSeconds
+        let segmentSeconds = options.effectiveSegmentSeconds, grid = options.segmentGrid
         do {
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         } catch {
@@ -46,7 +46,7 @@ struct TranscodeJob {
             for (rung, threads) in zip(plan.rungs, plan.threads.rungs) {
                 let settings = RungOutput.Settings(
                     preset: options.preset, timeBase: video.pointee.time_base, frameRate: input.frameRate,
-                    rotation: input.rotation, threads: threads, segmentSeconds: segmentSeconds)
+                    rotation: input.rotation, threads: threads, grid: grid)
                 let output = try RungOutput(rung: rung, directory: outputDirectory + "/" + rung.name, settings: settings,
                                             interrupt: interrupt)
                 rungs.append(output)
@@ -70,7 +70,7 @@ struct TranscodeJob {
         if let audio, let encoder = audio.encoder, let bitRate = plan.audioBitRate {
             let name = TranscodeLadder.audioRenditionName
             audioMuxer = try HLSMuxer(directory: outputDirectory + "/" + name, label: name, video: nil,
-                                      frameRate: input.frameRate, audio: encoder, segmentSeconds: segmentSeconds,
+                                      frameRate: input.frameRate, audio: encoder, segmentSeconds: grid.muxerSeconds,
                                       interrupt: interrupt)
             published.audio = .init(bitRate: bitRate, sampleRate: audio.sampleRate, channels: audio.channels,
                                     language: input.audioLanguage)
@@ -82,7 +82,7 @@ struct TranscodeJob {
         let thumbnails = ThumbnailGrabber(count: rungs.isEmpty ? 0 : options.effectiveThumbnailCount,
                                           durationSeconds: input.durationSeconds, segmentSeconds: segmentSeconds,
                                           rotation: input.rotation, directory: outputDirectory + "/thumbs")
-        let videoLoop = VideoLoop(input: input, workers: workers, segmentSeconds: segmentSeconds, poster: poster,
+        let videoLoop = VideoLoop(input: input, workers: workers, grid: grid, poster: poster,
                                   thumbnails: thumbnails)
         let writeAudio: (UnsafeMutablePointer<AVPacket>, AVRational) throws(TranscodeError) -> Void = { packet, timeBase throws(TranscodeError) in
             try audioMuxer?.writeAudio(packet, timeBase: timeBase)
