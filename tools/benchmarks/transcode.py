@@ -335,7 +335,8 @@ def main() -> None:
     ladder_text = ", ".join(f"{r['name']} {r['video_bit_rate'] / 1e6:g} Mb/s" for r in rungs)
     audio_text = f" + one AAC {AUDIO_BIT_RATE // 1000}k stereo rendition" if audio else ""
     print(f"transcode benchmark: {duration:.0f} s {video['width']}x{video['height']} {fps:g} fps {video['codec_name']} source"
-          f"{' + ' + audio['codec_name'] if audio else ''}, libx264 {opts.preset}, HLS fMP4 {SEGMENT_SECONDS} s segments")
+          f"{' + ' + audio['codec_name'] if audio else ''}, libx264 {opts.preset}, HLS fMP4 {SEGMENT_SECONDS} s segments"
+          " (reel-bench: a 2 s first one unless --reel-arg=--first-segment=0)")
     print(f"  ladder: {ladder_text}{audio_text}")
     print(f"  machine: {os.cpu_count()} cores ({model}); {ffmpeg_version}")
     print(f"  runs: {opts.repeat} of each, alternating, best wall time counts"
