@@ -79,4 +79,50 @@ static inline const int32_t *reel_av_stream_display_matrix(const AVStream *st) {
 /// (SPS/PPS for x264, AudioSpecificConfig for AAC) go into extradata, as MP4 needs.
 static inline int reel_av_codec_flag_global_header(void) { return AV_CODEC_FLAG_GLOBAL_HEADER; }
 
+// MARK: Pooled picture buffers (FramePool)
+#include <libavutil/buffer.h>
+
+/// Linesizes of a `format` picture `width` wide, each row padded to 64 bytes
+/// (what av_frame_get_buffer gives, so SIMD code may read whole vectors).
+/// Returns a negative error for an unusable size or format.
+static inline int reel_picture_linesizes(int linesizes[4], enum AVPixelFormat format, int width) {
+    return av_image_fill_linesizes(linesizes, format, FFALIGN(width, 64));
+}
+
+/// Bytes one picture takes with `reel_picture_linesizes`, plus 64 bytes of
+/// padding for SIMD over-reads; negative on error.
+static inline int reel_picture_buffer_size(enum AVPixelFormat format, int width, int height) {
+    int linesizes[4];
+    int r = reel_picture_linesizes(linesizes, format, width);
+    if (r < 0) return r;
+    uint8_t *pointers[4];
+    int size = av_image_fill_pointers(pointers, format, height, NULL, linesizes);
+    return size < 0 ? size : size + 64;
+}
+
+/// Gives `frame` (width, height and format set, no buffers yet) one buffer
+/// from `pool` (made for `reel_picture_buffer_size` bytes) holding every
+/// plane. The buffer goes back to the pool when the last reference to the
+/// frame is dropped. 0 or a negative libav error.
+static inline int reel_frame_get_pooled_buffer(AVFrame *frame, AVBufferPool *pool) {
+    int linesizes[4];
+    int r = reel_picture_linesizes(linesizes, (enum AVPixelFormat)frame->format, frame->width);
+    if (r < 0) return r;
+    AVBufferRef *buffer = av_buffer_pool_get(pool);
+    if (!buffer) return AVERROR(ENOMEM);
+    uint8_t *pointers[4];
+    r = av_image_fill_pointers(pointers, (enum AVPixelFormat)frame->format, frame->height, buffer->data, linesizes);
+    if (r < 0 || r + 64 > (int)buffer->size) {
+        av_buffer_unref(&buffer);
+        return r < 0 ? r : AVERROR(EINVAL);
+    }
+    for (int i = 0; i < 4; i++) {
+        frame->data[i] = pointers[i];
+        frame->linesize[i] = linesizes[i];
+    }
+    frame->buf[0] = buffer;
+    frame->extended_data = frame->data;
+    return 0;
+}
+
 #endif

@@ -24,6 +24,12 @@ struct Transcode: ParsableCommand {
     @Option(help: "Encoder threads in total, shared by the rungs (0: libav's choice).")
     var threads = 0
 
+    @Flag(help: "Scale every rung from the source (no cascade from the next larger rung).")
+    var scaleFromSource = false
+
+    @Option(help: "Length of a shorter first segment in seconds (0: a full segment; the transcoder plugin's default is 2).")
+    var firstSegment = 2.0
+
     func validate() throws {
         guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory)) ?? []
@@ -32,7 +38,9 @@ struct Transcode: ParsableCommand {
 
     func run() throws {
         let start = ContinuousClock.now
-        let transcoder = LadderTranscoder(options: TranscodeOptions(preset: preset, threads: threads))
+        let transcoder = LadderTranscoder(options: TranscodeOptions(preset: preset, threads: threads,
+                                                                       cascadeScaling: !scaleFromSource,
+                                                                       firstSegmentSeconds: firstSegment))
         let ladder: TranscodeLadder
         do {
             ladder = try LadderTranscoder.ladder(for: source)

@@ -96,6 +96,36 @@ final class TranscodeOutputTests: XCTestCase {
         XCTAssertTrue(result.thumbnailPaths[2].hasSuffix("/thumbs/thumb-03.jpg"))
     }
 
+    func testShortFirstSegmentKeepsTheRungsAligned() throws {
+        let output = outputDirectory()
+        let options = TranscodeOptions(preset: "ultrafast", threads: 2, segmentSeconds: 4, thumbnailCount: 0,
+                                       firstSegmentSeconds: 1)
+        let result = try LadderTranscoder(options: options).transcode(
+            source: TranscodeFixtures.path("landscape-720.mp4"), outputDirectory: output)
+        XCTAssertEqual(result.renditions.count, 3)
+        for rendition in result.renditions {  // 6 s: 1 s, then the 4 s grid (1-4, 4-6)
+            let segments = try TranscodeFixtures.segments(ofPlaylist: rendition.playlistPath)
+            XCTAssertEqual(segments.map(\.duration), [1, 3, 2], rendition.rung.name)
+        }
+        let audio = try TranscodeFixtures.segments(ofPlaylist: try XCTUnwrap(result.audioPlaylistPath))
+        XCTAssertEqual(audio.first.map { ($0.duration * 10).rounded() / 10 }, 1)
+        TranscodeChecks.assertDecodesCleanly(result.masterPlaylistPath)
+    }
+
+    func testSegmentGrid() {
+        let grid = SegmentGrid(segmentSeconds: 4, firstSeconds: 2)
+        XCTAssertEqual([0.0, 2, 4, 8].map(grid.next(after:)), [2, 4, 8, 12])
+        XCTAssertEqual(grid.muxerSeconds, 2)
+        XCTAssertTrue(grid.cutsOnlyOnGrid)
+        // A first segment longer than half a segment would stop the muxer's next cut: none.
+        for first in [0.0, -1, 3] {
+            let plain = SegmentGrid(segmentSeconds: 4, firstSeconds: first)
+            XCTAssertNil(plain.firstSeconds)
+            XCTAssertEqual([0.0, 4, 8].map(plain.next(after:)), [4, 8, 12])
+            XCTAssertEqual(plain.muxerSeconds, 4)
+        }
+    }
+
     func testDashTimelineMergesEqualSegments() {
         XCTAssertEqual(DashManifest.timeline([4, 4, 4, 2.5]), [#"<S t="0" d="4000" r="2"/>"#, #"<S d="2500"/>"#])
     }

@@ -8,10 +8,18 @@ scaled rungs (`-filter_complex split`), the audio is encoded once, and the
 `tee` muxer hands each to an `hls` muxer of its own: four video-only rungs
 and one audio rendition, as Reel makes them. Both are timed from process
 start to exit, and to the moment every rendition's playlist (each rung's and
-the audio's) lists a segment (polled every 50 ms).
-Ratio = ffmpeg seconds / Reel seconds (above 1: Reel is faster)."""
+the audio's) lists a segment (polled every 50 ms), and to the first
+playable moment (the audio and at least one rung list a segment).
+Ratio = ffmpeg seconds / Reel seconds (above 1: Reel is faster); the CPU
+time of each is printed beside it.
+With --quality (`tools/bench ladder-quality`), each rung of both ladders is
+compared with the source scaled to the rung by the CLI's own filter
+(libavfilter's psnr and ssim, through the ffmpeg CLI: the bench may use it
+as a reference tool, the product never does), and the run fails if a Reel
+rung is worse than the CLI's by more than 0.5 dB PSNR or 0.005 SSIM."""
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -25,6 +33,8 @@ STANDARD_RUNGS = [(1080, 5_000_000), (720, 2_800_000), (480, 1_400_000), (360, 8
 AUDIO_BIT_RATE = 128_000
 AUDIO_RENDITION = "audio"  # TranscodeLadder.audioRenditionName
 SEGMENT_SECONDS = 4
+PSNR_TOLERANCE = 0.5  # dB: how much worse than the CLI a Reel rung may be (issue #18)
+SSIM_TOLERANCE = 0.005
 
 
 def even(value: float) -> int:
@@ -138,36 +148,38 @@ def wait_for_idle(limit: float) -> bool:
             return False
 
 
-def first_segment_watch(playlists: list, started: float, finished: threading.Event, found: list) -> None:
-    """Polls every 50 ms until every playlist lists a segment (#EXTINF)."""
-    def ready() -> bool:
+def first_segment_watch(playlists: list, started: float, finished: threading.Event, seen: dict) -> None:
+    """Polls every 50 ms, noting in `seen` when each playlist first lists a
+    segment (#EXTINF), until all do or the process has ended."""
+    while len(seen) < len(playlists):
+        done = finished.is_set()
+        now = time.perf_counter() - started
         for path in playlists:
+            if path in seen:
+                continue
             try:
                 with open(path, "rb") as f:
-                    if b"#EXTINF" not in f.read():
-                        return False
+                    if b"#EXTINF" in f.read():
+                        seen[path] = now
             except OSError:
-                return False
-        return True
-    while not found:
-        done = finished.is_set()
-        if ready():
-            found.append(time.perf_counter() - started)
-        elif done:
+                pass
+        if done:
             return
-        else:
-            time.sleep(0.05)
+        time.sleep(0.05)
 
 
 def timed(command: list, out: str, renditions: list) -> dict:
-    """Runs `command`, timing it to exit and to the first segment of every rendition."""
+    """Runs `command`, timing it to exit, to the first segment of every
+    rendition, and to the first playable moment: the audio rendition (if
+    any) and at least one rung list a segment, so a player can start on
+    that rung."""
     playlists = [os.path.join(out, name, "index.m3u8") for name in renditions]
-    finished, found = threading.Event(), []
+    finished, seen = threading.Event(), {}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy_before = busy_cpu_seconds()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watcher = threading.Thread(target=first_segment_watch, args=(playlists, started, finished, found))
+    watcher = threading.Thread(target=first_segment_watch, args=(playlists, started, finished, seen))
     watcher.start()
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
@@ -179,8 +191,13 @@ def timed(command: list, out: str, renditions: list) -> dict:
     if process.returncode != 0:
         sys.exit(f"{command[0]} failed ({process.returncode}):\n{stderr}")
     # Seen after the exit (a poll's lag): the playlists were complete by the exit.
-    first = min(found[0], seconds) if found else float("nan")
-    return {"seconds": seconds, "cpu": cpu, "others": others, "first_segment": first, "stdout": stdout}
+    times = {name: min(seen.get(path, seconds), seconds) for name, path in zip(renditions, playlists)}
+    first = max(times.values()) if times else float("nan")
+    audio = times.get(AUDIO_RENDITION, 0.0)
+    rungs = [t for name, t in times.items() if name != AUDIO_RENDITION]
+    playable = max(audio, min(rungs)) if rungs else audio
+    return {"seconds": seconds, "cpu": cpu, "others": others, "first_segment": first, "playable": playable,
+            "stdout": stdout}
 
 
 def verify(out: str, rungs: list, duration: float, has_audio: bool, who: str) -> None:
@@ -204,6 +221,52 @@ def verify(out: str, rungs: list, duration: float, has_audio: bool, who: str) ->
             sys.exit(f"{who} {name}: " + "; ".join(problems))
 
 
+def rung_quality(source: str, playlist: str, rung: dict, scratch: str) -> tuple:
+    """(PSNR dB, SSIM) of a rendition's video against the source scaled to
+    the rung's size the CLI's way (bicubic, yuv420p): the picture the CLI
+    hands its encoder, so the CLI's own scaling is the reference and any
+    loss from Reel's cascade counts against Reel. Average PSNR from the mean
+    MSE over all frames and planes (as the psnr filter reports it); SSIM the
+    mean of the frames' `All`."""
+    psnr_log, ssim_log = os.path.join(scratch, "psnr.log"), os.path.join(scratch, "ssim.log")
+    graph = ";".join([
+        f"[0:v]setpts=PTS-STARTPTS,scale={rung['width']}:{rung['height']}:flags=bicubic,format=yuv420p,setsar=1,"
+        "split[r1][r2]",
+        "[1:v]setpts=PTS-STARTPTS,format=yuv420p,setsar=1,split[d1][d2]",
+        f"[d1][r1]psnr=stats_file={psnr_log}[p]",
+        f"[d2][r2]ssim=stats_file={ssim_log}[s]",
+    ])
+    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", source, "-i", playlist, "-filter_complex", graph,
+                    "-map", "[p]", "-map", "[s]", "-f", "null", "-"], check=True)
+
+    def fields(path: str) -> list:
+        with open(path) as f:
+            return [dict(part.split(":", 1) for part in line.split() if ":" in part) for line in f if line.strip()]
+    mse = [float(frame["mse_avg"]) for frame in fields(psnr_log)]
+    ssim = [float(frame["All"]) for frame in fields(ssim_log)]
+    mean_mse = sum(mse) / len(mse)
+    psnr = float("inf") if mean_mse == 0 else 10 * math.log10(255 ** 2 / mean_mse)
+    return psnr, sum(ssim) / len(ssim)
+
+
+def print_quality(source: str, reel_out: str, ffmpeg_out: str, rungs: list, scratch: str) -> bool:
+    """Prints each rung's PSNR/SSIM for Reel and the CLI against the same
+    reference; False if Reel is worse than the CLI by more than 0.5 dB or
+    0.005 SSIM on any rung."""
+    print(f"  quality against the source scaled by the CLI's filter (bicubic); reel may lose at most "
+          f"{PSNR_TOLERANCE} dB / {SSIM_TOLERANCE} SSIM to the CLI:")
+    print(f"  {'rung':7}{'reel PSNR':>11}{'cli PSNR':>10}{'diff':>8}{'reel SSIM':>11}{'cli SSIM':>10}{'diff':>9}")
+    good = True
+    for rung in rungs:
+        reel_psnr, reel_ssim = rung_quality(source, os.path.join(reel_out, rung["name"], "index.m3u8"), rung, scratch)
+        cli_psnr, cli_ssim = rung_quality(source, os.path.join(ffmpeg_out, rung["name"], "index.m3u8"), rung, scratch)
+        ok = reel_psnr >= cli_psnr - PSNR_TOLERANCE and reel_ssim >= cli_ssim - SSIM_TOLERANCE
+        good = good and ok
+        print(f"  {rung['name']:7}{reel_psnr:10.2f} {cli_psnr:9.2f} {reel_psnr - cli_psnr:+7.2f} "
+              f"{reel_ssim:10.4f} {cli_ssim:9.4f} {reel_ssim - cli_ssim:+8.4f}  {'ok' if ok else 'WORSE'}")
+    return good
+
+
 def main() -> None:
     args = argparse.ArgumentParser()
     args.add_argument("--bin", required=True, help="the reel-bench executable (release build)")
@@ -214,6 +277,10 @@ def main() -> None:
     args.add_argument("--wait-idle", type=float, default=600,
                       help="seconds to wait for an idle machine before each run (0: do not wait)")
     args.add_argument("--keep", action="store_true", help="keep the outputs")
+    args.add_argument("--quality", action="store_true",
+                      help="also compare every rung's PSNR/SSIM (last run's outputs) with the CLI's")
+    args.add_argument("--reel-arg", action="append", default=[],
+                      help="extra argument for `reel-bench transcode` (e.g. --scale-from-source, --threads=2)")
     opts = args.parse_args()
 
     os.makedirs(opts.data, exist_ok=True)
@@ -242,7 +309,7 @@ def main() -> None:
     for run in range(opts.repeat):
         reel_out = os.path.join(work, f"reel-{run}")
         idle()
-        reel = timed([opts.bin, "transcode", "--preset", opts.preset, source, reel_out], reel_out, renditions)
+        reel = timed([opts.bin, "transcode", "--preset", opts.preset, *opts.reel_arg, source, reel_out], reel_out, renditions)
         reported = json.loads(reel["stdout"].strip().splitlines()[-1])
         made = [{k: r[k] for k in ("name", "width", "height", "video_bit_rate")} for r in reported["renditions"]]
         if made != rungs:
@@ -259,7 +326,7 @@ def main() -> None:
             runs[name].append(result)
             if name not in best or result["seconds"] < best[name]["seconds"]:
                 best[name] = result
-        if not opts.keep:
+        if not opts.keep and not (opts.quality and run == opts.repeat - 1):
             shutil.rmtree(reel_out)
             shutil.rmtree(ffmpeg_out)
 
@@ -268,25 +335,37 @@ def main() -> None:
     ladder_text = ", ".join(f"{r['name']} {r['video_bit_rate'] / 1e6:g} Mb/s" for r in rungs)
     audio_text = f" + one AAC {AUDIO_BIT_RATE // 1000}k stereo rendition" if audio else ""
     print(f"transcode benchmark: {duration:.0f} s {video['width']}x{video['height']} {fps:g} fps {video['codec_name']} source"
-          f"{' + ' + audio['codec_name'] if audio else ''}, libx264 {opts.preset}, HLS fMP4 {SEGMENT_SECONDS} s segments")
+          f"{' + ' + audio['codec_name'] if audio else ''}, libx264 {opts.preset}, HLS fMP4 {SEGMENT_SECONDS} s segments"
+          " (reel-bench: a 2 s first one unless --reel-arg=--first-segment=0)")
     print(f"  ladder: {ladder_text}{audio_text}")
     print(f"  machine: {os.cpu_count()} cores ({model}); {ffmpeg_version}")
     print(f"  runs: {opts.repeat} of each, alternating, best wall time counts"
           + (f"; {busy_starts} started on a busy machine" if busy_starts else ""))
-    print(f"  {'':7}{'wall':>9}{'realtime':>10}{'first segment':>15}{'cpu (user+sys)':>16}{'other processes':>17}")
+    if opts.reel_arg:
+        print(f"  reel-bench transcode {' '.join(opts.reel_arg)}")
+    print(f"  {'':7}{'wall':>9}{'realtime':>10}{'first segment':>15}{'first playable':>16}{'cpu (user+sys)':>16}"
+          f"{'other processes':>17}")
     for name in ("reel", "ffmpeg"):
         result = best[name]
         print(f"  {name:7}{result['seconds']:8.2f}s{duration / result['seconds']:9.2f}x{result['first_segment']:14.2f}s"
-              f"{result['cpu']:15.1f}s{result['others']:16.1f}s")
+              f"{result['playable']:15.2f}s{result['cpu']:15.1f}s{result['others']:16.1f}s")
     if opts.repeat > 1:
         for name in ("reel", "ffmpeg"):
             listed = ", ".join(f"{r['seconds']:.1f}/{r['others']:.1f}" for r in runs[name])
             print(f"  every {name} run (wall s / other processes' cpu s): {listed}")
     reported = best["reel"]["reported"]
     print(f"  reel's own report: {reported['seconds']:.2f} s, first segment {reported['first_segment_seconds']} s")
-    print(f"  ratio (ffmpeg / reel) = {best['ffmpeg']['seconds'] / best['reel']['seconds']:.2f}")
+    print(f"  ratio (ffmpeg / reel) = {best['ffmpeg']['seconds'] / best['reel']['seconds']:.2f}; "
+          f"cpu (reel / ffmpeg) = {best['reel']['cpu'] / best['ffmpeg']['cpu']:.2f}")
+    good = True
+    if opts.quality:
+        last = opts.repeat - 1
+        good = print_quality(source, os.path.join(work, f"reel-{last}"), os.path.join(work, f"ffmpeg-{last}"), rungs,
+                             work)
     if not opts.keep:
         shutil.rmtree(work, ignore_errors=True)
+    if not good:
+        sys.exit("a Reel rung is worse than the CLI's by more than the tolerance")
 
 
 if __name__ == "__main__":

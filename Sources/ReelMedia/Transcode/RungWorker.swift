@@ -3,20 +3,34 @@ import Foundation
 import ReelConcurrency
 
 /// An encoding thread: scales, encodes and muxes its rungs while the calling
-/// thread demuxes and decodes, so that rungs encode in parallel. Frames (new
-/// references) reach it through a short queue; the calling thread waits when the queue is full.
+/// thread demuxes and decodes, so that rungs encode in parallel. Pictures
+/// (new references) reach it through a short queue; the sender waits when
+/// the queue is full. Each picture is tagged with where it comes from (the
+/// decoder, or a larger rung: `ScalingPlan`); the worker encodes it into
+/// each of its rungs fed from there, and passes each rung's own picture on
+/// to the rungs scaled from it: inline for its own, through `submit` for
+/// those of a later worker (pictures only flow to later workers, so the
+/// waits cannot form a cycle, and finishing the workers in order drains them).
 /// The worker's first error stops it and comes back from the next `submit`
 /// or from `finish`. The calling thread touches the rungs again only after
 /// the thread has exited (`finish()` or `stop()`).
-final class RungWorker {
+final class RungWorker: Sendable {
+    /// One rung on this worker: its index in the ladder, where its input
+    /// comes from, and what it encodes with.
+    struct Member {
+        var index: Int
+        var input: ScalingPlan.Input
+        var output: RungOutput
+    }
+
     private enum Work {
-        case frame(UnsafeMutablePointer<AVFrame>, keyframe: Bool)
+        case frame(UnsafeMutablePointer<AVFrame>, keyframe: Bool, from: ScalingPlan.Input)
         case finish
 
         /// Drops the references the item holds.
         func free() {
             switch self {
-            case .frame(let frame, _):
+            case .frame(let frame, _, _):
                 var frame: UnsafeMutablePointer<AVFrame>? = frame
                 av_frame_free(&frame)
             case .finish:
@@ -35,16 +49,18 @@ final class RungWorker {
     /// Items waiting at most: a few frames per rung ahead of the encoders.
     static let capacity = 6
 
-    let rungs: [RungOutput]
+    /// Where this worker's rungs are fed from.
+    let inputs: Set<ScalingPlan.Input>
     private let state = LockedBox(State())
 
-    /// Starts the thread; it owns `rungs` until it exits.
-    init(rungs: [RungOutput], name: String) {
-        self.rungs = rungs
-        let owned = Unshared(rungs)
+    /// Starts the thread; it owns `members` until it exits. `later` are the
+    /// workers that host rungs fed from this worker's rungs (each created before this one).
+    init(members: [Member], later: [RungWorker], name: String) {
+        inputs = Set(members.map(\.input))
+        let owned = Unshared((members, later))
         let thread = Thread { [state] in
             Thread.current.name = name  // set from inside: Foundation on Linux ignores it before start()
-            RungWorker.run(owned.value, state: state)
+            RungWorker.run(owned.value.0, later: owned.value.1, state: state)
         }
         thread.start()
     }
@@ -53,10 +69,10 @@ final class RungWorker {
         stop()
     }
 
-    /// Queues a new reference to `frame` (its pts already rebased).
-    func submit(frame: UnsafeMutablePointer<AVFrame>, keyframe: Bool) throws(TranscodeError) {
+    /// Queues a new reference to `frame` (its pts already rebased), coming from `input`.
+    func submit(frame: UnsafeMutablePointer<AVFrame>, keyframe: Bool, from input: ScalingPlan.Input = .decoded) throws(TranscodeError) {
         guard let copy = av_frame_clone(frame) else { throw .encoderFailed("out of memory") }
-        try submit(.frame(copy, keyframe: keyframe))
+        try submit(.frame(copy, keyframe: keyframe, from: input))
     }
 
     /// Drains the encoders, closes the playlists and waits for the thread.
@@ -90,22 +106,23 @@ final class RungWorker {
     }
 
     /// The thread: takes items in order until `finish`, an error or `stop()`.
-    private static func run(_ rungs: [RungOutput], state: LockedBox<State>) {
+    private static func run(_ members: [Member], later: [RungWorker], state: LockedBox<State>) {
+        let router = Router(members: members, later: later)
         var failure: TranscodeError?
         while failure == nil {
             let next = state.wait { state -> Unshared<Work>?? in
                 if state.stopping { return .some(nil) }
                 return state.queue.isEmpty ? nil : .some(state.queue.removeFirst())
             }
-            state.withLockWakingWaiters { _ in }  // room in the queue: wake the caller
+            state.withLockWakingWaiters { _ in }  // room in the queue: wake the sender
             guard let work = next?.value else { break }
             defer { work.free() }
             do throws(TranscodeError) {
                 switch work {
-                case .frame(let frame, let keyframe):
-                    for rung in rungs { try rung.encode(frame, keyframe: keyframe) }
+                case .frame(let frame, let keyframe, let input):
+                    try router.encode(frame, keyframe: keyframe, from: input)
                 case .finish:
-                    for rung in rungs { try rung.finish() }
+                    for member in members { try member.output.finish() }
                 }
             } catch {
                 failure = error
@@ -117,6 +134,35 @@ final class RungWorker {
             state.queue = []
             state.error = state.error ?? failure
             state.exited = true
+        }
+    }
+
+    /// Hands a picture to the rungs fed from where it comes from, and each
+    /// of their pictures on to the rungs fed from them.
+    private struct Router {
+        let members: [Member]
+        /// For each ladder index here: the later workers hosting rungs fed from it.
+        let remote: [Int: [RungWorker]]
+
+        init(members: [Member], later: [RungWorker]) {
+            self.members = members
+            var remote: [Int: [RungWorker]] = [:]
+            for member in members {
+                remote[member.index] = later.filter { $0.inputs.contains(.rung(member.index)) }
+            }
+            self.remote = remote
+        }
+
+        func encode(_ picture: UnsafeMutablePointer<AVFrame>, keyframe: Bool,
+                    from input: ScalingPlan.Input) throws(TranscodeError) {
+            for member in members where member.input == input {
+                try member.output.encode(picture, keyframe: keyframe) { own throws(TranscodeError) in
+                    for worker in remote[member.index] ?? [] {
+                        try worker.submit(frame: own, keyframe: keyframe, from: .rung(member.index))
+                    }
+                    try encode(own, keyframe: keyframe, from: .rung(member.index))
+                }
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ struct TranscodeJob {
     private func transcode(progress: (Double) -> Void) throws(TranscodeError) -> TranscodeResult {
         let input = try SourceInput(path: source, interrupt: interrupt)
         let plan = try Plan(input: input, ladder: ladder, threads: options.threads)
-        let segmentSeconds = options.effectiveSegmentSeconds
+        let segmentSeconds = options.effectiveSegmentSeconds, grid = options.segmentGrid
         do {
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         } catch {
@@ -46,15 +46,21 @@ struct TranscodeJob {
             for (rung, threads) in zip(plan.rungs, plan.threads.rungs) {
                 let settings = RungOutput.Settings(
                     preset: options.preset, timeBase: video.pointee.time_base, frameRate: input.frameRate,
-                    rotation: input.rotation, threads: threads, segmentSeconds: segmentSeconds)
+                    rotation: input.rotation, threads: threads, grid: grid)
                 let output = try RungOutput(rung: rung, directory: outputDirectory + "/" + rung.name, settings: settings,
                                             interrupt: interrupt)
                 rungs.append(output)
                 published.videos.append(.init(rung: rung, codecs: output.codecs))
             }
-            workers = plan.threads.workers.enumerated().map { number, members in
-                RungWorker(rungs: members.map { rungs[$0] }, name: "reel-encode-\(number)")
+            let scaling = ScalingPlan(sizes: plan.rungs.map { ($0.width, $0.height) }, workers: plan.threads.workers,
+                                      cascade: options.cascadeScaling)
+            // Last first: a worker is handed the later workers its rungs feed.
+            var built: [RungWorker] = []
+            for (number, indexes) in plan.threads.workers.enumerated().reversed() {
+                let members = indexes.map { RungWorker.Member(index: $0, input: scaling.inputs[$0], output: rungs[$0]) }
+                built.insert(RungWorker(members: members, later: built, name: "reel-encode-\(number)"), at: 0)
             }
+            workers = built
         } else {
             input.ignoreVideo()
         }
@@ -64,7 +70,7 @@ struct TranscodeJob {
         if let audio, let encoder = audio.encoder, let bitRate = plan.audioBitRate {
             let name = TranscodeLadder.audioRenditionName
             audioMuxer = try HLSMuxer(directory: outputDirectory + "/" + name, label: name, video: nil,
-                                      frameRate: input.frameRate, audio: encoder, segmentSeconds: segmentSeconds,
+                                      frameRate: input.frameRate, audio: encoder, segmentSeconds: grid.muxerSeconds,
                                       interrupt: interrupt)
             published.audio = .init(bitRate: bitRate, sampleRate: audio.sampleRate, channels: audio.channels,
                                     language: input.audioLanguage)
@@ -76,7 +82,7 @@ struct TranscodeJob {
         let thumbnails = ThumbnailGrabber(count: rungs.isEmpty ? 0 : options.effectiveThumbnailCount,
                                           durationSeconds: input.durationSeconds, segmentSeconds: segmentSeconds,
                                           rotation: input.rotation, directory: outputDirectory + "/thumbs")
-        let videoLoop = VideoLoop(input: input, workers: workers, segmentSeconds: segmentSeconds, poster: poster,
+        let videoLoop = VideoLoop(input: input, workers: workers, grid: grid, poster: poster,
                                   thumbnails: thumbnails)
         let writeAudio: (UnsafeMutablePointer<AVPacket>, AVRational) throws(TranscodeError) -> Void = { packet, timeBase throws(TranscodeError) in
             try audioMuxer?.writeAudio(packet, timeBase: timeBase)

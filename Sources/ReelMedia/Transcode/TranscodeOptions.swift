@@ -16,8 +16,20 @@ public struct TranscodeOptions: Sendable, Equatable {
     /// JPEG thumbnails spread evenly through the video (`<out>/thumbs/`);
     /// 0 makes none. Clamped to 0…100.
     public var thumbnailCount: Int
+    /// Scale each rung from the next larger rung's picture rather than from
+    /// the source where the threads allow it (`ScalingPlan`); false scales
+    /// every rung from the source, as the ffmpeg CLI's `split` does.
+    public var cascadeScaling: Bool
+    /// A shorter first segment (seconds; 0: a full one), so that playback
+    /// can start before a whole segment is encoded: at most half a segment
+    /// (longer ones are ignored), at least 0.5 s. The audio rendition is
+    /// then cut into segments this long throughout (`SegmentGrid`).
+    public var firstSegmentSeconds: Double
 
-    public init(preset: String = "veryfast", threads: Int = 0, segmentSeconds: Double = 4, thumbnailCount: Int = 4) {
+    public init(preset: String = "veryfast", threads: Int = 0, segmentSeconds: Double = 4, thumbnailCount: Int = 4,
+                cascadeScaling: Bool = true, firstSegmentSeconds: Double = 0) {
+        self.cascadeScaling = cascadeScaling
+        self.firstSegmentSeconds = firstSegmentSeconds
         self.preset = preset
         self.threads = threads
         self.segmentSeconds = segmentSeconds
@@ -27,6 +39,12 @@ public struct TranscodeOptions: Sendable, Equatable {
     /// `segmentSeconds` within its bounds (NaN: the default).
     var effectiveSegmentSeconds: Double {
         segmentSeconds.isNaN ? 4 : min(max(segmentSeconds, 1), 60)
+    }
+
+    /// Where segments start, from `segmentSeconds` and `firstSegmentSeconds`.
+    var segmentGrid: SegmentGrid {
+        SegmentGrid(segmentSeconds: effectiveSegmentSeconds,
+                    firstSeconds: firstSegmentSeconds.isNaN ? 0 : firstSegmentSeconds)
     }
 
     var effectiveThumbnailCount: Int {

@@ -6,7 +6,7 @@ import CLibAV
 final class VideoLoop {
     private let input: SourceInput
     private let workers: [RungWorker]
-    private let segmentSeconds: Double
+    private let grid: SegmentGrid
     private let poster: PosterGrabber
     private let thumbnails: ThumbnailGrabber
     private var frame: UnsafeMutablePointer<AVFrame>?
@@ -16,11 +16,11 @@ final class VideoLoop {
     private var nextKeyframe = 0.0
     private var errors = DecodeErrorBudget(stream: "video")
 
-    init(input: SourceInput, workers: [RungWorker], segmentSeconds: Double, poster: PosterGrabber,
+    init(input: SourceInput, workers: [RungWorker], grid: SegmentGrid, poster: PosterGrabber,
          thumbnails: ThumbnailGrabber) {
         self.input = input
         self.workers = workers
-        self.segmentSeconds = segmentSeconds
+        self.grid = grid
         self.poster = poster
         self.thumbnails = thumbnails
         timeBase = input.videoStream.map { av_q2d($0.pointee.time_base) } ?? 0
@@ -73,14 +73,16 @@ final class VideoLoop {
         frame.pointee.pts = pts
 
         // The hls muxer cuts a segment at the first keyframe at or past each
-        // multiple of the segment duration: force the IDR on exactly that
-        // frame in every rung, so that all rungs cut in the same places.
+        // boundary of the grid: force the IDR on exactly that frame in every
+        // rung, so that all rungs cut in the same places.
         let seconds = Double(pts) * timeBase
         let keyframe = seconds + 1e-9 >= nextKeyframe
         if keyframe {
-            while nextKeyframe <= seconds + 1e-9 { nextKeyframe += segmentSeconds }
+            while nextKeyframe <= seconds + 1e-9 { nextKeyframe = grid.next(after: nextKeyframe) }
         }
-        for worker in workers { try worker.submit(frame: frame, keyframe: keyframe) }
+        for worker in workers where worker.inputs.contains(.decoded) {
+            try worker.submit(frame: frame, keyframe: keyframe)
+        }
         poster.offer(frame, seconds: seconds)
         thumbnails.offer(frame, seconds: seconds)
     }

@@ -116,7 +116,7 @@ final class JobRunner: Sendable {
         do {
             try work.create()
             let source = try await SourceFetcher.localCopy(of: job.sourceKey, from: storage, to: work.source)
-            let options = TranscodeOptions(preset: config.preset, threads: config.threadsPerJob)
+            let options = TranscodeOptions(preset: config.preset, threads: config.threadsPerJob, firstSegmentSeconds: 2)
             let cancellation = attempt.cancellation
             let output = work.output
             let encodeStarted = ContinuousClock.now

@@ -1,0 +1,37 @@
+@testable import ReelMedia
+import XCTest
+
+/// Which rung each rung is scaled from (`ScalingPlan`).
+final class ScalingPlanTests: XCTestCase {
+    private let ladder = [(1920, 1080), (1280, 720), (854, 480), (640, 360)].map { (width: $0.0, height: $0.1) }
+
+    func testOnlyExactMultiplesCascade() {
+        // 360p is half of 720p; 720p and 480p are 3:2 steps and read the source.
+        let plan = ScalingPlan(sizes: ladder, workers: [[0], [1], [2], [3]], cascade: true)
+        XCTAssertEqual(plan.inputs, [.decoded, .decoded, .decoded, .rung(1)])
+        XCTAssertEqual(ScalingPlan(sizes: ladder, workers: [[0], [1, 2, 3]], cascade: true).inputs,
+                       [.decoded, .decoded, .decoded, .rung(1)])
+    }
+
+    func testPicturesOnlyFlowToTheSameOrALaterThread() {
+        // 720p is encoded on a later thread than 360p: 360p takes 1080p (3:1), on its own thread.
+        XCTAssertEqual(ScalingPlan(sizes: ladder, workers: [[0, 3], [1, 2]], cascade: true).inputs,
+                       [.decoded, .decoded, .decoded, .rung(0)])
+        XCTAssertEqual(ScalingPlan(sizes: ladder, workers: [[3], [0, 1, 2]], cascade: true).inputs,
+                       [.decoded, .decoded, .decoded, .decoded])
+    }
+
+    func testWithoutCascadeEveryRungReadsTheSource() {
+        XCTAssertEqual(ScalingPlan(sizes: ladder, workers: [[0], [1], [2], [3]], cascade: false).inputs,
+                       Array(repeating: .decoded, count: 4))
+    }
+
+    func testExactMultiple() {
+        XCTAssertTrue(ScalingPlan.isExactMultiple((1280, 720), of: (640, 360)))
+        XCTAssertTrue(ScalingPlan.isExactMultiple((1920, 1080), of: (640, 360)))
+        XCTAssertFalse(ScalingPlan.isExactMultiple((1280, 720), of: (854, 480)))
+        XCTAssertFalse(ScalingPlan.isExactMultiple((640, 360), of: (640, 360)))  // same size: no scaling to share
+        XCTAssertFalse(ScalingPlan.isExactMultiple((1280, 540), of: (640, 360)))
+        XCTAssertFalse(ScalingPlan.isExactMultiple((1280, 720), of: (0, 0)))
+    }
+}
