@@ -104,7 +104,7 @@ def wrk(url: str, script: str, connections: int, threads: int, seconds: int, env
             "failed": non2xx + errors, "requests": requests_done}
 
 
-def pgbench(url: str, script: str, clients: int, seconds: int, work: str, variables: dict) -> dict:
+def pgbench(url: str, script: str, clients: int, seconds: int, work: str, variables: dict, mode: str) -> dict:
     path = os.path.join(work, "script.sql")
     with open(path, "w") as f:
         f.write(script)
@@ -112,7 +112,7 @@ def pgbench(url: str, script: str, clients: int, seconds: int, work: str, variab
     for old in glob.glob(logs + "*"):
         os.unlink(old)
     defines = [arg for name, value in variables.items() for arg in ("-D", f"{name}={value}")]
-    out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 2)),
+    out = subprocess.run(["pgbench", "-n", "-M", mode, "-c", str(clients), "-j", str(min(clients, 2)),
                           "-T", str(seconds), "-f", path, "-l", f"--log-prefix={logs}", *defines, url],
                          capture_output=True, text=True)
     if out.returncode != 0:
@@ -150,6 +150,8 @@ def main() -> None:
     args.add_argument("--connections", type=int, default=32)
     args.add_argument("--catalog", type=int, default=2000, help="ready public videos seeded")
     args.add_argument("--only", default="catalog,search,video,refresh", help="comma-separated cases")
+    args.add_argument("--pgbench-mode", default="prepared", choices=["prepared", "extended", "simple"],
+                      help="pgbench's query mode (extended: parsed and planned per query, as PQexecParams)")
     opts = args.parse_args()
     cases = [c for c in opts.only.split(",") if c]
     # SIGTERM (e.g. from tools/bench's trap) unwinds like Ctrl-C: the host is stopped, the database dropped.
@@ -219,7 +221,7 @@ def main() -> None:
             if not refresh:
                 wrk(target, script, opts.connections, threads, 1, wrk_env)  # warm-up (caches, connections)
             reel = wrk(target, script, opts.connections, threads, opts.seconds, wrk_env)
-            reference = pgbench(url, PGBENCH_SCRIPTS[case], opts.connections, opts.seconds, work, variables)
+            reference = pgbench(url, PGBENCH_SCRIPTS[case], opts.connections, opts.seconds, work, variables, opts.pgbench_mode)
             results.append((case, label, reel, reference))
     finally:
         host.terminate()
@@ -234,7 +236,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"api benchmark: {opts.connections} connections, {opts.seconds} s each; Reel (wrk) vs the same SQL "
-          f"(pgbench -M prepared -c {opts.connections}); {opts.catalog} videos in the catalog")
+          f"(pgbench -M {opts.pgbench_mode} -c {opts.connections}); {opts.catalog} videos in the catalog")
     print(f"  {'request':32} {'reel req/s':>11} {'p99 ms':>8} {'pgbench tps':>12} {'p99 ms':>8} {'ratio':>6} {'p99 ratio':>9}")
     for case, label, reel, reference in results:
         ratio = reel["rate"] / reference["rate"]
