@@ -154,6 +154,7 @@ def main() -> None:
         location = base + created.headers["Location"]
         rss_before = status_mb(host.pid, "VmRSS")
         sampler = RSSSampler(host.pid)
+        os.sync()  # each run starts with nothing of the others left to write back
         sampler.start()
         started = time.perf_counter()
         # curl streams the file (no Expect: 100-continue round trip); -w prints status and Reel-Video-Id.
@@ -172,10 +173,12 @@ def main() -> None:
         psql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     target = os.path.join(work, "dd.out")
+    os.sync()
     started = time.perf_counter()
     subprocess.run(["dd", f"if={source}", f"of={target}", "bs=1M", "conv=fsync", "status=none"], check=True)
     dd_seconds = time.perf_counter() - started
     os.unlink(target)
+    os.sync()
     raw_seconds = socket_to_file(source, os.path.join(work, "raw.out"))
 
     mb = size / 1e6
