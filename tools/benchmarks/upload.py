@@ -5,9 +5,10 @@ The upload is one tus PATCH over loopback of a real video file (so the
 upload completes: probe, storage, video row), sent by curl. dd writes the
 same number of bytes with fsync (Reel fsyncs before answering). Ratio = Reel
 MB/s / dd MB/s (target >= 0.9). A third line, "raw", is the same curl
-PATCH into a bare loopback socket whose reader writes the body to a file:
-what any HTTP upload can reach on this machine (on a busy machine the two
-processes and two extra copies of a socket pipeline lose to dd's one).
+PATCH into a bare loopback socket whose reader writes the body to a file
+(64 KiB reads): the same pipeline without an HTTP server, to tell Reel's
+cost from the machine's (on a busy machine the two processes and two extra
+copies of a socket pipeline lose to dd's one).
 The host's resident memory is sampled during the upload: its growth over
 the resident size before it (target < 64 MiB).
 The generated source video is kept (`bench-upload-<MB>.mp4` in the data
@@ -60,7 +61,7 @@ class RSSSampler(threading.Thread):
 
 
 def socket_to_file(source: str, target: str) -> float:
-    """The floor of any HTTP upload on this machine: curl sends the same
+    """The same pipeline without an HTTP server: curl sends the same
     PATCH to a bare loopback socket whose reader writes the body to a file
     (64 KiB reads) and fsyncs it. Seconds taken."""
     size = os.path.getsize(source)
@@ -187,7 +188,7 @@ def main() -> None:
     print(f"  reel : {reel_seconds:7.2f} s  {reel_rate:8.1f} MB/s  (includes probe and move into storage)")
     print(f"  dd   : {dd_seconds:7.2f} s  {dd_rate:8.1f} MB/s")
     print(f"  raw  : {raw_seconds:7.2f} s  {mb / raw_seconds:8.1f} MB/s  (curl to a bare socket written to a file: "
-          "any HTTP upload's floor here)")
+          "the pipeline without a server)")
     print(f"  ratio reel/dd: {reel_rate / dd_rate:.2f} (target >= 0.9); reel/raw: {raw_seconds / reel_seconds:.2f}")
     growth = rss_peak - rss_before
     print(f"  host RSS: {rss_before:.0f} MiB before, {rss_peak:.0f} MiB at most during the upload: "
