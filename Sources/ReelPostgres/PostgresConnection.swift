@@ -13,6 +13,8 @@ public final class PostgresConnection {
     let handle: OpaquePointer
     /// Channels to LISTEN on again after a reconnect.
     var listeningChannels: Set<String> = []
+    /// `query`'s statements, prepared once per connection.
+    var statements = PreparedStatements()
 
     public convenience init(url: String) throws(PostgresError) {
         try self.init(configuration: PostgresConfiguration(url: url))
@@ -37,7 +39,9 @@ public final class PostgresConnection {
 
     var transactionStatus: PGTransactionStatusType { PQtransactionStatus(handle) }
 
-    /// Runs one statement with `$1`, `$2`… parameters (`PQexecParams`, text format).
+    /// Runs one statement with `$1`, `$2`… parameters (text format): a named
+    /// prepared statement of this connection (`PreparedStatements`), else
+    /// `PQexecParams`.
     @discardableResult
     public func query(_ sql: String, _ params: [PostgresValue?] = []) throws(PostgresError) -> PostgresRows {
         try ensureConnected()
@@ -52,8 +56,23 @@ public final class PostgresConnection {
         guard let count = Int32(exactly: params.count) else {
             throw PostgresError(kind: .invalidParameter, message: "too many parameters")
         }
-        return try takeResult(PQexecParams(handle, sql, count, types, values, nil, nil, 0))
+        guard let name = statements.name(for: sql, types: types, on: handle) else {
+            return try takeResult(PQexecParams(handle, sql, count, types, values, nil, nil, 0))
+        }
+        do throws(PostgresError) {
+            return try takeResult(PQexecPrepared(handle, name, count, values, nil, nil, 0))
+        } catch where error.sqlState == Self.cachedPlanChanged {
+            // The statement's result type changed under it (a migration altered
+            // the table): prepare it afresh next time; outside a transaction,
+            // run this call unprepared now.
+            statements.forget(sql: sql, types: types)
+            guard transactionStatus == PQTRANS_IDLE else { throw error }
+            return try takeResult(PQexecParams(handle, sql, count, types, values, nil, nil, 0))
+        }
     }
+
+    /// "cached plan must not change result type" (feature_not_supported).
+    static let cachedPlanChanged = "0A000"
 
     /// Runs a script of one or more `;`-separated statements (`PQexec`, no
     /// parameters); returns the last statement's rows.
@@ -93,6 +112,7 @@ public final class PostgresConnection {
     /// Reconnects if libpq has found the connection broken.
     func ensureConnected() throws(PostgresError) {
         guard PQstatus(handle) != CONNECTION_OK else { return }
+        statements.removeAll()
         PQreset(handle)
         guard PQstatus(handle) == CONNECTION_OK else {
             throw PostgresError(kind: .connection, message: "reconnect failed: " + Self.errorMessage(handle))
@@ -128,6 +148,7 @@ public final class PostgresConnection {
             return PostgresRows(copying: result)
         case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
             PQreset(handle)  // the only simple way out of COPY mode
+            statements.removeAll()
             throw PostgresError(kind: .unsupported, message: "COPY is not supported; the connection was reset")
         default:
             throw PostgresError(result: result, connectionBroken: PQstatus(handle) != CONNECTION_OK,

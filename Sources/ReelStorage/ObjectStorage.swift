@@ -12,6 +12,12 @@ import Foundation
 public protocol ObjectStorage: Sendable {
     /// Stores a copy of a local file (the caller keeps its file).
     func put(key: String, from fileURL: URL) async throws
+    /// Stores a local file its owner has finished writing and will only
+    /// remove (a completed upload): local disk on the same file system takes
+    /// the file itself, a hard link renamed into place, no byte copied (the
+    /// owner's later `unlink` of its name leaves the object); anywhere else
+    /// it is `put(key:from:)`. The owner must not write to the file again.
+    func put(key: String, adopting fileURL: URL) async throws
     /// Stores `data`.
     func put(key: String, data: Data) async throws
     /// A writer for an object that arrives in chunks (uploads). Nothing is
@@ -68,6 +74,13 @@ public protocol ObjectWriter: AnyObject, Sendable {
     func abort()
     /// `finish()` on one of the storage's own threads.
     func finishAsync() async throws
+}
+
+extension ObjectStorage {
+    /// A copy, for storages with no cheaper way (S3 uploads the bytes anyway).
+    public func put(key: String, adopting fileURL: URL) async throws {
+        try await put(key: key, from: fileURL)
+    }
 }
 
 extension ObjectWriter {

@@ -75,6 +75,45 @@ final class ConnectionTests: XCTestCase {
         XCTAssertNotEqual(connection.backendPID, oldPID)
     }
 
+    /// `query` prepares a statement once per connection and reuses it.
+    func testStatementsArePreparedOncePerConnection() throws {
+        let connection = try connect()
+        for n in 1...3 {
+            XCTAssertEqual(try connection.query("SELECT $1::int8 AS n", [.int(n)]).first?.int("n"), n)
+        }
+        let prepared = try connection.query(
+            "SELECT count(*)::int8 AS c FROM pg_prepared_statements WHERE statement = $1", [.string("SELECT $1::int8 AS n")])
+        XCTAssertEqual(try prepared.first?.int("c"), 1)
+    }
+
+    /// A reconnect starts a session without the old statements: they are prepared again.
+    func testPreparedStatementsAfterAReconnect() throws {
+        let connection = try connect()
+        let admin = try connect()
+        XCTAssertEqual(try connection.query("SELECT $1::int8 + 1 AS n", [.int(1)]).first?.int("n"), 2)
+        try admin.query("SELECT pg_terminate_backend($1::int, 5000)", [.int(connection.backendPID)])
+        XCTAssertThrowsError(try connection.query("SELECT $1::int8 + 1 AS n", [.int(1)]))
+        XCTAssertEqual(try connection.query("SELECT $1::int8 + 1 AS n", [.int(2)]).first?.int("n"), 3)
+    }
+
+    /// A table whose columns changed after a statement on it was prepared
+    /// ("cached plan must not change result type"): the statement is prepared
+    /// again; outside a transaction the call itself succeeds.
+    func testAStatementOnAChangedTableIsPreparedAgain() throws {
+        let connection = try connect()
+        let table = "changing_\(UInt32.random(in: 0...UInt32.max))"
+        try connection.execute("CREATE TABLE \(table) (a int8); INSERT INTO \(table) VALUES (1)")
+        let sql = "SELECT * FROM \(table) WHERE a = $1"
+        XCTAssertEqual(try connection.query(sql, [.int(1)]).first?.int("a"), 1)
+        try connection.execute("ALTER TABLE \(table) ADD COLUMN b int8 DEFAULT 7")
+        XCTAssertEqual(try connection.query(sql, [.int(1)]).first?.int("b"), 7)
+        XCTAssertEqual(try connection.query(sql, [.int(1)]).first?.int("b"), 7)  // prepared again
+        try connection.execute("ALTER TABLE \(table) ADD COLUMN c int8 DEFAULT 8")
+        // Inside a transaction the failed statement aborted it: this call fails, the next one is prepared afresh.
+        XCTAssertThrowsError(try connection.withTransaction { c in try c.query(sql, [.int(1)]) })
+        XCTAssertEqual(try connection.withTransaction { c in try c.query(sql, [.int(1)]).first?.int("c") }, 8)
+    }
+
     func testConnectionFailureIsTyped() throws {
         XCTAssertThrowsError(try PostgresConnection(url: "postgresql:///reel?host=/nonexistent/reel-socket-dir")) { error in
             XCTAssertEqual((error as? PostgresError)?.kind, .connection)

@@ -24,6 +24,45 @@ final class LocalDiskStorageTests: XCTestCase {
     func testPutGetSizeDelete() async throws { try await suite().putGetSizeDelete() }
     func testPutFromFile() async throws { try await suite().putFromFile() }
     func testRanges() async throws { try await suite().ranges() }
+    func testPutAdoptingFile() async throws { try await suite().putAdoptingFile(in: folder) }
+
+    /// On the same file system the object is the file itself (one inode, no
+    /// copy), published like any other object: mode 0644, nothing in `.tmp`.
+    func testPutAdoptingSameFileSystemLinksInsteadOfCopying() async throws {
+        let storage = try LocalDiskStorage(root: root)
+        let file = folder.appendingPathComponent("upload")
+        try Data("the whole upload".utf8).write(to: file)
+        XCTAssertEqual(chmod(file.path, 0o600), 0)
+        try await storage.put(key: "videos/v/source/clip.mp4", adopting: file)
+        var source = stat(), object = stat()
+        XCTAssertEqual(stat(file.path, &source), 0)
+        XCTAssertEqual(stat(root.path + "/videos/v/source/clip.mp4", &object), 0)
+        XCTAssertEqual(object.st_ino, source.st_ino, "the object is a copy, not the adopted file")
+        XCTAssertEqual(object.st_mode & 0o777, 0o644)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path + "/.tmp"), [])
+        // A failed transaction after the adoption deletes the object: the upload keeps its bytes.
+        try await storage.delete(prefix: "videos/v/")
+        XCTAssertEqual(try Data(contentsOf: file), Data("the whole upload".utf8))
+    }
+
+    /// Across file systems (tmpfs /dev/shm to the test folder) it copies.
+    func testPutAdoptingAcrossFileSystemsCopies() async throws {
+        let other = URL(fileURLWithPath: "/dev/shm/reel-adopt-\(randomHex())")
+        var shm = stat(), here = stat()
+        try XCTSkipUnless(stat("/dev/shm", &shm) == 0 && stat(folder.path, &here) == 0 && shm.st_dev != here.st_dev,
+                          "no second file system at /dev/shm")
+        try Data("bytes from elsewhere".utf8).write(to: other)
+        defer { try? FileManager.default.removeItem(at: other) }
+        let storage = try LocalDiskStorage(root: root)
+        try await storage.put(key: "videos/w/source.mp4", adopting: other)
+        var source = stat(), object = stat()
+        XCTAssertEqual(stat(other.path, &source), 0)
+        XCTAssertEqual(stat(root.path + "/videos/w/source.mp4", &object), 0)
+        XCTAssertNotEqual(object.st_dev, source.st_dev)
+        let read = try await storage.get(key: "videos/w/source.mp4")
+        XCTAssertEqual(read, Data("bytes from elsewhere".utf8))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path + "/.tmp"), [])
+    }
     func testListAndDeletePrefix() async throws { try await suite().listAndDeletePrefix() }
     func testWriterPublishesOnFinish() async throws { try await suite().writerPublishesOnFinish() }
     func testWriterAbortLeavesNothing() async throws {

@@ -42,6 +42,7 @@ final class S3StorageTests: XCTestCase {
 
     func testPutGetSizeDelete() async throws { try await withSuite { try await $0.putGetSizeDelete() } }
     func testPutFromFile() async throws { try await withSuite { try await $0.putFromFile() } }
+    func testPutAdoptingFile() async throws { try await withSuite { try await $0.putAdoptingFile() } }
     func testRanges() async throws { try await withSuite { try await $0.ranges() } }
     func testListAndDeletePrefix() async throws { try await withSuite { try await $0.listAndDeletePrefix() } }
     func testWriterPublishesOnFinish() async throws { try await withSuite { try await $0.writerPublishesOnFinish() } }

@@ -58,6 +58,25 @@ struct StorageConformance {
         }
     }
 
+    /// An adopted file: the object has its bytes, and removing the file
+    /// afterwards (as an upload does) leaves the object whole.
+    func putAdoptingFile(in folder: URL = FileManager.default.temporaryDirectory) async throws {
+        let bytes = Data((0..<(3 << 20) + 777).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 9) })
+        let file = folder.appendingPathComponent("reel-adopt-\(randomHex()).bin")
+        try bytes.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let key = k("videos/adopted/source.mp4")
+        try await storage.put(key: key, adopting: file)
+        try FileManager.default.removeItem(at: file)
+        let size = try await storage.size(key: key)
+        XCTAssertEqual(size, Int64(bytes.count))
+        let read = try await storage.get(key: key)
+        XCTAssertTrue(read == bytes, "the adopted object read back differs from the file")
+        await assertStorageError("missing source file", { if case .io = $0 { return true }; return false }) {
+            try await storage.put(key: k("nope"), adopting: URL(fileURLWithPath: "/nonexistent/reel-file"))
+        }
+    }
+
     func ranges() async throws {
         let key = k("r/digits.txt")
         try await storage.put(key: key, data: Data("0123456789".utf8))

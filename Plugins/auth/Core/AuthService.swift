@@ -36,7 +36,10 @@ public final class AuthService: Sendable {
             throw PluginError.failedPrecondition("the auth plugin needs REEL_DATABASE_URL")
         }
         let config = try AuthConfig(host.config)
-        let database = PostgresClient(configuration: PostgresConfiguration(url: url, applicationName: "reel-auth"), poolSize: 3)
+        // Connections (threads) for its queries: 3 queued a loaded API behind each other (tools/bench api).
+        let poolSize = min(try PluginConfig.positive("REEL_AUTH_DATABASE_POOL", default: 8, from: host.config), 64)
+        let database = PostgresClient(configuration: PostgresConfiguration(url: url, applicationName: "reel-auth"),
+                                      poolSize: poolSize)
         do {
             let applied = try await AuthSchema.migrator.migrate(database)
             let (key, created) = try await database.withTransaction { c in try SigningKeyStore.currentOrCreate(c) }

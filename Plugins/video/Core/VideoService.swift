@@ -45,7 +45,10 @@ public final class VideoService: Sendable {
         }
         let config = try VideoConfig(host.config)
         let storage = try StorageFactory.fromEnvironment { host.config($0) }
-        let database = PostgresClient(configuration: PostgresConfiguration(url: url, applicationName: "reel-video"), poolSize: 3)
+        // Connections (threads) for its queries: 3 queued a loaded API behind each other (tools/bench api).
+        let poolSize = min(try PluginConfig.positive("REEL_VIDEO_DATABASE_POOL", default: 8, from: host.config), 64)
+        let database = PostgresClient(configuration: PostgresConfiguration(url: url, applicationName: "reel-video"),
+                                      poolSize: poolSize)
         do {
             let applied = try await VideoSchema.migrator.migrate(database)
             let signer = try await MediaSigningKey.load(database, configured: host.config("REEL_MEDIA_SIGNING_KEY"))

@@ -61,6 +61,24 @@ def test_a_real_video_becomes_a_processing_video(video, media):
     assert "complete" in log["msg"], log
 
 
+def test_a_finished_upload_is_moved_into_storage_not_copied(video, media):
+    """The partial file itself becomes the stored source (same inode: no
+    byte is written twice), readable like every stored object."""
+    clip = media.clip(2)
+    data = clip.read_bytes()
+    upload_id = video.created_id(video.creator, len(data), name="moved.mp4")
+    first = video.patch(video.creator, upload_id, 0, data[:-1000])
+    assert first.status_code == 204, first.text
+    partial = (video.uploads_dir / upload_id).stat()
+    last = video.patch(video.creator, upload_id, len(data) - 1000, data[-1000:])
+    assert last.status_code == 204, last.text
+    stored = video.media_dir / "videos" / last.headers["Reel-Video-Id"] / "source" / "moved.mp4"
+    assert stored.stat().st_ino == partial.st_ino and stored.stat().st_dev == partial.st_dev
+    assert stored.stat().st_nlink == 1 and oct(stored.stat().st_mode & 0o777) == oct(0o644)
+    assert sha256(stored) == sha256(clip)
+    assert video.upload_files(upload_id) == []
+
+
 def test_the_binary_protocol_reaches_the_same_methods(video, media, protos):
     import requests
     uploader = video.upload(video.creator, media.clip(2), metadata={"filename": "rpc.mp4"})

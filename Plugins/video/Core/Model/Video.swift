@@ -62,13 +62,13 @@ public struct Video: Sendable, Equatable {
         guard let id = try row.string("id"), let ownerId = try row.string("owner_id"), let title = try row.string("title"),
               let description = try row.string("description"),
               let tagsJSON = try row.string("tags_json"),
-              let tags = try? JSONDecoder().decode([String].self, from: Data(tagsJSON.utf8)),
+              let tags = JSONStringArray.parse(tagsJSON),
               let visibility = try row.string("visibility").flatMap(Visibility.init(rawValue:)),
               let state = try row.string("state").flatMap(VideoState.init(rawValue:)),
               let progress = try row.int("progress"), let views = try row.int64("views"),
               let rungsDone = try row.int("rungs_done"), let rungsTotal = try row.int("rungs_total"),
               let thumbnailsJSON = try row.string("thumbnail_keys_json"),
-              let thumbnailKeys = try? JSONDecoder().decode([String].self, from: Data(thumbnailsJSON.utf8)),
+              let thumbnailKeys = JSONStringArray.parse(thumbnailsJSON),
               let createdAt = try row.string("created_at_iso"), let createdMicros = try row.int64("created_micros")
         else { throw PostgresError(kind: .typeMismatch, message: "video.videos row with NULL or unknown values") }
         self.id = id

@@ -55,10 +55,12 @@ extension VideoService {
         "videos/\(videoId)/source/\(TusMetadata.storageName(filename))"
     }
 
-    /// Copies the bytes into storage, then creates the video, marks the
-    /// upload done and queues the transcode job in one transaction. Nil if
-    /// the upload was finished or removed meanwhile. On failure the stored
-    /// copy is removed again.
+    /// Hands the bytes to storage (local disk on the same file system takes
+    /// the partial file itself, no copy: `put(key:adopting:)`), then creates
+    /// the video, marks the upload done and queues the transcode job in one
+    /// transaction. Nil if the upload was finished or removed meanwhile. On
+    /// failure the stored object is removed again; the partial file keeps
+    /// its bytes until the caller removes it after success.
     private func store(_ record: UploadRecord, media: MediaInfo, path: String) async throws -> Video? {
         let videoId = UUIDs.make()
         let key = Self.sourceKey(videoId: videoId, filename: record.filename)
@@ -67,7 +69,7 @@ extension VideoService {
             id: videoId, ownerId: record.ownerId, title: record.title, durationSeconds: media.durationSeconds,
             width: main?.displayWidth, height: main?.displayHeight, sourceKey: key, sourceFilename: record.filename,
             sourceSize: record.length, sourceFormat: media.formatName)
-        try await storage.put(key: key, from: URL(fileURLWithPath: path))
+        try await storage.put(key: key, adopting: URL(fileURLWithPath: path))
         do {
             let video = try await database.withTransaction { c -> Video? in
                 guard try UploadStore.complete(c, id: record.id, videoId: videoId) else { return nil }
