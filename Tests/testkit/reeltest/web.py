@@ -9,6 +9,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from reeltest import REPO
 from reeltest.transcode import TEST_ENV as FAST_TRANSCODES  # noqa: F401 (the browser tests' fast transcodes)
 
 PASSWORD = "a long browser passphrase"
@@ -111,7 +112,7 @@ def layout_problems(driver) -> dict:
         return {innerWidth: width, viewportWidth: innerWidth, scrollWidth: document.documentElement.scrollWidth, small, wide};""", TOUCH_SELECTOR)
 
 
-WEB_PLUGIN = Path(__file__).resolve().parents[1] / "web.c"
+WEB_PLUGIN = REPO / "Plugins" / "web" / "web.c"
 
 
 def page_routes() -> set[str]:
