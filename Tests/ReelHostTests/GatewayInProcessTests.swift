@@ -191,6 +191,30 @@ final class GatewayInProcessTests: XCTestCase {
         XCTAssertEqual(accepted.status, 200)
     }
 
+    /// Right after a start or a hot-swap of the token authority, keys are on
+    /// their way: a valid token waits for them instead of a 401.
+    func testATokenWaitsForKeysOnTheirWay() async throws {
+        let (keys, publicKey) = try await signer(kid: "k1")
+        let valid = try await token(keys, kid: "k1")
+        let notAsked = await refusal(bearer(valid))
+        XCTAssertEqual(notAsked?.status, .unauthenticated, "no keys and none asked for: refused at once")
+
+        jwtGuard.keyRefreshStarted()
+        let guardian: JWTGuard = jwtGuard
+        let arrival = Task {
+            try await Task.sleep(for: .milliseconds(200))
+            await guardian.install(keys: [(kid: "k1", publicKey: publicKey)])
+        }
+        let caller = try await jwtGuard.authenticate(bearer(valid))
+        XCTAssertEqual(caller.userId, "user-1")
+        try await arrival.value
+
+        jwtGuard.keyRefreshStarted()
+        jwtGuard.keyRefreshFailed()
+        let afterFailure = await refusal(bearer(try await token(keys, kid: "k9")))
+        XCTAssertEqual(afterFailure?.status, .unauthenticated, "a failed fetch ends the wait")
+    }
+
     private func authorizationStatus(_ caller: Caller, _ access: Access) -> ReelStatus? {
         do throws(APIError) {
             try jwtGuard.authorize(caller, for: access)

@@ -25,6 +25,12 @@ public final class JWTGuard: AuthGuard, Sendable {
         keyRing = VerificationKeyRing(logger: logger)
     }
 
+    /// Keys were asked for: tokens with an unknown kid wait for them briefly.
+    func keyRefreshStarted() { keyRing.refreshStarted() }
+
+    /// The keys could not be fetched.
+    func keyRefreshFailed() { keyRing.refreshFailed() }
+
     /// Replaces the verification keys: (kid, raw 32-byte Ed25519 public key).
     public func install(keys newKeys: [(kid: String, publicKey: [UInt8])]) async {
         await keyRing.install(newKeys)
@@ -35,7 +41,7 @@ public final class JWTGuard: AuthGuard, Sendable {
         guard let kid = TokenHeader.kid(of: token) else {
             throw APIError(.unauthenticated, "the access token is malformed or has no key id")
         }
-        guard let keys = keyRing.keys(for: kid) else {
+        guard let keys = await keyRing.keys(for: kid) else {
             throw APIError(.unauthenticated, "the access token was signed with an unknown key")
         }
         do {

@@ -36,9 +36,11 @@ final class SigningKeyLoader: Sendable {
         }
         let guardian = self.guardian
         let logger = self.logger
+        guardian.keyRefreshStarted()
         bus.call(method: Self.method, payload: payload, caller: .internal, requestId: "auth-keys") { result in
             guard result.status == .ok else {
                 logger.error("cannot fetch verification keys", metadata: ["status": "\(result.status.codeName)", "message": "\(result.message)"])
+                guardian.keyRefreshFailed()
                 return
             }
             let keys = Self.decode(result.payload)
