@@ -22,13 +22,14 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 import requests
+
+from benchkit import free_port, psql
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -80,17 +81,6 @@ COMMIT;
 }
 
 WORDS = ["mountain", "river", "city", "ocean", "forest", "desert", "island", "valley"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def psql(url: str, sql: str) -> str:
-    return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-Atqc", sql], check=True,
-                          capture_output=True, text=True).stdout.strip()
 
 
 def wrk(url: str, script: str, connections: int, threads: int, seconds: int, env: dict | None = None) -> dict:

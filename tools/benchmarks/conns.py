@@ -28,26 +28,9 @@ import time
 
 import requests
 
+from benchkit import free_port, on_signal, psql, stop, Stopped
+
 PER_ADDRESS = 200  # below the host's default cap of 256 per client address
-
-
-class Stopped(Exception):
-    """SIGTERM (or SIGHUP) arrived: unwind so that everything started is stopped."""
-
-
-def on_signal(signum, _frame):
-    raise Stopped(f"signal {signum}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def psql(url: str, sql: str) -> str:
-    return subprocess.run(["psql", url, "-X", "-v", "ON_ERROR_STOP=1", "-Atqc", sql], check=True,
-                          capture_output=True, text=True).stdout.strip()
 
 
 def source_address(index: int) -> str:
@@ -196,18 +179,6 @@ http {{
 }}
 """)
     return path
-
-
-def stop(process, how, what):
-    if process is None or process.poll() is not None:
-        return
-    try:
-        process.send_signal(how)
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        print(f"{what} did not stop; killing it", file=sys.stderr)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 def main() -> None:

@@ -18,16 +18,7 @@ import time
 
 import requests
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def psql(url: str, sql: str) -> str:
-    return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-Atqc", sql], check=True,
-                          capture_output=True, text=True).stdout.strip()
+from benchkit import free_port, psql
 
 
 def main() -> None:

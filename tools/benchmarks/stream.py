@@ -24,7 +24,6 @@ import re
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,13 +32,9 @@ import uuid
 
 import requests
 
+from benchkit import free_port, on_signal, stop, Stopped
+
 ATTEMPT = "a1-bench"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_http(url: str, what: str) -> None:
@@ -170,27 +165,6 @@ def median(values):
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
-class Stopped(Exception):
-    """SIGTERM (or SIGHUP) arrived: unwind so that everything started is stopped."""
-
-
-def on_signal(signum, _frame):
-    raise Stopped(f"signal {signum}")
-
-
-def stop(process, how, what):
-    """Stops a process this script started (its own session: only it and its children)."""
-    if process is None or process.poll() is not None:
-        return
-    try:
-        process.send_signal(how)
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        print(f"{what} did not stop; killing it", file=sys.stderr)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 def main() -> None:

@@ -27,11 +27,7 @@ import time
 
 import requests
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from benchkit import free_port, psql
 
 
 def status_mb(pid: int, field: str) -> float:
@@ -92,11 +88,6 @@ def socket_to_file(source: str, target: str) -> float:
             conn.sendall(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
         curl.wait()
         return time.perf_counter() - started
-
-
-def psql(url: str, sql: str) -> str:
-    return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-Atqc", sql], check=True,
-                          capture_output=True, text=True).stdout.strip()
 
 
 def make_video(path: str, megabytes: int) -> None:
