@@ -25,11 +25,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 import requests
 
-from benchkit import free_port, psql
+from benchkit import free_port, psql, wait_ready
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -117,17 +116,6 @@ def pgbench(url: str, script: str, clients: int, seconds: int, work: str, variab
                    if l.startswith("number of failed transactions")), 0)
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] / 1000 if latencies else float("nan")
     return {"rate": rate, "p50": pick(0.50), "p99": pick(0.99), "failed": failed, "requests": len(latencies)}
-
-
-def wait_ready(base: str) -> None:
-    for _ in range(300):
-        try:
-            if requests.get(base + "/readyz", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.1)
-    sys.exit("the host did not become ready")
 
 
 def main() -> None:

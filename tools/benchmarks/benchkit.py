@@ -1,10 +1,13 @@
-"""What every benchmark script shares: loopback ports, psql, and stopping
-what it started (on a normal end, Ctrl-C, SIGTERM or SIGHUP)."""
+"""What every benchmark script shares: loopback ports, psql, waiting for a
+host to be ready, and stopping what it started (on a normal end, Ctrl-C, SIGTERM or SIGHUP)."""
 import os
 import signal
 import socket
 import subprocess
 import sys
+import time
+
+import requests
 
 
 class Stopped(Exception):
@@ -37,3 +40,18 @@ def stop(process, how, what):
         print(f"{what} did not stop; killing it", file=sys.stderr)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+def wait_ready(base: str, process=None, log: str | None = None, tries: int = 300) -> None:
+    """Waits until GET /readyz answers 200 (0.1 s apart); exits with a clear
+    message if the host ends first or never gets ready."""
+    for _ in range(tries):
+        try:
+            if requests.get(base + "/readyz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        if process is not None and process.poll() is not None:
+            sys.exit(f"the host exited ({process.returncode})" + (f"; see {log}" if log else ""))
+        time.sleep(0.1)
+    sys.exit("the host did not become ready")

@@ -28,7 +28,7 @@ import time
 
 import requests
 
-from benchkit import free_port, on_signal, psql, stop, Stopped
+from benchkit import free_port, on_signal, psql, stop, Stopped, wait_ready
 
 PER_ADDRESS = 200  # below the host's default cap of 256 per client address
 
@@ -221,17 +221,7 @@ def main() -> None:
         host_log = open(os.path.join(work, "host.log"), "wb")
         host = subprocess.Popen([opts.bin, "serve"], env=env, stdout=host_log, stderr=host_log, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                if requests.get(base + "/readyz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if host.poll() is not None:
-                sys.exit(f"the host exited ({host.returncode}); see {work}/host.log")
-            time.sleep(0.1)
-        else:
-            sys.exit("the host did not become ready")
+        wait_ready(base, host, f"{work}/host.log", tries=600)
         email, password = "conns@example.com", "a benchmark passphrase"
         requests.post(base + "/api/v1/auth/register",
                       json={"email": email, "password": password, "displayName": "Conns"}).raise_for_status()

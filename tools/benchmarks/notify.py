@@ -18,7 +18,7 @@ import time
 
 import requests
 
-from benchkit import free_port, psql
+from benchkit import free_port, psql, wait_ready
 
 
 def main() -> None:
@@ -43,13 +43,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     sock = None
     try:
-        for _ in range(300):
-            try:
-                if requests.get(base + "/readyz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
+        wait_ready(base, host)
 
         def account(label):
             email, password = f"{label}-{port}@example.com", "a benchmark passphrase"

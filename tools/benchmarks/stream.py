@@ -32,7 +32,7 @@ import uuid
 
 import requests
 
-from benchkit import free_port, on_signal, stop, Stopped
+from benchkit import free_port, on_signal, stop, Stopped, wait_ready
 
 ATTEMPT = "a1-bench"
 
@@ -221,17 +221,7 @@ def main() -> None:
         reel_log = open(os.path.join(work, "reel.log"), "wb")
         reel = subprocess.Popen([opts.bin, "serve"], env=env, stdout=reel_log, stderr=reel_log, start_new_session=True)
         reel_base, nginx_base = f"http://127.0.0.1:{reel_port}", f"http://127.0.0.1:{nginx_port}"
-        for _ in range(300):
-            try:
-                if requests.get(reel_base + "/readyz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if reel.poll() is not None:
-                sys.exit(f"reel exited ({reel.returncode}); see {work}/reel.log")
-            time.sleep(0.1)
-        else:
-            sys.exit("reel did not become ready")
+        wait_ready(reel_base, reel, f"{work}/reel.log")
         subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database, "-c",
                         f"INSERT INTO video.videos (id, owner_id, title, state, visibility, duration_seconds) "
                         f"VALUES ('{video_id}', '{uuid.uuid4()}', 'stream benchmark', 'ready', 'public', 40)"], check=True)

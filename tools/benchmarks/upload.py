@@ -27,7 +27,7 @@ import time
 
 import requests
 
-from benchkit import free_port, psql
+from benchkit import free_port, psql, wait_ready
 
 
 def status_mb(pid: int, field: str) -> float:
@@ -129,13 +129,7 @@ def main() -> None:
     host = subprocess.Popen([opts.bin, "serve"], env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                if requests.get(base + "/readyz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
+        wait_ready(base, host, tries=200)
         email, password = f"bench-{port}@example.com", "a benchmark passphrase"
         requests.post(base + "/api/v1/auth/register", json={"email": email, "password": password, "displayName": "Bench"})
         token = requests.post(base + "/api/v1/auth/login", json={"email": email, "password": password}).json()["accessToken"]
