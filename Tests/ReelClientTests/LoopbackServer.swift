@@ -10,7 +10,7 @@ import Darwin
 /// server's own thread. Enough to play a Connect endpoint's part.
 final class LoopbackServer: @unchecked Sendable {
     // @unchecked: `requests` is read and written under `lock` only; the
-    // socket is set once in init and closed once in stop().
+    // socket is set once in init and closed once, by the accept thread when stop() ends it.
     struct Request: Sendable {
         let method: String
         let path: String
@@ -53,15 +53,21 @@ final class LoopbackServer: @unchecked Sendable {
         thread.start()
     }
 
+    /// Refuses new connections. The accept thread closes the socket itself
+    /// when its accept fails: closing it here could hand its descriptor
+    /// number to the next test's server while this thread still accepts on
+    /// it (a stopped server once answered another test's requests).
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func acceptLoop() {
         while true {
             let connection = accept(listener, nil, nil)
-            guard connection >= 0 else { return }
+            guard connection >= 0 else {
+                close(listener)
+                return
+            }
             serve(connection)
             close(connection)
         }
