@@ -15,6 +15,7 @@ struct Serve: ParsableCommand {
     var port: UInt16?
 
     func run() throws {
+        SignalWaiter.blockTermination()
         ReelLogging.bootstrap()
         var environment = ProcessInfo.processInfo.environment
         if let plugins { environment["REEL_PLUGINS"] = plugins }
