@@ -21,8 +21,8 @@ struct Transcode: ParsableCommand {
     @Option(help: "libx264 preset (ultrafast … veryslow).")
     var preset = "veryfast"
 
-    @Option(help: "Encoder threads in total, shared by the rungs (0: libav's choice).")
-    var threads = 0
+    @Option(help: "Cores' worth of encoder threads, split by rung area (default: the cores, as the transcoder plugin's REEL_TRANSCODER_THREADS; 0: libav's choice for each encoder).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(help: "Scale every rung from the source (no cascade from the next larger rung).")
     var scaleFromSource = false

@@ -26,6 +26,21 @@ final class ScalingPlanTests: XCTestCase {
                        Array(repeating: .decoded, count: 4))
     }
 
+    func testFeedersCountTheDecoderAndEachThreadFeedingIn() {
+        let workers = [[0], [1], [2], [3]]
+        let plan = ScalingPlan(sizes: ladder, workers: workers, cascade: true)  // 360p from 720p
+        XCTAssertEqual(workers.map { plan.feeders(of: $0, workers: workers) }, [1, 1, 1, 1])
+        // 360p on the 720p thread: its picture never crosses threads.
+        let packed = [[0], [1, 2, 3]]
+        let shared = ScalingPlan(sizes: ladder, workers: packed, cascade: true)
+        XCTAssertEqual(packed.map { shared.feeders(of: $0, workers: packed) }, [1, 1])
+        // A thread fed by the decoder and by an earlier thread waits for both.
+        let mixed = [[0, 1], [2, 3]]
+        let both = ScalingPlan(sizes: ladder, workers: mixed, cascade: true)
+        XCTAssertEqual(both.inputs, [.decoded, .decoded, .decoded, .rung(1)])
+        XCTAssertEqual(mixed.map { both.feeders(of: $0, workers: mixed) }, [1, 2])
+    }
+
     func testExactMultiple() {
         XCTAssertTrue(ScalingPlan.isExactMultiple((1280, 720), of: (640, 360)))
         XCTAssertTrue(ScalingPlan.isExactMultiple((1920, 1080), of: (640, 360)))

@@ -8,7 +8,7 @@ public struct TranscoderConfig: Sendable, Equatable {
     public var runsJobs = true
     /// Jobs this host runs at once: `REEL_TRANSCODER_MAX_JOBS`, 1.
     public var maxJobs = 1
-    /// Encoder threads per job (split across its renditions):
+    /// Cores' worth of encoding per job (each rendition on its own thread, libx264 threads by area):
     /// `REEL_TRANSCODER_THREADS`, the number of cores.
     public var threadsPerJob = ProcessInfo.processInfo.activeProcessorCount
     /// libx264 preset: `REEL_TRANSCODER_PRESET`, veryfast.

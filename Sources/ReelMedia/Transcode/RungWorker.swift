@@ -11,9 +11,13 @@ import ReelConcurrency
 /// to the rungs scaled from it: inline for its own, through `submit` for
 /// those of a later worker (pictures only flow to later workers, so the
 /// waits cannot form a cycle, and finishing the workers in order drains them).
+/// Closing is passed on the same way: a worker flushes its encoders once
+/// every feeder (the decoder, earlier workers) has closed it, after closing
+/// the later workers it feeds itself, so that every rung drains its encoder
+/// at the same time instead of each waiting for the one before.
 /// The worker's first error stops it and comes back from the next `submit`
-/// or from `finish`. The calling thread touches the rungs again only after
-/// the thread has exited (`finish()` or `stop()`).
+/// or from `join`. The calling thread touches the rungs again only after
+/// the thread has exited (`join()` or `stop()`).
 final class RungWorker: Sendable {
     /// One rung on this worker: its index in the ladder, where its input
     /// comes from, and what it encodes with.
@@ -46,8 +50,10 @@ final class RungWorker: Sendable {
         var exited = false
     }
 
-    /// Items waiting at most: a few frames per rung ahead of the encoders.
-    static let capacity = 6
+    /// Items waiting at most: enough frames ahead of each encoder that a
+    /// rung running late (the largest) does not stall the decoder, and with
+    /// it every other rung, at each hiccup.
+    static let capacity = 12
 
     /// Where this worker's rungs are fed from.
     let inputs: Set<ScalingPlan.Input>
@@ -55,12 +61,14 @@ final class RungWorker: Sendable {
 
     /// Starts the thread; it owns `members` until it exits. `later` are the
     /// workers that host rungs fed from this worker's rungs (each created before this one).
-    init(members: [Member], later: [RungWorker], name: String) {
+    /// `feeders`: how many closes it waits for before draining (the calling
+    /// thread's, if a member takes decoded frames, plus one per earlier worker feeding it).
+    init(members: [Member], later: [RungWorker], feeders: Int, name: String) {
         inputs = Set(members.map(\.input))
         let owned = Unshared((members, later))
         let thread = Thread { [state] in
             Thread.current.name = name  // set from inside: Foundation on Linux ignores it before start()
-            RungWorker.run(owned.value.0, later: owned.value.1, state: state)
+            RungWorker.run(owned.value.0, later: owned.value.1, feeders: feeders, state: state)
         }
         thread.start()
     }
@@ -75,9 +83,15 @@ final class RungWorker: Sendable {
         try submit(.frame(copy, keyframe: keyframe, from: input))
     }
 
-    /// Drains the encoders, closes the playlists and waits for the thread.
-    func finish() throws(TranscodeError) {
+    /// One feeder is done: after the last, the worker closes the later
+    /// workers it feeds, drains its encoders and closes its playlists.
+    func close() throws(TranscodeError) {
         try submit(.finish)
+    }
+
+    /// Waits for the thread to exit; its error, if it failed. Join workers
+    /// in order: a worker exits only once all its feeders (earlier) closed it.
+    func join() throws(TranscodeError) {
         let error = state.wait { state -> TranscodeError?? in state.exited ? .some(state.error) : nil }
         if let error { throw error }
     }
@@ -106,9 +120,9 @@ final class RungWorker: Sendable {
     }
 
     /// The thread: takes items in order until `finish`, an error or `stop()`.
-    private static func run(_ members: [Member], later: [RungWorker], state: LockedBox<State>) {
+    private static func run(_ members: [Member], later: [RungWorker], feeders: Int, state: LockedBox<State>) {
         let router = Router(members: members, later: later)
-        var failure: TranscodeError?
+        var failure: TranscodeError?, closes = 0
         while failure == nil {
             let next = state.wait { state -> Unshared<Work>?? in
                 if state.stopping { return .some(nil) }
@@ -122,12 +136,17 @@ final class RungWorker: Sendable {
                 case .frame(let frame, let keyframe, let input):
                     try router.encode(frame, keyframe: keyframe, from: input)
                 case .finish:
-                    for member in members { try member.output.finish() }
+                    closes += 1
+                    if closes >= feeders {
+                        // Every picture for the later workers has been sent: let them drain alongside.
+                        for worker in router.fed { try worker.close() }
+                        for member in members { try member.output.finish() }
+                    }
                 }
             } catch {
                 failure = error
             }
-            if case .finish = work { break }
+            if case .finish = work, closes >= feeders { break }
         }
         state.withLockWakingWaiters { state in
             for item in state.queue { item.value.free() }
@@ -143,6 +162,8 @@ final class RungWorker: Sendable {
         let members: [Member]
         /// For each ladder index here: the later workers hosting rungs fed from it.
         let remote: [Int: [RungWorker]]
+        /// Every later worker fed from here, once each.
+        let fed: [RungWorker]
 
         init(members: [Member], later: [RungWorker]) {
             self.members = members
@@ -151,6 +172,7 @@ final class RungWorker: Sendable {
                 remote[member.index] = later.filter { $0.inputs.contains(.rung(member.index)) }
             }
             self.remote = remote
+            fed = later.filter { worker in members.contains { worker.inputs.contains(.rung($0.index)) } }
         }
 
         func encode(_ picture: UnsafeMutablePointer<AVFrame>, keyframe: Bool,

@@ -39,6 +39,17 @@ struct ScalingPlan: Equatable {
         }
     }
 
+    /// How many feeders the encoding thread hosting the rungs `members` has:
+    /// the decoder (the calling thread) if any of them takes decoded frames,
+    /// plus each other thread hosting a rung one of them is scaled from.
+    func feeders(of members: [Int], workers: [[Int]]) -> Int {
+        let decoded = members.contains { inputs[$0] == .decoded } ? 1 : 0
+        let others = workers.filter { other in
+            other != members && members.contains { member in other.contains { inputs[member] == .rung($0) } }
+        }
+        return decoded + others.count
+    }
+
     /// Whether `large` is `small` scaled by the same whole factor k ≥ 2 both ways.
     static func isExactMultiple(_ large: (width: Int, height: Int), of small: (width: Int, height: Int)) -> Bool {
         guard small.width > 0, small.height > 0, large.width % small.width == 0, large.height % small.height == 0

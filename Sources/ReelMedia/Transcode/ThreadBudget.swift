@@ -1,14 +1,20 @@
 /// How `TranscodeOptions.threads` is shared. The calling thread demuxes and
 /// decodes; each rung is scaled, encoded and muxed on an encoding thread
 /// (`RungWorker`), where a libx264 given one thread runs inline and one
-/// given k ≥ 2 runs on k threads of its own.
+/// given k ≥ 2 runs on k frame threads of its own.
 ///
-/// With a budget of T: every rung gets libx264 threads in proportion to its
-/// picture area, at least one each, the remainder to the largest rungs; with
-/// fewer threads than rungs, the rungs share T encoding threads (balanced by
-/// area), each libx264 on one. The decoder gets one (the calling thread)
-/// below 8, T/8 from there. T = 0 leaves every count to libav, with one
-/// encoding thread per rung.
+/// With a budget of T ≥ 2 (the cores the job may keep busy): every rung
+/// encodes on a thread of its own, so that all rungs move together and the
+/// scheduler shares the cores between them, and each libx264 gets ⌈T × its
+/// rung's share of the ladder's picture area⌉ threads: 1080p (57 % of a
+/// 1080p–360p ladder's area) gets 2 on 2 cores, every smaller rung 1.
+/// Frame threads cost CPU (their synchronisation, the slack of each thread's
+/// motion search, a lookahead thread, more frames in flight); a rung that
+/// needs less than a core encodes on one, and only a rung whose share
+/// exceeds a core gets more, so that it does not hold up the others at the
+/// end. T = 1 puts every rung on one thread. The decoder gets one thread
+/// (the calling thread) below 8, T/8 from there. T = 0 leaves every count to
+/// libav, with one encoding thread per rung.
 struct ThreadBudget: Equatable {
     /// The video decoder's thread_count (0: libav's choice).
     var decoder: Int
@@ -27,30 +33,14 @@ struct ThreadBudget: Equatable {
             return
         }
         decoder = total >= 8 ? total / 8 : 1
-        let largestFirst = areas.indices.sorted { areas[$0] > areas[$1] }
-        guard total >= count else {
-            // Fewer threads than rungs: pack them, largest first onto the least loaded.
+        guard total >= 2 else {
             rungs = Array(repeating: 1, count: count)
-            var groups = Array(repeating: (load: 0, members: [Int]()), count: max(1, total))
-            for index in largestFirst {
-                let lightest = groups.indices.min { groups[$0].load < groups[$1].load } ?? 0
-                groups[lightest].load += areas[index]
-                groups[lightest].members.append(index)
-            }
-            workers = groups.map { $0.members.sorted() }.filter { !$0.isEmpty }
+            workers = [Array(areas.indices)]
             return
         }
-        // One each, then what is left by area, then the rounding to the largest.
-        let sum = Double(areas.reduce(0, +)), extra = total - count
-        var split = areas.map { 1 + Int(Double(extra) * Double($0) / sum) }
-        var left = total - split.reduce(0, +)
-        while left > 0 {
-            for index in largestFirst where left > 0 {
-                split[index] += 1
-                left -= 1
-            }
-        }
-        rungs = split
+        let sum = Double(areas.reduce(0, +))
+        // (A hair below the product, so that an exact share of whole cores is not rounded up.)
+        rungs = areas.map { max(1, Int((Double(total) * Double($0) / sum - 1e-9).rounded(.up))) }
         workers = areas.indices.map { [$0] }
     }
 }

@@ -58,7 +58,9 @@ struct TranscodeJob {
             var built: [RungWorker] = []
             for (number, indexes) in plan.threads.workers.enumerated().reversed() {
                 let members = indexes.map { RungWorker.Member(index: $0, input: scaling.inputs[$0], output: rungs[$0]) }
-                built.insert(RungWorker(members: members, later: built, name: "reel-encode-\(number)"), at: 0)
+                let feeders = scaling.feeders(of: indexes, workers: plan.threads.workers)
+                built.insert(RungWorker(members: members, later: built, feeders: feeders, name: "reel-encode-\(number)"),
+                             at: 0)
             }
             workers = built
         } else {
@@ -92,8 +94,10 @@ struct TranscodeJob {
                         writeAudio: writeAudio, progress: progress)
         try videoLoop.feed(nil)
         try audio?.feed(UnsafePointer<AVPacket>?.none, sink: writeAudio)
-        for worker in workers { try worker.finish() }
-        try audioMuxer?.finish()
+        // Every worker drains at once (each closes the ones it feeds); joined in order.
+        for worker in workers where worker.inputs.contains(.decoded) { try worker.close() }
+        try audioMuxer?.finish()  // while the rungs drain
+        for worker in workers { try worker.join() }
         if interrupt.stopReason != nil { throw .cancelled }
 
         var posterPath: String?

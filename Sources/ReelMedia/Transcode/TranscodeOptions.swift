@@ -3,12 +3,12 @@
 public struct TranscodeOptions: Sendable, Equatable {
     /// x264 preset ("ultrafast" … "veryslow").
     public var preset: String
-    /// Upper bound on the encoder threads this job uses in total; 0 lets
-    /// libav choose (about 1.5 per core for each libx264). Each rung encodes
-    /// on a thread of its own; T is split across the rungs' libx264
-    /// thread_count by picture area (at least 1 each), and with fewer
-    /// threads than rungs the rungs share T threads. The video decoder gets
-    /// 1 (the calling thread) below 8, T/8 above. See `ThreadBudget`.
+    /// The cores' worth of encoding this job may keep busy; 0 lets libav
+    /// choose (about 1.5 frame threads per core for each libx264). Each rung
+    /// encodes on a thread of its own, its libx264 on ⌈T × its share of the
+    /// ladder's picture area⌉ threads (1080p on 2 of 2 cores, the smaller
+    /// rungs on 1, inline); T = 1 puts every rung on one thread. The video
+    /// decoder gets 1 (the calling thread) below 8, T/8 above. See `ThreadBudget`.
     public var threads: Int
     /// Target segment duration in seconds (keyframes are forced on this
     /// grid); clamped to 1…60.

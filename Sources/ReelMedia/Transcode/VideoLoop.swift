@@ -32,7 +32,7 @@ final class VideoLoop {
     }
 
     /// One packet of the video stream; nil drains the decoder (the rungs'
-    /// encoders are drained by `RungWorker.finish()`).
+    /// encoders are drained by `RungWorker.close()`).
     func feed(_ packet: UnsafePointer<AVPacket>?) throws(TranscodeError) {
         guard let decoder = input.videoDecoder else { return }
         var sent = avcodec_send_packet(decoder, packet)
