@@ -92,11 +92,15 @@ private let hostPublish: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, 
 }
 
 func copyHeaders(_ headers: UnsafePointer<reel_http_header>?, _ count: Int) -> [(name: String, value: String)] {
-    guard let headers else { return [] }
-    return (0..<count).compactMap { i in
-        guard let name = headers[i].name, let value = headers[i].value else { return nil }
-        return (String(cString: name), String(cString: value))
+    var copied: [(name: String, value: String)] = []
+    // Room for the headers the host adds on the way out (Reel-Plugin), without regrowing.
+    copied.reserveCapacity(count + 1)
+    guard let headers else { return copied }
+    for i in 0..<count {
+        guard let name = headers[i].name, let value = headers[i].value else { continue }
+        copied.append((String(cString: name), String(cString: value)))
     }
+    return copied
 }
 
 private let hostHTTPReply: @convention(c) (OpaquePointer?, Int32, UnsafePointer<reel_http_header>?, Int,

@@ -51,11 +51,15 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
         } else {
             guard path.count == segments.count else { return nil }
         }
+        // Literals first: most routes fail there, before any dictionary is made.
+        for (index, segment) in segments.enumerated() {
+            if case .literal(let literal) = segment, literal != path[index] { return nil }
+        }
         var parameters: [String: String] = [:]
         for (index, segment) in segments.enumerated() {
             let value = path[index]
             switch segment {
-            case .literal(let literal): if literal != value { return nil }
+            case .literal: continue
             case .parameter(let name): parameters[name] = value
             case .rest(let name): parameters[name] = path[index...].joined(separator: "/")
             }
@@ -101,12 +105,14 @@ public struct Router<Target: Sendable>: Sendable {
     public func match(method: String, path rawPath: String) -> Match {
         guard let path = Self.decodeSegments(rawPath) else { return .badPath }
         var allowed: [String] = []
-        for route in routes {
-            guard let parameters = route.pattern.match(path) else { continue }
-            if route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .found(route.target, parameters: parameters)
+        // By index: iterating the tuples would copy (and retain) each route.
+        for index in routes.indices {
+            guard let parameters = routes[index].pattern.match(path) else { continue }
+            let routeMethod = routes[index].method
+            if routeMethod == method || (method == "HEAD" && routeMethod == "GET") {
+                return .found(routes[index].target, parameters: parameters)
             }
-            allowed.append(route.method)
+            allowed.append(routeMethod)
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: Array(Set(allowed)).sorted())
     }
@@ -116,25 +122,41 @@ public struct Router<Target: Sendable>: Sendable {
     /// or NUL: such a path never names a resource.
     static func decodeSegments(_ rawPath: String) -> [String]? {
         var result: [String] = []
+        result.reserveCapacity(8)
         // Split on the byte '/', never on Characters: "/" followed by a
         // combining mark is one Character, which kept a '/' inside a segment
-        // (found by tools/fuzz, Tests/Fuzz/regressions/router).
-        for rawBytes in rawPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
-            let raw = Substring(rawBytes)
-            // Byte checks (String.contains would go through Foundation).
-            let segment: String
-            if raw.utf8.contains(UInt8(ascii: "%")) {
-                guard let decoded = PercentDecoding.decode(raw, plusIsSpace: false),
-                      !decoded.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) else { return nil }
-                segment = decoded
-            } else {
-                guard !raw.utf8.contains(0) else { return nil }
-                segment = String(raw)
+        // (found by tools/fuzz, Tests/Fuzz/regressions/router). One pass over
+        // the bytes (every request is routed here).
+        var path = rawPath
+        let valid: Bool = path.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                if bytes[start] == UInt8(ascii: "/") { start += 1; continue }
+                var end = start
+                var escaped = false
+                while end < bytes.count && bytes[end] != UInt8(ascii: "/") {
+                    if bytes[end] == UInt8(ascii: "%") { escaped = true } else if bytes[end] == 0 { return false }
+                    end += 1
+                }
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                let segment: String
+                if escaped {
+                    guard let decoded = PercentDecoding.decode(Substring(decoding: raw, as: UTF8.self), plusIsSpace: false),
+                          !decoded.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) else { return false }
+                    guard decoded != ".", decoded != ".." else { return false }
+                    segment = decoded
+                } else {
+                    if raw.first == UInt8(ascii: ".") && (raw.count == 1 || (raw.count == 2 && raw[1] == UInt8(ascii: "."))) {
+                        return false
+                    }
+                    segment = String(decoding: raw, as: UTF8.self)
+                }
+                result.append(segment)
+                start = end
             }
-            guard segment != ".", segment != ".." else { return nil }
-            result.append(segment)
+            return true
         }
-        return result
+        return valid ? result : nil
     }
 
     private static func specificity(_ pattern: RoutePattern) -> Int {

@@ -44,10 +44,18 @@ struct MediaFile: Sendable, Equatable {
     /// a known type under `streams/<attempt>/` that is a valid storage key.
     init?(videoId: String, path: String) {
         guard UUIDs.isCanonical(videoId) else { return nil }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        // Split on the byte '/' (String.split walks Characters: every media
+        // request comes here).
+        var depth = 1
+        var lastSlash: String.Index?
+        for index in path.utf8.indices where path.utf8[index] == UInt8(ascii: "/") {
+            depth += 1
+            lastSlash = index
+        }
         // streams / <attempt> / [<rung> | thumbs /] <file>
-        guard segments.count >= 3, segments.count <= 5, segments[0] == "streams",
-              let name = segments.last, let kind = Self.kind(of: name, depth: segments.count) else { return nil }
+        guard depth >= 3, depth <= 5, path.utf8.starts(with: "streams/".utf8), let lastSlash else { return nil }
+        let name = path[path.utf8.index(after: lastSlash)...]
+        guard let kind = Self.kind(of: name, depth: depth) else { return nil }
         let key = Self.folder(of: videoId) + path
         guard (try? StorageKey.validate(key)) != nil else { return nil }
         self.videoId = videoId
