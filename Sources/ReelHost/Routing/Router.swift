@@ -61,10 +61,23 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
             switch segment {
             case .literal: continue
             case .parameter(let name): parameters[name] = value
-            case .rest(let name): parameters[name] = path[index...].joined(separator: "/")
+            case .rest(let name): parameters[name] = Self.joined(path[index...])
             }
         }
         return parameters
+    }
+
+    /// Segments joined with "/" into one string of the right size.
+    private static func joined(_ segments: ArraySlice<String>) -> String {
+        var size = segments.count - 1
+        for segment in segments { size += segment.utf8.count }
+        var text = ""
+        text.reserveCapacity(size)
+        for segment in segments {
+            if !text.isEmpty { text += "/" }
+            text += segment
+        }
+        return text
     }
 
     /// Whether the pattern ends in a catch-all.
@@ -85,7 +98,21 @@ public struct Router<Target: Sendable>: Sendable {
         case badPath
     }
 
-    private var routes: [(method: String, pattern: RoutePattern, target: Target)] = []
+    /// One route. A class: matching walks every route per request, and
+    /// reading a class's fields copies nothing (a tuple's did, with a retain
+    /// of each field).
+    private final class Route: Sendable {
+        let method: String
+        let pattern: RoutePattern
+        let target: Target
+        init(_ method: String, _ pattern: RoutePattern, _ target: Target) {
+            self.method = method
+            self.pattern = pattern
+            self.target = target
+        }
+    }
+
+    private var routes: [Route] = []
 
     public init() {}
 
@@ -95,7 +122,7 @@ public struct Router<Target: Sendable>: Sendable {
     @discardableResult
     public mutating func add(_ method: String, _ pattern: RoutePattern, _ target: Target) -> Bool {
         if routes.contains(where: { $0.method == method && $0.pattern.hasSameShape(as: pattern) }) { return false }
-        routes.append((method, pattern, target))
+        routes.append(Route(method, pattern, target))
         // More literal segments first, then fixed-length before catch-all:
         // the most specific pattern wins.
         routes.sort { Self.specificity($0.pattern) > Self.specificity($1.pattern) }
@@ -105,14 +132,12 @@ public struct Router<Target: Sendable>: Sendable {
     public func match(method: String, path rawPath: String) -> Match {
         guard let path = Self.decodeSegments(rawPath) else { return .badPath }
         var allowed: [String] = []
-        // By index: iterating the tuples would copy (and retain) each route.
-        for index in routes.indices {
-            guard let parameters = routes[index].pattern.match(path) else { continue }
-            let routeMethod = routes[index].method
-            if routeMethod == method || (method == "HEAD" && routeMethod == "GET") {
-                return .found(routes[index].target, parameters: parameters)
+        for route in routes {
+            guard let parameters = route.pattern.match(path) else { continue }
+            if route.method == method || (method == "HEAD" && route.method == "GET") {
+                return .found(route.target, parameters: parameters)
             }
-            allowed.append(routeMethod)
+            allowed.append(route.method)
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: Array(Set(allowed)).sorted())
     }
