@@ -63,15 +63,18 @@ struct MediaFile: Sendable, Equatable {
         self.kind = kind
     }
 
+    /// By the name's bytes (keys are ASCII; StorageKey.validate refuses the rest).
     private static func kind(of name: Substring, depth: Int) -> Kind? {
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
-        switch name[name.index(after: dot)...] {
-        case "m3u8": return name == "master.m3u8" && depth == 3 ? .masterPlaylist : .mediaPlaylist
-        case "mpd": return .dashManifest
-        case "mp4": return .initSegment
-        case "m4s": return .mediaSegment
-        case "jpg": return .image
-        default: return nil
+        let bytes = name.utf8
+        guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot != bytes.startIndex else { return nil }
+        let ext = bytes[bytes.index(after: dot)...]
+        if ext.elementsEqual("m3u8".utf8) {
+            return depth == 3 && bytes.elementsEqual("master.m3u8".utf8) ? .masterPlaylist : .mediaPlaylist
         }
+        if ext.elementsEqual("m4s".utf8) { return .mediaSegment }
+        if ext.elementsEqual("mp4".utf8) { return .initSegment }
+        if ext.elementsEqual("jpg".utf8) { return .image }
+        if ext.elementsEqual("mpd".utf8) { return .dashManifest }
+        return nil
     }
 }
