@@ -16,11 +16,23 @@ public enum PluginTrace {
     /// Runs an entry point's body with the calling host thread's trace bound.
     static func bind<T>(_ host: PluginHost?, _ body: () -> T) -> T {
         guard let host, let current = host.traceFunctions?.current else { return body() }
-        let length = current(host.host, nil, 0)
-        guard length > 0 else { return body() }
-        var buffer = [CChar](repeating: 0, count: length + 1)
-        _ = current(host.host, &buffer, buffer.count)
-        let traceparent = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // One call into a stack buffer (a traceparent is 55 bytes); a longer
+        // one (a later version's) is asked for again at its length.
+        var length = 0
+        var traceparent = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 128) { buffer -> String? in
+            guard let base = buffer.baseAddress else { return nil }
+            length = current(host.host, base, buffer.count)
+            guard length > 0, length < buffer.count else { return nil }
+            return base.withMemoryRebound(to: UInt8.self, capacity: length) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+            }
+        }
+        if traceparent == nil && length >= 128 {
+            var buffer = [CChar](repeating: 0, count: length + 1)
+            _ = current(host.host, &buffer, buffer.count)
+            traceparent = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        guard let traceparent else { return body() }
         return $traceparent.withValue(traceparent, operation: body)
     }
 }

@@ -14,21 +14,20 @@ enum AccessLog {
         let micros = (DispatchTime.now().uptimeNanoseconds &- context.startedNanos) / 1000
         // The client left before an answer: 499, as nginx logs it.
         let status = context.sentStatus == 0 ? 499 : context.sentStatus
+        // The fixed parts (keys, the constant values) go in as whole
+        // fragments; the same line as key()/string() field by field would write.
         var line = JSONLine(capacity: 320)
-        line.key("bytes", first: true); line.number(context.sentBytes)
-        line.key("durationMs"); line.millis(micros)
-        line.key("level"); line.string("info")
-        line.key("logger"); line.string("reel.access")
-        line.key("method"); line.string(context.method)
-        line.key("msg"); line.string("request")
-        line.key("path"); line.string(context.path)
-        if let served = context.servedBy { line.key("plugin"); line.string(served) }
-        line.key("remote"); line.string(context.remoteAddress)
-        line.key("requestId"); line.string(context.requestId)
-        line.key("spanId"); line.string(context.trace.spanId)
-        line.key("status"); line.number(status)
-        line.key("traceId"); line.string(context.trace.traceId)
-        line.key("ts"); line.string(LogClock.timestamp())
+        line.raw(#""bytes":"#); line.number(context.sentBytes)
+        line.raw(#","durationMs":"#); line.millis(micros)
+        line.raw(#","level":"info","logger":"reel.access","method":"#); line.string(context.method)
+        line.raw(#","msg":"request","path":"#); line.string(context.path)
+        if let served = context.servedBy { line.raw(#","plugin":"#); line.string(served) }
+        line.raw(#","remote":"#); line.string(context.remoteAddress)
+        line.raw(#","requestId":"#); line.string(context.requestId)
+        line.raw(#","spanId":"#); line.string(context.trace.spanId)
+        line.raw(#","status":"#); line.number(status)
+        line.raw(#","traceId":"#); line.string(context.trace.traceId)
+        line.raw(#","ts":"#); line.string(LogClock.timestamp())
         line.end()
         AccessLogBuffer.shared.append(line.bytes)
     }
@@ -92,16 +91,35 @@ struct JSONLine {
         if !first { bytes.append(UInt8(ascii: ",")) }
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Bytes written as they are (keys and separators known in advance).
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     mutating func number(_ value: Int) {
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        digits(value.magnitude)
+    }
+
+    /// Decimal digits, written in place (no String per number).
+    private mutating func digits(_ value: UInt) {
+        var divisor: UInt = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     /// Microseconds as milliseconds with three decimals ("12.345").
     mutating func millis(_ micros: UInt64) {
-        bytes.append(contentsOf: String(micros / 1000).utf8)
+        digits(UInt(micros / 1000))
         let fraction = micros % 1000
         bytes.append(UInt8(ascii: "."))
         bytes.append(UInt8(ascii: "0") + UInt8(fraction / 100))

@@ -4,10 +4,34 @@ import Foundation
 /// Reading a connection's headers, query arguments and peer address from
 /// libmicrohttpd.
 extension HTTPServer {
-    static func values(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [String: String] {
-        var result: [String: String] = [:]
-        forEachValue(connection, kind: kind) { key, value in result[asciiLowercased(key)] = value ?? "" }
-        return result
+    /// The request headers in one pass: by lower-cased name (the last value
+    /// wins), and every occurrence in the order sent (for RequestFraming).
+    static func headers(_ connection: OpaquePointer) -> (byName: [String: String], all: [(name: String, value: String)]) {
+        var byName: [String: String] = [:]
+        var all: [(name: String, value: String)] = []
+        all.reserveCapacity(8)
+        forEachValue(connection, kind: MHD_ValueKind.HEADER_KIND) { key, value in
+            let value = value ?? ""
+            byName[asciiLowercased(key)] = value
+            all.append((key, value))
+        }
+        return (byName, all)
+    }
+
+    /// The query arguments in one pass: decoded pairs in order, and the
+    /// query string as the client sent it (arguments are kept escaped).
+    static func query(_ connection: OpaquePointer) -> (decoded: [(name: String, value: String)], raw: String) {
+        var decoded: [(name: String, value: String)] = []
+        var raw = ""
+        forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
+            if !raw.isEmpty { raw += "&" }
+            raw += key
+            if let value { raw += "="; raw += value }
+            let name = PercentDecoding.decode(Substring(key), plusIsSpace: true) ?? key
+            let text = value.flatMap { PercentDecoding.decode(Substring($0), plusIsSpace: true) } ?? (value ?? "")
+            decoded.append((name, text))
+        }
+        return (decoded, raw)
     }
 
     /// Header names are ASCII: lower-cased without Unicode tables (every
@@ -32,33 +56,27 @@ extension HTTPServer {
         }
     }
 
-    /// The query string as the client sent it (arguments are kept escaped).
-    static func rawQuery(_ connection: OpaquePointer) -> String {
-        var parts: [String] = []
-        forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
-            parts.append(value.map { "\(key)=\($0)" } ?? key)
-        }
-        return parts.joined(separator: "&")
-    }
-
     /// The peer's numeric address (inet_ntop: getnameinfo does the same
     /// with more work, on every request).
     static func peerAddress(_ connection: OpaquePointer) -> String {
         guard let address = reel_mhd_client_addr(connection) else { return "" }
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let raw = UnsafeRawPointer(address)
-        let written: UnsafePointer<CChar>?
-        switch Int32(address.pointee.sa_family) {
-        case AF_INET:
-            var a = raw.loadUnaligned(as: sockaddr_in.self).sin_addr
-            written = inet_ntop(AF_INET, &a, &text, socklen_t(text.count))
-        case AF_INET6:
-            var a = raw.loadUnaligned(as: sockaddr_in6.self).sin6_addr
-            written = inet_ntop(AF_INET6, &a, &text, socklen_t(text.count))
-        default: written = nil
+        // On the stack: this runs for every request.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(INET6_ADDRSTRLEN)) { text in
+            guard let base = text.baseAddress else { return "" }
+            let written: UnsafePointer<CChar>?
+            switch Int32(address.pointee.sa_family) {
+            case AF_INET:
+                var a = raw.loadUnaligned(as: sockaddr_in.self).sin_addr
+                written = inet_ntop(AF_INET, &a, base, socklen_t(text.count))
+            case AF_INET6:
+                var a = raw.loadUnaligned(as: sockaddr_in6.self).sin6_addr
+                written = inet_ntop(AF_INET6, &a, base, socklen_t(text.count))
+            default: written = nil
+            }
+            guard written != nil else { return "" }
+            return String(cString: base)
         }
-        guard written != nil else { return "" }
-        return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 }
 

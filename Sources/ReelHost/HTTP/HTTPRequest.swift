@@ -28,7 +28,8 @@ public struct HTTPRequest: Sendable {
         self.rawQuery = rawQuery
     }
 
-    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    /// Names are compared lower-cased (a lower-case ASCII name is looked up as it is).
+    public func header(_ name: String) -> String? { headers[HTTPServer.asciiLowercased(name)] }
 
     /// The media type of the body without parameters ("application/json").
     public var contentType: String? {

@@ -10,7 +10,9 @@ extension HTTPServer {
                 conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
         guard let existing = conCls.pointee else {
             HeaderDeadline.headersReceived(connection)
-            let headers = Self.values(connection, kind: MHD_ValueKind.HEADER_KIND)
+            // Headers and query read once: the head serves the routing below
+            // and, with its body, the handler later (makeRequest is not redone).
+            let (headers, allHeaders) = Self.headers(connection)
             let context = RequestContext(
                 connection: connection,
                 method: method.map { String(cString: $0) } ?? "GET",
@@ -23,8 +25,8 @@ extension HTTPServer {
             requestStarted(context)
             metrics?.requestStarted()
             let length = headers["content-length"].flatMap(Int.init)
-            let head = makeRequest(connection: connection, context: context, headers: headers, body: [])
-            if let framing = RequestFraming.refusal(Self.allValues(connection, kind: MHD_ValueKind.HEADER_KIND)) {
+            let head = makeRequest(connection: connection, context: context, headers: headers)
+            if let framing = RequestFraming.refusal(allHeaders) {
                 // Before any protocol is chosen: the web API's error shape, and the connection closed.
                 return queue(HTTPResponse.error(framing, requestId: context.requestId).closingConnection, context: context)
             }
@@ -32,6 +34,7 @@ extension HTTPServer {
                 let bodyless = (length ?? 0) == 0 && headers["transfer-encoding"] == nil
                 return startExchange(exchange, context: context, contentLength: length, bodyless: bodyless)
             }
+            context.head = head
             if let length, length > limits.maxBodyBytes {
                 // Refuse before reading (and before "100 Continue"): nothing is buffered.
                 return queue(refusal(.bodyTooLarge(limit: limits.maxBodyBytes), context: context), context: context)
@@ -52,9 +55,10 @@ extension HTTPServer {
         if let exchange = context.exchange {
             if context.endExchange() { exchange.end(aborted: false) }
         } else if context.markDispatched() && !context.hasResponse {
-            let request = makeRequest(connection: connection, context: context,
-                                      headers: Self.values(connection, kind: MHD_ValueKind.HEADER_KIND),
-                                      body: context.takeBody())
+            var request = context.head ?? makeRequest(connection: connection, context: context,
+                                                      headers: Self.headers(connection).byName)
+            context.head = nil
+            request.body = context.takeBody()
             handler.handle(request) { [context] response in context.complete(response) }
         }
         guard let response = context.responseOrSuspend(unless: live) else { return MHD_Result.YES }
@@ -111,17 +115,11 @@ extension HTTPServer {
     }
 
     /// Builds the handler's view of a complete request.
-    private func makeRequest(connection: OpaquePointer, context: RequestContext, headers: [String: String],
-                             body: [UInt8]) -> HTTPRequest {
-        var query: [(name: String, value: String)] = []
-        Self.forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
-            let name = PercentDecoding.decode(Substring(key), plusIsSpace: true) ?? key
-            let decoded = value.flatMap { PercentDecoding.decode(Substring($0), plusIsSpace: true) } ?? (value ?? "")
-            query.append((name, decoded))
-        }
-        var request = HTTPRequest(method: context.method, path: context.path, query: query, headers: headers,
-                                  body: body, requestId: context.requestId, remoteAddress: context.remoteAddress,
-                                  rawQuery: Self.rawQuery(connection))
+    private func makeRequest(connection: OpaquePointer, context: RequestContext, headers: [String: String]) -> HTTPRequest {
+        let query = Self.query(connection)
+        var request = HTTPRequest(method: context.method, path: context.path, query: query.decoded, headers: headers,
+                                  body: [], requestId: context.requestId, remoteAddress: context.remoteAddress,
+                                  rawQuery: query.raw)
         request.trace = context.trace
         return request
     }
@@ -157,16 +155,25 @@ extension HTTPServer {
         defer { MHD_destroy_response(mhdResponse) }
         // Content-Length is libmicrohttpd's own (it refuses the header).
         for (name, value) in response.headers where !HeaderName.equal(name, "Content-Length") {
-            _ = MHD_add_response_header(mhdResponse, name, value)
+            Self.addHeader(mhdResponse, name, value)
         }
-        _ = MHD_add_response_header(mhdResponse, "X-Request-Id", context.requestId)
-        _ = MHD_add_response_header(mhdResponse, "traceparent", context.trace.traceparent)
-        if let state = context.trace.state { _ = MHD_add_response_header(mhdResponse, "tracestate", state) }
-        for (name, value) in SecurityHeaders.extra(for: response) { _ = MHD_add_response_header(mhdResponse, name, value) }
-        if stopping.isSet { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
+        Self.addHeader(mhdResponse, "X-Request-Id", context.requestId)
+        Self.addHeader(mhdResponse, "traceparent", context.trace.traceparent)
+        if let state = context.trace.state { Self.addHeader(mhdResponse, "tracestate", state) }
+        SecurityHeaders.add(for: response) { Self.addHeader(mhdResponse, $0, $1) }
+        if stopping.isSet { Self.addHeader(mhdResponse, "Connection", "close") }
         context.recordSent(status: response.status, bytes: response.file.map { Int($0.length) } ?? body.count,
                            servedBy: response.header("Reel-Plugin"), route: response.route)
         return MHD_queue_response(context.connection, UInt32(response.status), mhdResponse)
+    }
+
+    /// One response header. The strings' own UTF-8 goes to libmicrohttpd
+    /// (which copies it): passing a String where C wants a `char *` would
+    /// copy each into a new array first, twice per header on every request.
+    static func addHeader(_ response: OpaquePointer, _ name: String, _ value: String) {
+        name.withCString { name in
+            value.withCString { value in _ = MHD_add_response_header(response, name, value) }
+        }
     }
 
     /// Called when libmicrohttpd is done with a request (sent, or the client left).

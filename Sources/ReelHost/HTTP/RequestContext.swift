@@ -23,6 +23,10 @@ final class RequestContext: @unchecked Sendable {
     private var _finished = false
     /// Set when the body goes to a plugin chunk by chunk.
     var exchange: StreamingExchange?
+    /// The request as read with its headers (no body yet), kept for the
+    /// handler until the body is complete. Only the connection's polling
+    /// thread touches it.
+    var head: HTTPRequest?
     private var _exchangeState = ExchangeState.none
     enum ExchangeState { case none, streaming, stopped, ended }
     private(set) var sentStatus = 0

@@ -48,12 +48,3 @@ enum RequestFraming {
         }
     }
 }
-
-extension HTTPServer {
-    /// Every (name, value), duplicates included, in the order sent.
-    static func allValues(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(name: String, value: String)] {
-        var result: [(name: String, value: String)] = []
-        forEachValue(connection, kind: kind) { key, value in result.append((key, value ?? "")) }
-        return result
-    }
-}

@@ -9,15 +9,36 @@
 enum SecurityHeaders {
     static func extra(for response: HTTPResponse) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = []
-        if response.header("X-Content-Type-Options") == nil { headers.append(("X-Content-Type-Options", "nosniff")) }
-        let type = response.header("Content-Type")?.lowercased() ?? ""
-        if type.hasPrefix("application/json"), response.header("Cache-Control") == nil {
-            headers.append(("Cache-Control", "no-store"))
+        add(for: response) { headers.append(($0, $1)) }
+        return headers
+    }
+
+    /// The same, handed to `add` one by one (no array: every response comes here).
+    static func add(for response: HTTPResponse, _ add: (String, String) -> Void) {
+        if response.header("X-Content-Type-Options") == nil { add("X-Content-Type-Options", "nosniff") }
+        if let type = response.header("Content-Type"), isJSON(type), response.header("Cache-Control") == nil {
+            add("Cache-Control", "no-store")
         }
         if response.status == 429, response.header("Retry-After") == nil, let seconds = retryAfter(response.body) {
-            headers.append(("Retry-After", String(seconds)))
+            add("Retry-After", String(seconds))
         }
-        return headers
+    }
+
+    /// Whether a Content-Type starts with "application/json" (ASCII, any case).
+    static func isJSON(_ type: String) -> Bool {
+        let prefix: StaticString = "application/json"
+        var type = type
+        return type.withUTF8 { text in
+            prefix.withUTF8Buffer { prefix in
+                guard text.count >= prefix.count else { return false }
+                for i in 0..<prefix.count {
+                    let byte = text[i]
+                    let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                    if lower != prefix[i] { return false }
+                }
+                return true
+            }
+        }
     }
 
     /// N of "... try again in N s" in an error body.

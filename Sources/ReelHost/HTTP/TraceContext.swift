@@ -16,7 +16,24 @@ public struct TraceContext: Sendable, Equatable {
     public let state: String?
 
     /// The header value for this span: "00-<trace id>-<span id>-<flags>".
-    public var traceparent: String { "00-\(traceId)-\(spanId)-\(flags)" }
+    /// Made once: every request sends it back and hands it to the plugin.
+    public let traceparent: String
+
+    init(traceId: String, spanId: String, parentSpanId: String?, flags: String, state: String?) {
+        self.traceId = traceId
+        self.spanId = spanId
+        self.parentSpanId = parentSpanId
+        self.flags = flags
+        self.state = state
+        var header = "00-"
+        header.reserveCapacity(55)
+        header += traceId
+        header += "-"
+        header += spanId
+        header += "-"
+        header += flags
+        traceparent = header
+    }
 
     /// A span of this trace under this one (a bus call made for it).
     public func child() -> TraceContext {

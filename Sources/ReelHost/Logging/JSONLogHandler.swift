@@ -83,8 +83,22 @@ enum LogClock {
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
+        // The date and time to the second change once a second: made then,
+        // and only the milliseconds written per line (every request logs one).
+        var text = SecondCache.prefix(now.tv_sec) ?? format(now.tv_sec)
+        let millis = Int(now.tv_nsec / 1_000_000)
+        text.reserveCapacity(24)
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(millis / 100)))
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(millis / 10 % 10)))
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(millis % 10)))
+        text.unicodeScalars.append("Z")
+        return text
+    }
+
+    /// "2026-11-24T23:45:29." for these seconds since 1970 (remembered).
+    private static func format(_ seconds: Int) -> String {
+        var seconds = seconds
         var tm = tm()
-        var seconds = now.tv_sec
         gmtime_r(&seconds, &tm)
         var text = [UInt8]()
         text.reserveCapacity(24)
@@ -103,8 +117,27 @@ enum LogClock {
         digits(Int(tm.tm_hour), 2, then: UInt8(ascii: ":"))
         digits(Int(tm.tm_min), 2, then: UInt8(ascii: ":"))
         digits(Int(tm.tm_sec), 2, then: UInt8(ascii: "."))
-        digits(Int(now.tv_nsec / 1_000_000), 3, then: UInt8(ascii: "Z"))
-        return String(decoding: text, as: UTF8.self)
+        let prefix = String(decoding: text, as: UTF8.self)
+        SecondCache.store(seconds, prefix)
+        return prefix
+    }
+
+    /// The last second formatted, shared by every thread (one short lock).
+    private enum SecondCache {
+        private static let lock = NSLock()
+        nonisolated(unsafe) private static var second = -1
+        nonisolated(unsafe) private static var text = ""
+
+        static func prefix(_ seconds: Int) -> String? {
+            lock.withLock { second == seconds ? text : nil }
+        }
+
+        static func store(_ seconds: Int, _ prefix: String) {
+            lock.withLock {
+                second = seconds
+                text = prefix
+            }
+        }
     }
 }
 

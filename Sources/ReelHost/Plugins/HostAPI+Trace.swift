@@ -11,17 +11,17 @@ extension HostAPI {
 }
 
 private let hostTraceCurrent: @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>?, Int) -> Int = { _, buffer, size in
-    let traceparent = CurrentTrace.hosted?.traceparent ?? ""
-    if let buffer, size > 0 {
-        let bytes = Array(traceparent.utf8.prefix(size - 1))
-        bytes.withUnsafeBufferPointer { source in
-            source.withMemoryRebound(to: CChar.self) { chars in
-                if let base = chars.baseAddress { buffer.update(from: base, count: chars.count) }
+    var traceparent = CurrentTrace.hosted?.traceparent ?? ""
+    return traceparent.withUTF8 { utf8 in
+        if let buffer, size > 0 {
+            let count = min(utf8.count, size - 1)
+            if let base = utf8.baseAddress {
+                UnsafeMutableRawPointer(buffer).copyMemory(from: base, byteCount: count)
             }
+            buffer[count] = 0
         }
-        buffer[bytes.count] = 0
+        return utf8.count
     }
-    return traceparent.utf8.count
 }
 
 private let hostTraceAdopt: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Void = { _, traceparent in

@@ -92,11 +92,15 @@ private let hostPublish: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, 
 }
 
 func copyHeaders(_ headers: UnsafePointer<reel_http_header>?, _ count: Int) -> [(name: String, value: String)] {
-    guard let headers else { return [] }
-    return (0..<count).compactMap { i in
-        guard let name = headers[i].name, let value = headers[i].value else { return nil }
-        return (String(cString: name), String(cString: value))
+    var copied: [(name: String, value: String)] = []
+    // Room for the headers the host adds on the way out (Reel-Plugin), without regrowing.
+    copied.reserveCapacity(count + 1)
+    guard let headers else { return copied }
+    for i in 0..<count {
+        guard let name = headers[i].name, let value = headers[i].value else { continue }
+        copied.append((KnownHeaderNames.string(name), String(cString: value)))
     }
+    return copied
 }
 
 private let hostHTTPReply: @convention(c) (OpaquePointer?, Int32, UnsafePointer<reel_http_header>?, Int,
@@ -164,5 +168,29 @@ extension HostAPI {
         table.pointee.http_stream_end = hostHTTPStreamEnd
         table.pointee.http_stream_message = hostHTTPStreamMessage
         table.pointee.http_stream_finish = hostHTTPStreamFinish
+    }
+}
+
+/// The header names plugins answer with most, as the host's own strings: a
+/// name spelled exactly so costs no new string per reply (any other name is
+/// copied as before).
+enum KnownHeaderNames {
+    private static let names: [String] = [
+        "Content-Type", "Cache-Control", "ETag", "Accept-Ranges", "X-Content-Type-Options", "Last-Modified",
+        "Content-Range", "Content-Length", "Location", "Vary", "Content-Disposition",
+    ]
+    private static let byLength: [Int: [(bytes: [UInt8], name: String)]] =
+        Dictionary(grouping: names.map { (Array($0.utf8), $0) }, by: { $0.0.count })
+
+    static func string(_ name: UnsafePointer<CChar>) -> String {
+        let length = strlen(name)
+        if let candidates = byLength[length] {
+            for candidate in candidates where candidate.bytes.withUnsafeBytes({ bytes in
+                bytes.baseAddress.map { memcmp($0, name, length) == 0 } ?? false
+            }) {
+                return candidate.name
+            }
+        }
+        return String(cString: name)
     }
 }

@@ -51,16 +51,33 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
         } else {
             guard path.count == segments.count else { return nil }
         }
+        // Literals first: most routes fail there, before any dictionary is made.
+        for (index, segment) in segments.enumerated() {
+            if case .literal(let literal) = segment, literal != path[index] { return nil }
+        }
         var parameters: [String: String] = [:]
         for (index, segment) in segments.enumerated() {
             let value = path[index]
             switch segment {
-            case .literal(let literal): if literal != value { return nil }
+            case .literal: continue
             case .parameter(let name): parameters[name] = value
-            case .rest(let name): parameters[name] = path[index...].joined(separator: "/")
+            case .rest(let name): parameters[name] = Self.joined(path[index...])
             }
         }
         return parameters
+    }
+
+    /// Segments joined with "/" into one string of the right size.
+    private static func joined(_ segments: ArraySlice<String>) -> String {
+        var size = segments.count - 1
+        for segment in segments { size += segment.utf8.count }
+        var text = ""
+        text.reserveCapacity(size)
+        for segment in segments {
+            if !text.isEmpty { text += "/" }
+            text += segment
+        }
+        return text
     }
 
     /// Whether the pattern ends in a catch-all.
@@ -81,7 +98,21 @@ public struct Router<Target: Sendable>: Sendable {
         case badPath
     }
 
-    private var routes: [(method: String, pattern: RoutePattern, target: Target)] = []
+    /// One route. A class: matching walks every route per request, and
+    /// reading a class's fields copies nothing (a tuple's did, with a retain
+    /// of each field).
+    private final class Route: Sendable {
+        let method: String
+        let pattern: RoutePattern
+        let target: Target
+        init(_ method: String, _ pattern: RoutePattern, _ target: Target) {
+            self.method = method
+            self.pattern = pattern
+            self.target = target
+        }
+    }
+
+    private var routes: [Route] = []
 
     public init() {}
 
@@ -91,7 +122,7 @@ public struct Router<Target: Sendable>: Sendable {
     @discardableResult
     public mutating func add(_ method: String, _ pattern: RoutePattern, _ target: Target) -> Bool {
         if routes.contains(where: { $0.method == method && $0.pattern.hasSameShape(as: pattern) }) { return false }
-        routes.append((method, pattern, target))
+        routes.append(Route(method, pattern, target))
         // More literal segments first, then fixed-length before catch-all:
         // the most specific pattern wins.
         routes.sort { Self.specificity($0.pattern) > Self.specificity($1.pattern) }
@@ -116,25 +147,41 @@ public struct Router<Target: Sendable>: Sendable {
     /// or NUL: such a path never names a resource.
     static func decodeSegments(_ rawPath: String) -> [String]? {
         var result: [String] = []
+        result.reserveCapacity(8)
         // Split on the byte '/', never on Characters: "/" followed by a
         // combining mark is one Character, which kept a '/' inside a segment
-        // (found by tools/fuzz, Tests/Fuzz/regressions/router).
-        for rawBytes in rawPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
-            let raw = Substring(rawBytes)
-            // Byte checks (String.contains would go through Foundation).
-            let segment: String
-            if raw.utf8.contains(UInt8(ascii: "%")) {
-                guard let decoded = PercentDecoding.decode(raw, plusIsSpace: false),
-                      !decoded.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) else { return nil }
-                segment = decoded
-            } else {
-                guard !raw.utf8.contains(0) else { return nil }
-                segment = String(raw)
+        // (found by tools/fuzz, Tests/Fuzz/regressions/router). One pass over
+        // the bytes (every request is routed here).
+        var path = rawPath
+        let valid: Bool = path.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                if bytes[start] == UInt8(ascii: "/") { start += 1; continue }
+                var end = start
+                var escaped = false
+                while end < bytes.count && bytes[end] != UInt8(ascii: "/") {
+                    if bytes[end] == UInt8(ascii: "%") { escaped = true } else if bytes[end] == 0 { return false }
+                    end += 1
+                }
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                let segment: String
+                if escaped {
+                    guard let decoded = PercentDecoding.decode(Substring(decoding: raw, as: UTF8.self), plusIsSpace: false),
+                          !decoded.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) else { return false }
+                    guard decoded != ".", decoded != ".." else { return false }
+                    segment = decoded
+                } else {
+                    if raw.first == UInt8(ascii: ".") && (raw.count == 1 || (raw.count == 2 && raw[1] == UInt8(ascii: "."))) {
+                        return false
+                    }
+                    segment = String(decoding: raw, as: UTF8.self)
+                }
+                result.append(segment)
+                start = end
             }
-            guard segment != ".", segment != ".." else { return nil }
-            result.append(segment)
+            return true
         }
-        return result
+        return valid ? result : nil
     }
 
     private static func specificity(_ pattern: RoutePattern) -> Int {

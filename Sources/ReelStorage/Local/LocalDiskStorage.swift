@@ -186,8 +186,14 @@ public final class LocalDiskStorage: ObjectStorage {
     /// anywhere under the root and anything but a regular file. Blocking (a
     /// few system calls); the caller closes the descriptor.
     public func openForReading(key: String) throws -> Int32 {
+        try openFileForReading(key: key).fd
+    }
+
+    /// `openForReading`, with the `fstat` it made of the file (size, times,
+    /// inode: the media routes' validators), so the caller need not ask again.
+    public func openFileForReading(key: String) throws -> (fd: Int32, info: stat) {
         try StorageKey.validate(key)
-        if let fd = openVerified(key: key) { return fd }
+        if let opened = openVerifiedFile(key: key) { return opened }
         let rootFD = try openRoot(key: key)
         defer { close(rootFD) }
         guard let (parent, name) = try LocalFileSystem.openParent(root: rootFD, key: key, create: false) else {
@@ -209,7 +215,7 @@ public final class LocalDiskStorage: ObjectStorage {
             throw StorageError.notFound(key: key)
         }
         // O_NONBLOCK only kept open() from blocking on a FIFO; regular files ignore it.
-        return fd
+        return (fd, info)
     }
 
     /// The fast path of `openForReading` (media serving opens a file per
@@ -219,7 +225,10 @@ public final class LocalDiskStorage: ObjectStorage {
     /// make it differ. Nil (the caller walks the path instead) when it
     /// differs, when the open fails, when /proc is not there, or for
     /// anything but a regular file; never a false positive.
-    func openVerified(key: String) -> Int32? {
+    func openVerified(key: String) -> Int32? { openVerifiedFile(key: key)?.fd }
+
+    /// `openVerified`, with the file's `fstat`.
+    func openVerifiedFile(key: String) -> (fd: Int32, info: stat)? {
         // One system call where the kernel has openat2 (5.6): it refuses a
         // symbolic link anywhere under the root and any way out of it.
         if rootFD >= 0 {
@@ -230,7 +239,7 @@ public final class LocalDiskStorage: ObjectStorage {
                     close(fd)
                     return nil
                 }
-                return fd
+                return (fd, info)
             }
             if errno != ENOSYS { return nil }
         }
@@ -248,6 +257,6 @@ public final class LocalDiskStorage: ObjectStorage {
             close(fd)
             return nil
         }
-        return fd
+        return (fd, info)
     }
 }

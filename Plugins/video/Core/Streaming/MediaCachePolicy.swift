@@ -22,6 +22,11 @@ enum MediaCachePolicy {
     }
 
     static func header(kind: MediaFile.Kind, growing: Bool, grant: Grant, now: Int64) -> String {
+        // An open video's answers are fixed texts (no formatting per request).
+        if grant == .open {
+            if kind.isImmutable { return "public, max-age=31536000, immutable" }
+            return kind != .masterPlaylist && !growing ? "public, max-age=60" : "public, no-cache"
+        }
         let scope: String
         var limit = Int64.max
         switch grant {

@@ -10,17 +10,14 @@ extension MediaDelivery {
     /// descriptor to the host for sendfile. Runs on the caller's thread.
     func deliverLocal(_ storage: LocalDiskStorage, _ file: MediaFile, _ reply: MediaReply, grant: MediaCachePolicy.Grant) {
         let fd: Int32
+        let info: stat
         do {
-            fd = try storage.openForReading(key: file.key)
+            // Opened with its fstat (the validators below), one call fewer per request.
+            (fd, info) = try storage.openFileForReading(key: file.key)
         } catch StorageError.notFound, StorageError.symlinkRejected, StorageError.invalidKey {
             return reply.error(.notFound, "no such media file")
         } catch {
             host.log(.error, "media file \(file.key) could not be opened (request \(reply.requestId)): \(error)")
-            return reply.error(.internal, "the media file could not be read")
-        }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            close(fd)
             return reply.error(.internal, "the media file could not be read")
         }
         let size = Int64(info.st_size)

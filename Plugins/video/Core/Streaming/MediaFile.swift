@@ -44,10 +44,18 @@ struct MediaFile: Sendable, Equatable {
     /// a known type under `streams/<attempt>/` that is a valid storage key.
     init?(videoId: String, path: String) {
         guard UUIDs.isCanonical(videoId) else { return nil }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        // Split on the byte '/' (String.split walks Characters: every media
+        // request comes here).
+        var depth = 1
+        var lastSlash: String.Index?
+        for index in path.utf8.indices where path.utf8[index] == UInt8(ascii: "/") {
+            depth += 1
+            lastSlash = index
+        }
         // streams / <attempt> / [<rung> | thumbs /] <file>
-        guard segments.count >= 3, segments.count <= 5, segments[0] == "streams",
-              let name = segments.last, let kind = Self.kind(of: name, depth: segments.count) else { return nil }
+        guard depth >= 3, depth <= 5, path.utf8.starts(with: "streams/".utf8), let lastSlash else { return nil }
+        let name = path[path.utf8.index(after: lastSlash)...]
+        guard let kind = Self.kind(of: name, depth: depth) else { return nil }
         let key = Self.folder(of: videoId) + path
         guard (try? StorageKey.validate(key)) != nil else { return nil }
         self.videoId = videoId
@@ -55,15 +63,18 @@ struct MediaFile: Sendable, Equatable {
         self.kind = kind
     }
 
+    /// By the name's bytes (keys are ASCII; StorageKey.validate refuses the rest).
     private static func kind(of name: Substring, depth: Int) -> Kind? {
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
-        switch name[name.index(after: dot)...] {
-        case "m3u8": return name == "master.m3u8" && depth == 3 ? .masterPlaylist : .mediaPlaylist
-        case "mpd": return .dashManifest
-        case "mp4": return .initSegment
-        case "m4s": return .mediaSegment
-        case "jpg": return .image
-        default: return nil
+        let bytes = name.utf8
+        guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot != bytes.startIndex else { return nil }
+        let ext = bytes[bytes.index(after: dot)...]
+        if ext.elementsEqual("m3u8".utf8) {
+            return depth == 3 && bytes.elementsEqual("master.m3u8".utf8) ? .masterPlaylist : .mediaPlaylist
         }
+        if ext.elementsEqual("m4s".utf8) { return .mediaSegment }
+        if ext.elementsEqual("mp4".utf8) { return .initSegment }
+        if ext.elementsEqual("jpg".utf8) { return .image }
+        if ext.elementsEqual("mpd".utf8) { return .dashManifest }
+        return nil
     }
 }

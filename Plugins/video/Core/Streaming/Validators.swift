@@ -14,8 +14,27 @@ struct Validators: Sendable, Equatable {
     /// published by an atomic rename (a new inode), so any change of bytes
     /// changes the tag.
     init(size: Int64, modifiedNanos: Int64, inode: UInt64) {
-        etag = "\"" + String(UInt64(bitPattern: size), radix: 16) + "-" + String(UInt64(bitPattern: modifiedNanos), radix: 16)
-            + "-" + String(inode, radix: 16) + "\""
+        // "<size>-<mtime ns>-<inode>" in hex, written straight into the
+        // string (every media answer makes one).
+        etag = String(unsafeUninitializedCapacity: 2 + 3 * 16 + 2) { text in
+            var at = 0
+            func put(_ byte: UInt8) { text[at] = byte; at += 1 }
+            func hex(_ value: UInt64) {
+                let digits = max(1, (64 - value.leadingZeroBitCount + 3) / 4)
+                for shift in stride(from: (digits - 1) * 4, through: 0, by: -4) {
+                    let nibble = UInt8((value >> UInt64(shift)) & 0xF)
+                    put(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+                }
+            }
+            put(UInt8(ascii: "\""))
+            hex(UInt64(bitPattern: size))
+            put(UInt8(ascii: "-"))
+            hex(UInt64(bitPattern: modifiedNanos))
+            put(UInt8(ascii: "-"))
+            hex(inode)
+            put(UInt8(ascii: "\""))
+            return at
+        }
         lastModified = modifiedNanos / 1_000_000_000
     }
 

@@ -14,14 +14,18 @@ enum UUIDs {
     /// routes ask this for every file).
     static func isCanonical(_ text: String) -> Bool {
         guard text.utf8.count == 36 else { return false }
-        for (index, byte) in text.utf8.enumerated() {
-            switch index {
-            case 8, 13, 18, 23: if byte != UInt8(ascii: "-") { return false }
-            default:
-                guard (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
-                else { return false }
+        var text = text
+        return text.withUTF8 { bytes in
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                switch index {
+                case 8, 13, 18, 23: if byte != UInt8(ascii: "-") { return false }
+                default:
+                    guard (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+                    else { return false }
+                }
             }
+            return true
         }
-        return true
     }
 }
