@@ -88,7 +88,11 @@ final class PluginRuntime: @unchecked Sendable {
             return reply(.failure(.unavailable("\(name) is not running")))
         }
         let handler = handlers[index]
-        Task { reply(await handler(service, call)) }
+        // Runs on the calling (host) thread up to the handler's first
+        // suspension: an answer that needs no waiting (a cached page, a
+        // refused request) goes back without a thread hand-off, and the
+        // host can send it without suspending the connection.
+        Task.immediate { reply(await handler(service, call)) }
     }
 
     /// A raw HTTP request: the route's begin, with a responder for its exchange.
