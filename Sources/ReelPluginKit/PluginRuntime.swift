@@ -1,5 +1,6 @@
 import CReelABI
 import Foundation
+import ReelConcurrency
 import ReelPostgres
 
 /// The type-erased live side of a Swift plugin: its host, its service, and
@@ -91,8 +92,10 @@ final class PluginRuntime: @unchecked Sendable {
         // Runs on the calling (host) thread up to the handler's first
         // suspension: an answer that needs no waiting (a cached page, a
         // refused request) goes back without a thread hand-off, and the
-        // host can send it without suspending the connection.
-        Task.immediate { reply(await handler(service, call)) }
+        // host can send it without suspending the connection. After a query
+        // the handler goes on on the database thread that ran it
+        // (ResumeInlineExecutor), not on yet another thread.
+        Task.immediate(executorPreference: ResumeInlineExecutor.shared) { reply(await handler(service, call)) }
     }
 
     /// A raw HTTP request: the route's begin, with a responder for its exchange.

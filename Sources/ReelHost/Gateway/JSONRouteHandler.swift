@@ -6,13 +6,17 @@ struct JSONRouteHandler {
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let requestId = request.requestId
         let fail: @Sendable (APIError) -> Void = { respond(.error($0, requestId: requestId)) }
-        // Raw HTTP routes at the same path count for 405 (they did not take this method).
-        let rawAllowed = gateway.registry.httpMethodsAllowed(path: request.path)
-        switch gateway.registry.acquireRoute(method: request.method, path: request.path) {
-        case .notFound where rawAllowed.isEmpty: return fail(.notFound("no route for \(request.method) \(request.path)"))
-        case .notFound: return fail(.methodNotAllowed(request.method, allowed: rawAllowed))
+        // Raw HTTP routes at the same path count for 405 (they did not take
+        // this method); looked up only when no JSON route takes the request.
+        let registry = gateway.registry
+        switch registry.acquireRoute(method: request.method, path: request.path) {
+        case .notFound:
+            let rawAllowed = registry.httpMethodsAllowed(path: request.path)
+            if rawAllowed.isEmpty { return fail(.notFound("no route for \(request.method) \(request.path)")) }
+            return fail(.methodNotAllowed(request.method, allowed: rawAllowed))
         case .badPath: return fail(.badRequest("malformed path"))
         case .methodNotAllowed(let allowed):
+            let rawAllowed = registry.httpMethodsAllowed(path: request.path)
             return fail(.methodNotAllowed(request.method, allowed: Array(Set(allowed + rawAllowed)).sorted()))
         case .found(let target, let parameters):
             let respond = HTTPResponse.routed(target.route.pattern.description, respond)
