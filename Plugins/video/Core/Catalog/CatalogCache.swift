@@ -15,8 +15,8 @@ import ReelConcurrency
 ///   once the notification arrives (milliseconds).
 /// While the listener is not connected nothing is served from memory. A page
 /// also lives at most `maxAgeSeconds` (REEL_VIDEO_CATALOG_CACHE_SECONDS, 10;
-/// 0 turns the cache off), so owners' display names (cached for
-/// REEL_DISPLAY_NAME_TTL_SECONDS) stay as fresh as on an uncached page.
+/// 0 turns the cache off): the owners' display names on it, already cached
+/// for REEL_DISPLAY_NAME_TTL_SECONDS, may lag a rename by that much more.
 final class CatalogCache: Sendable {
     static let channel = "reel_video_catalog"
 
