@@ -92,6 +92,11 @@ static int put_string(printer *o, const char *s) {
     size_t run = 0; /* start of the bytes not yet written */
     for (size_t i = 0; i < n;) {
         unsigned char ch = u[i];
+        /* Plain ASCII (most text): nothing to escape or validate. */
+        if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\') {
+            i++;
+            continue;
+        }
         const char *esc = NULL;
         char buf[8];
         if (ch == '"') esc = "\\\"";
