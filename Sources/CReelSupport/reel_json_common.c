@@ -59,13 +59,36 @@ static size_t path_append(reel_json__ctx *c, const char *fmt, ...) {
     return mark;
 }
 
+/* Appends n bytes to the path, truncating silently when it is full. The
+ * path is kept for every field converted (it names the field in an error),
+ * so these run per field: memcpy, never printf. */
+static void path_put(reel_json__ctx *c, const char *s, size_t n) {
+    size_t room = sizeof c->path - 1 - c->path_len;
+    if (n > room) n = room;
+    memcpy(c->path + c->path_len, s, n);
+    c->path_len += n;
+    c->path[c->path_len] = '\0';
+}
+
 size_t reel_json__path_name(reel_json__ctx *c, const char *name, size_t name_len) {
-    int n = name_len > 200 ? 200 : (int)name_len;
-    return path_append(c, "%s%.*s", c->path_len ? "." : "", n, name);
+    size_t mark = c->path_len;
+    if (c->path_len) path_put(c, ".", 1);
+    path_put(c, name, name_len > 200 ? 200 : name_len);
+    return mark;
 }
 
 size_t reel_json__path_index(reel_json__ctx *c, size_t index) {
-    return path_append(c, "[%zu]", index);
+    size_t mark = c->path_len;
+    char digits[24];
+    size_t at = sizeof digits;
+    digits[--at] = ']';
+    do {
+        digits[--at] = (char)('0' + index % 10);
+        index /= 10;
+    } while (index);
+    digits[--at] = '[';
+    path_put(c, digits + at, sizeof digits - at);
+    return mark;
 }
 
 size_t reel_json__path_key(reel_json__ctx *c, const char *key) {

@@ -41,6 +41,28 @@ static void put(printer *o, const char *s, size_t n) {
 
 static void puts_(printer *o, const char *s) { put(o, s, strlen(s)); }
 
+/* Decimal digits of v, by hand (snprintf's vfprintf was a visible share of
+ * a catalog page's conversion); quoted when `quote` (64-bit integers are
+ * JSON strings in proto3). */
+static void put_u64(printer *o, uint64_t v, int negative, int quote) {
+    char buf[24];
+    size_t at = sizeof buf;
+    if (quote) buf[--at] = '"';
+    do {
+        buf[--at] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (negative) buf[--at] = '-';
+    if (quote) buf[--at] = '"';
+    put(o, buf + at, sizeof buf - at);
+}
+
+static void put_i64(printer *o, int64_t v, int quote) {
+    /* -(v + 1) + 1 avoids overflowing at INT64_MIN */
+    if (v < 0) put_u64(o, (uint64_t)(-(v + 1)) + 1, 1, quote);
+    else put_u64(o, (uint64_t)v, 0, quote);
+}
+
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid
  * (overlong forms, surrogates and code points above U+10FFFF included). */
 static size_t utf8_len(const unsigned char *s, size_t n) {
@@ -70,6 +92,11 @@ static int put_string(printer *o, const char *s) {
     size_t run = 0; /* start of the bytes not yet written */
     for (size_t i = 0; i < n;) {
         unsigned char ch = u[i];
+        /* Plain ASCII (most text): nothing to escape or validate. */
+        if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\') {
+            i++;
+            continue;
+        }
         const char *esc = NULL;
         char buf[8];
         if (ch == '"') esc = "\\\"";
@@ -124,33 +151,28 @@ static void put_real(printer *o, double d, int is_float) {
     puts_(o, buf);
 }
 
-static void put_json_name(printer *o, const char *proto_name) {
-    char name[256];
-    size_t n = reel_json__json_name(proto_name, name, sizeof name);
-    put(o, "\"", 1);
-    put(o, name, n < sizeof name ? n : sizeof name - 1);
-    put(o, "\"", 1);
-}
 
 static int print_message(printer *o, const ProtobufCMessage *m, int depth);
 
 /* Prints one value of field f stored at p. */
 static int print_value(printer *o, const ProtobufCFieldDescriptor *f, const void *p, int depth) {
-    char buf[32];
     switch (f->type) {
     case PROTOBUF_C_TYPE_INT32:
     case PROTOBUF_C_TYPE_SINT32:
-    case PROTOBUF_C_TYPE_SFIXED32: snprintf(buf, sizeof buf, "%" PRId32, *(const int32_t *)p); break;
+    case PROTOBUF_C_TYPE_SFIXED32: put_i64(o, *(const int32_t *)p, 0); return 0;
     case PROTOBUF_C_TYPE_UINT32:
-    case PROTOBUF_C_TYPE_FIXED32: snprintf(buf, sizeof buf, "%" PRIu32, *(const uint32_t *)p); break;
+    case PROTOBUF_C_TYPE_FIXED32: put_u64(o, *(const uint32_t *)p, 0, 0); return 0;
     case PROTOBUF_C_TYPE_INT64:
     case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_SFIXED64: snprintf(buf, sizeof buf, "\"%" PRId64 "\"", *(const int64_t *)p); break;
+    case PROTOBUF_C_TYPE_SFIXED64: put_i64(o, *(const int64_t *)p, 1); return 0;
     case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_FIXED64: snprintf(buf, sizeof buf, "\"%" PRIu64 "\"", *(const uint64_t *)p); break;
+    case PROTOBUF_C_TYPE_FIXED64: put_u64(o, *(const uint64_t *)p, 0, 1); return 0;
     case PROTOBUF_C_TYPE_FLOAT: put_real(o, *(const float *)p, 1); return 0;
     case PROTOBUF_C_TYPE_DOUBLE: put_real(o, *(const double *)p, 0); return 0;
-    case PROTOBUF_C_TYPE_BOOL: snprintf(buf, sizeof buf, "%s", *(const protobuf_c_boolean *)p ? "true" : "false"); break;
+    case PROTOBUF_C_TYPE_BOOL:
+        if (*(const protobuf_c_boolean *)p) put(o, "true", 4);
+        else put(o, "false", 5);
+        return 0;
     case PROTOBUF_C_TYPE_ENUM: {
         int32_t v = *(const int32_t *)p;
         const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value(f->descriptor, v);
@@ -158,8 +180,8 @@ static int print_value(printer *o, const ProtobufCFieldDescriptor *f, const void
             put_string(o, ev->name); /* names are identifiers: ASCII */
             return 0;
         }
-        snprintf(buf, sizeof buf, "%" PRId32, v);
-        break;
+        put_i64(o, v, 0);
+        return 0;
     }
     case PROTOBUF_C_TYPE_STRING: {
         const char *s = *(const char *const *)p;
@@ -182,8 +204,6 @@ static int print_value(printer *o, const ProtobufCFieldDescriptor *f, const void
     }
     default: return reel_json__fail_field(&o->c, REEL_JSON_EUSAGE, "unknown field type %d", (int)f->type);
     }
-    puts_(o, buf);
-    return 0;
 }
 
 /* The text of an integer or bool map key (JSON map keys are strings). */
@@ -271,12 +291,21 @@ static int print_message(printer *o, const ProtobufCMessage *m, int depth) {
         if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF &&
             *(const uint32_t *)reel_json__member(m, f->quantifier_offset) != f->id)
             continue;
+        /* The JSON name, once: the field's own when it has no '_' (most). */
+        char buf[256];
+        const char *name = f->name;
+        size_t n = strlen(name);
+        if (memchr(name, '_', n)) {
+            n = reel_json__json_name(f->name, buf, sizeof buf);
+            if (n >= sizeof buf) n = sizeof buf - 1;
+            name = buf;
+        }
         if (!first) put(o, ",", 1);
         first = 0;
-        put_json_name(o, f->name);
-        put(o, ":", 1);
-        char name[256];
-        size_t mark = reel_json__path_name(&o->c, name, reel_json__json_name(f->name, name, sizeof name));
+        put(o, "\"", 1);
+        put(o, name, n);
+        put(o, "\":", 2);
+        size_t mark = reel_json__path_name(&o->c, name, n);
         int rc = print_field(o, m, f, depth);
         reel_json__path_pop(&o->c, mark);
         if (rc) return rc;

@@ -1,5 +1,6 @@
 import CReelABI
 import Foundation
+import ReelConcurrency
 import ReelPostgres
 
 /// The type-erased live side of a Swift plugin: its host, its service, and
@@ -88,7 +89,13 @@ final class PluginRuntime: @unchecked Sendable {
             return reply(.failure(.unavailable("\(name) is not running")))
         }
         let handler = handlers[index]
-        Task { reply(await handler(service, call)) }
+        // Runs on the calling (host) thread up to the handler's first
+        // suspension: an answer that needs no waiting (a cached page, a
+        // refused request) goes back without a thread hand-off, and the
+        // host can send it without suspending the connection. After a query
+        // the handler goes on on the database thread that ran it
+        // (ResumeInlineExecutor), not on yet another thread.
+        Task.immediate(executorPreference: ResumeInlineExecutor.shared) { reply(await handler(service, call)) }
     }
 
     /// A raw HTTP request: the route's begin, with a responder for its exchange.

@@ -1,4 +1,5 @@
 import Foundation
+import ReelConcurrency
 
 /// A Sendable handle on a small pool of connections for async code. Each
 /// call runs on one of the pool's own threads (libpq blocks) and resumes the
@@ -44,7 +45,8 @@ public final class PostgresClient: Sendable {
                     run: { worker in
                         let result = Result { () throws -> T in try body(try worker.get()) }
                         worker.tidy()
-                        continuation.resume(with: result)
+                        // A plugin handler (ResumeInlineExecutor) goes on here, on this thread.
+                        ResumeInlineExecutor.resuming { continuation.resume(with: result) }
                     },
                     cancel: { continuation.resume(throwing: CancellationError()) })
                 switch pool.submit(job) {

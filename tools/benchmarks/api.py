@@ -15,8 +15,11 @@ Plugins/video/Core/Store/VideoStore.swift and
 Plugins/auth/Core/Store/RefreshTokenStore.swift) with the same number of
 clients, prepared (-M prepared: PostgreSQL at its best). The catalog holds
 CATALOG ready public videos seeded in a fresh database. Printed per request:
-requests/s and p99 of each side, and ratio = Reel rate / pgbench rate (the
-target is >= 0.6 on the three read paths)."""
+requests/s and p99 of each side, the host's CPU time per request ("cpu us":
+user + system time of the host process, plugins included, during Reel's run
+divided by its requests; steadier than rates on a shared machine), and
+ratio = Reel rate / pgbench rate (the target is >= 0.6 on the three read
+paths)."""
 import argparse
 import glob
 import os
@@ -91,6 +94,16 @@ def wrk(url: str, script: str, connections: int, threads: int, seconds: int, env
     requests_done, duration_us, p50, p99, non2xx, errors = (int(x) for x in line.split()[1:])
     return {"rate": requests_done / (duration_us / 1e6), "p50": p50 / 1000, "p99": p99 / 1000,
             "failed": non2xx + errors, "requests": requests_done}
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the host process so far (its plugins run inside it)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def pgbench(url: str, script: str, clients: int, seconds: int, work: str, variables: dict, mode: str) -> dict:
@@ -198,7 +211,10 @@ def main() -> None:
             wrk_env = {"REEL_BENCH_TOKENS": token_file}
             if not refresh:
                 wrk(target, script, opts.connections, threads, 1, wrk_env)  # warm-up (caches, connections)
+            cpu_before = cpu_seconds(host.pid)
             reel = wrk(target, script, opts.connections, threads, opts.seconds, wrk_env)
+            # The host's CPU per request: the figure other work on a shared machine moves least.
+            reel["cpu_us"] = (cpu_seconds(host.pid) - cpu_before) * 1e6 / max(reel["requests"], 1)
             reference = pgbench(url, PGBENCH_SCRIPTS[case], opts.connections, opts.seconds, work, variables, opts.pgbench_mode)
             results.append((case, label, reel, reference))
     finally:
@@ -215,12 +231,14 @@ def main() -> None:
 
     print(f"api benchmark: {opts.connections} connections, {opts.seconds} s each; Reel (wrk) vs the same SQL "
           f"(pgbench -M {opts.pgbench_mode} -c {opts.connections}); {opts.catalog} videos in the catalog")
-    print(f"  {'request':32} {'reel req/s':>11} {'p99 ms':>8} {'pgbench tps':>12} {'p99 ms':>8} {'ratio':>6} {'p99 ratio':>9}")
+    print(f"  {'request':32} {'reel req/s':>11} {'p99 ms':>8} {'cpu us':>7} {'pgbench tps':>12} {'p99 ms':>8} {'ratio':>6} "
+          f"{'p99 ratio':>9}")
     for case, label, reel, reference in results:
         ratio = reel["rate"] / reference["rate"]
         p99 = reel["p99"] / reference["p99"] if reference["p99"] else float("nan")
         flag = "" if case == "refresh" else ("  (target >= 0.6)" if ratio < 0.6 else "")
-        print(f"  {label:32} {reel['rate']:11,.0f} {reel['p99']:8.1f} {reference['rate']:12,.0f} {reference['p99']:8.1f} "
+        print(f"  {label:32} {reel['rate']:11,.0f} {reel['p99']:8.1f} {reel['cpu_us']:7.0f} {reference['rate']:12,.0f} "
+              f"{reference['p99']:8.1f} "
               f"{ratio:6.2f} {p99:9.2f}{flag}")
         if reel["failed"] or reference["failed"]:
             print(f"    failed: reel {reel['failed']} of {reel['requests']}, pgbench {reference['failed']}")

@@ -135,5 +135,18 @@ enum VideoSchema {
                 ADD COLUMN counted boolean NOT NULL DEFAULT true;
             ALTER TABLE view_log ALTER COLUMN counted SET DEFAULT false;
             """),
+        Migration(version: 5, name: "hosts hear of every change to videos (the cached catalog page)", sql: """
+            -- Every host keeps the catalog's first page in memory
+            -- (CatalogCache) and LISTENs on this channel: any statement that
+            -- changes videos, from any host or by hand, tells them all to
+            -- drop it. Sent at commit, once per transaction.
+            CREATE FUNCTION notify_catalog_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('reel_video_catalog', '');
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER videos_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON videos
+                FOR EACH STATEMENT EXECUTE FUNCTION notify_catalog_changed();
+            """),
     ])
 }

@@ -15,6 +15,10 @@ public struct VideoConfig: Sendable, Equatable {
     public var sweepSeconds: Int = 60
     /// How often the transcode outbox is polled: `REEL_VIDEO_OUTBOX_POLL_SECONDS`, 5 s.
     public var outboxPollSeconds: Int = 5
+    /// How long the catalog's first page may be answered from memory
+    /// (CatalogCache; any change to the catalog drops it at once):
+    /// `REEL_VIDEO_CATALOG_CACHE_SECONDS`, 10; 0 turns the cache off.
+    public var catalogCacheSeconds: Int = 10
     /// Prefix of posterUrl/hlsUrl/dashUrl, followed by the storage key:
     /// `REEL_MEDIA_BASE_URL`, "/media/".
     public var mediaBaseURL: String = "/media/"
@@ -49,6 +53,12 @@ public struct VideoConfig: Sendable, Equatable {
         uploadLimits.quotaBytes = try limit("REEL_VIDEO_QUOTA_BYTES", uploadLimits.quotaBytes)
         uploadLimits.dailyQuotaBytes = try limit("REEL_VIDEO_DAILY_QUOTA_BYTES", uploadLimits.dailyQuotaBytes)
         uploadLimits.diskReserveBytes = try limit("REEL_UPLOAD_DISK_RESERVE_BYTES", uploadLimits.diskReserveBytes)
+        if let text = lookup("REEL_VIDEO_CATALOG_CACHE_SECONDS") {
+            guard let seconds = Int(text.trimmingCharacters(in: .whitespaces)), (0...3600).contains(seconds) else {
+                throw .failedPrecondition("REEL_VIDEO_CATALOG_CACHE_SECONDS must be between 0 and 3600, not \(text.debugDescription)")
+            }
+            catalogCacheSeconds = seconds
+        }
         if let base = lookup("REEL_MEDIA_BASE_URL"), !base.isEmpty {
             mediaBaseURL = base.hasSuffix("/") ? base : base + "/"
         }

@@ -11,17 +11,17 @@ public let videoPlugin = PluginDefinition<VideoService>(
     methods: [
         videoMethod("ListVideos", .public, "ListVideosRequest", "VideoPage") { try await $0.listVideos($1) },
         videoMethod("GetVideo", .public, "GetVideoRequest", "Video") { try await $0.getVideo($1) },
-        videoMethod("UpdateVideo", .ownerOrAdmin, "UpdateVideoRequest", "Video") { try await $0.updateVideo($1) },
-        videoMethod("DeleteVideo", .ownerOrAdmin, "DeleteVideoRequest", "DeleteVideoResponse") { try await $0.deleteVideo($1) },
+        videoMethod("UpdateVideo", .ownerOrAdmin, "UpdateVideoRequest", "Video", writes: true) { try await $0.updateVideo($1) },
+        videoMethod("DeleteVideo", .ownerOrAdmin, "DeleteVideoRequest", "DeleteVideoResponse", writes: true) { try await $0.deleteVideo($1) },
         videoMethod("ListMyVideos", .user, "ListMyVideosRequest", "VideoPage") { try await $0.listMyVideos($1) },
-        videoMethod("MarkProgress", .internal, "MarkProgressRequest", "Video") { try await $0.markProgress($1) },
-        videoMethod("MarkReady", .internal, "MarkReadyRequest", "Video") { try await $0.markReady($1) },
-        videoMethod("MarkFailed", .internal, "MarkFailedRequest", "Video") { try await $0.markFailed($1) },
-        videoMethod("ReportPosition", .user, "ReportPositionRequest", "ReportPositionResponse") { try await $0.reportPosition($1) },
+        videoMethod("MarkProgress", .internal, "MarkProgressRequest", "Video", writes: true) { try await $0.markProgress($1) },
+        videoMethod("MarkReady", .internal, "MarkReadyRequest", "Video", writes: true) { try await $0.markReady($1) },
+        videoMethod("MarkFailed", .internal, "MarkFailedRequest", "Video", writes: true) { try await $0.markFailed($1) },
+        videoMethod("ReportPosition", .user, "ReportPositionRequest", "ReportPositionResponse", writes: true) { try await $0.reportPosition($1) },
         videoMethod("ListContinueWatching", .user, "ListContinueWatchingRequest", "ContinueWatchingPage") {
             try await $0.listContinueWatching($1)
         },
-        videoMethod("RecordView", .public, "RecordViewRequest", "RecordViewResponse") { try await $0.recordView($1) },
+        videoMethod("RecordView", .public, "RecordViewRequest", "RecordViewResponse", writes: true) { try await $0.recordView($1) },
         videoMethod("BatchGetVideos", .internal, "BatchGetVideosRequest", "BatchGetVideosResponse") { try await $0.batchGetVideos($1) },
         videoMethod("GetVideoAccess", .internal, "GetVideoAccessRequest", "VideoAccess") { try await $0.getVideoAccess($1) },
         videoMethod("ListVideosByOwners", .internal, "ListVideosByOwnersRequest", "VideoPage") { try await $0.listVideosByOwners($1) },
@@ -44,9 +44,19 @@ let videoService = "reel.video.v1.VideoService/"
 
 /// A method of reel.video.v1.VideoService (the kit answers any error other
 /// than PluginError as a bare `internal`, logged with the request id).
-func videoMethod(_ name: String, _ access: Access, _ input: String, _ output: String,
+/// `writes`: the method may change videos; when it returns (its transaction
+/// committed) the cached catalog pages are dropped, so the caller's next
+/// request sees the change (other hosts hear of it through the table's NOTIFY).
+func videoMethod(_ name: String, _ access: Access, _ input: String, _ output: String, writes: Bool = false,
                  _ handler: @escaping @Sendable (VideoService, PluginCall) async throws -> [UInt8]) -> Method<VideoService> {
-    Method(videoService + name, access: access, input: "reel.video.v1." + input, output: "reel.video.v1." + output, handler)
+    var body = handler
+    if writes {
+        body = { @Sendable (service: VideoService, call: PluginCall) async throws -> [UInt8] in
+            defer { service.catalog.changed() }
+            return try await handler(service, call)
+        }
+    }
+    return Method(videoService + name, access: access, input: "reel.video.v1." + input, output: "reel.video.v1." + output, body)
 }
 
 extension PluginCall {

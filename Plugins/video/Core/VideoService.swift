@@ -24,6 +24,9 @@ public final class VideoService: Sendable {
     /// Owners' display names for the cards (from the auth plugin, cached briefly).
     let owners: DisplayNames
     let uploadMetrics: UploadMetrics
+    /// The catalog's first pages in memory, and the listener that drops them on any change.
+    let catalog: CatalogCache
+    let catalogListener: CatalogListener
     let loops = LockedBox<[Task<Void, Never>]>([])
 
     init(host: PluginHost, database: PostgresClient, storage: any ObjectStorage, config: VideoConfig, signer: MediaSigner) {
@@ -37,6 +40,8 @@ public final class VideoService: Sendable {
         self.links = MediaLinks(baseURL: config.mediaBaseURL, signer: signer, ttlSeconds: config.media.urlTTLSeconds)
         self.owners = DisplayNames(host: host)
         self.uploadMetrics = UploadMetrics(host.metrics)
+        self.catalog = CatalogCache(maxAgeSeconds: config.catalogCacheSeconds)
+        self.catalogListener = CatalogListener(configuration: database.configuration, cache: catalog)
     }
 
     static func start(host: PluginHost) async throws -> VideoService {
@@ -72,6 +77,7 @@ public final class VideoService: Sendable {
         let pruner = ViewLogPruner(service: self)
         let outbox = self.outbox
         let sweepInterval = config.sweepSeconds
+        if catalog.isEnabled { catalogListener.start() }
         loops.withLock {
             $0.append(Task { await sweeper.run(everySeconds: sweepInterval) })
             $0.append(Task { await outbox.run() })
@@ -86,6 +92,7 @@ public final class VideoService: Sendable {
         }
         tasks.forEach { $0.cancel() }
         for task in tasks { await task.value }
+        if catalog.isEnabled { await BlockingIO.perform { [catalogListener] in catalogListener.stop() } }
         database.close()
     }
 }

@@ -8,7 +8,6 @@ import Logging
 public final class Bus: @unchecked Sendable {
     let registry: PluginRegistry
     let callTimeoutSeconds: Double
-    private let timers = DispatchQueue(label: "reel.bus.timers")
     private let logger = Logger(label: "reel.bus")
     /// Call durations and event counts (nil in tests that need none).
     let metrics: HostMetrics?
@@ -57,12 +56,12 @@ public final class Bus: @unchecked Sendable {
             method: strings[0], payload: body, payload_len: payload.count,
             request_id: strings[1], caller_user_id: strings[2], caller_role: strings[3],
             client_address: strings[4]))
+        // The deadline is watched by PendingCalls' one sweeper thread.
         let call = PendingCalls.Call(generation: generation, request: request,
                                      allocations: strings.map { UnsafeMutableRawPointer($0) } + [UnsafeMutableRawPointer(body)],
+                                     timeout: min(callTimeoutSeconds, requested ?? callTimeoutSeconds),
                                      completion: completion)
         let token = PendingCalls.shared.register(call)
-        let timeout = min(callTimeoutSeconds, requested ?? callTimeoutSeconds)
-        timers.asyncAfter(deadline: .now() + timeout) { PendingCalls.shared.expire(token: token, after: timeout) }
         // Hold the generation while its handle() runs: the plugin may reply
         // (releasing the call's own hold) before handle() returns, and the
         // library must stay mapped until it has.

@@ -6,13 +6,17 @@ struct JSONRouteHandler {
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let requestId = request.requestId
         let fail: @Sendable (APIError) -> Void = { respond(.error($0, requestId: requestId)) }
-        // Raw HTTP routes at the same path count for 405 (they did not take this method).
-        let rawAllowed = gateway.registry.httpMethodsAllowed(path: request.path)
-        switch gateway.registry.acquireRoute(method: request.method, path: request.path) {
-        case .notFound where rawAllowed.isEmpty: return fail(.notFound("no route for \(request.method) \(request.path)"))
-        case .notFound: return fail(.methodNotAllowed(request.method, allowed: rawAllowed))
+        // Raw HTTP routes at the same path count for 405 (they did not take
+        // this method); looked up only when no JSON route takes the request.
+        let registry = gateway.registry
+        switch registry.acquireRoute(method: request.method, path: request.path) {
+        case .notFound:
+            let rawAllowed = registry.httpMethodsAllowed(path: request.path)
+            if rawAllowed.isEmpty { return fail(.notFound("no route for \(request.method) \(request.path)")) }
+            return fail(.methodNotAllowed(request.method, allowed: rawAllowed))
         case .badPath: return fail(.badRequest("malformed path"))
         case .methodNotAllowed(let allowed):
+            let rawAllowed = registry.httpMethodsAllowed(path: request.path)
             return fail(.methodNotAllowed(request.method, allowed: Array(Set(allowed + rawAllowed)).sorted()))
         case .found(let target, let parameters):
             let respond = HTTPResponse.routed(target.route.pattern.description, respond)
@@ -27,6 +31,13 @@ struct JSONRouteHandler {
             }
             let route = target.route
             let output = target.method.output
+            // A GET's 200 carries an entity tag (JSONEntityTag); a public
+            // method's answer to an anonymous caller is the same for anyone:
+            // it may be stored, revalidated every time (no-cache).
+            let conditional = route.successStatus == 200 && (request.method == "GET" || request.method == "HEAD")
+            let ifNoneMatch = conditional ? request.header("if-none-match") : nil
+            let cacheControl = target.method.access == .public && request.header("authorization") == nil
+                ? "no-cache" : "no-store"
             gateway.authorizeAndInvoke(request, generation: generation, method: target.method, payload: payload,
                                        fail: fail) { result in
                 var response: HTTPResponse
@@ -36,11 +47,17 @@ struct JSONRouteHandler {
                 } else if route.successStatus == 204 {
                     response = HTTPResponse(status: 204)
                 } else if let output {
-                    do throws(APIError) {
-                        response = .bytes(route.successStatus, contentType: "application/json",
-                                          try ProtoJSON.json(from: result.payload, as: output))
-                    } catch {
-                        response = .error(error, requestId: requestId)
+                    let tag = conditional ? JSONEntityTag.of(result.payload) : nil
+                    if let tag, let ifNoneMatch, JSONEntityTag.matches(ifNoneMatch: ifNoneMatch, tag) {
+                        response = HTTPResponse(status: 304, headers: [("ETag", tag), ("Cache-Control", cacheControl)])
+                    } else {
+                        do throws(APIError) {
+                            response = .bytes(route.successStatus, contentType: "application/json",
+                                              try ProtoJSON.json(from: result.payload, as: output))
+                            if let tag { response.headers += [("ETag", tag), ("Cache-Control", cacheControl)] }
+                        } catch {
+                            response = .error(error, requestId: requestId)
+                        }
                     }
                 } else {
                     response = .error(APIError(.internal, "the method has no output descriptor"), requestId: requestId)

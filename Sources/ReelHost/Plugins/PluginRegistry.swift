@@ -94,15 +94,19 @@ final class PluginRegistry: @unchecked Sendable {
 
     /// The JSON route for a request; when found, its generation is entered.
     func acquireRoute(method: String, path: String) -> RouteLookup {
-        lock.withLock {
+        // Matched outside the lock, as acquireHTTPRoute: a generation retired
+        // meanwhile refuses to be entered, and the match is redone.
+        for _ in 0..<3 {
+            let router = lock.withLock { self.router }
             switch router.match(method: method, path: path) {
             case .found(let target, let parameters):
-                return target.generation.enter() ? .found(target, parameters: parameters) : .notFound
+                if target.generation.enter() { return .found(target, parameters: parameters) }
             case .methodNotAllowed(let allowed): return .methodNotAllowed(allowed)
             case .notFound: return .notFound
             case .badPath: return .badPath
             }
         }
+        return .notFound
     }
 
     /// The raw HTTP route for a request; when found, its generation is entered.

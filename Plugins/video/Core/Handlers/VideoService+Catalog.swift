@@ -25,8 +25,15 @@ extension VideoService {
         let query = VideoStore.CatalogQuery(
             order: order, after: cursorText.isEmpty ? nil : try CatalogCursor(decoding: cursorText, order: order),
             tag: tag.isEmpty ? nil : tag, search: search.isEmpty ? nil : search, limit: limit + 1)
+        // A first page of the whole catalog: from memory while nothing changed (CatalogCache).
+        let key = query.after == nil && query.tag == nil && query.search == nil
+            ? CatalogCache.Key(order: order, limit: limit) : nil
+        if let key, let cached = catalog.page(key) { return cached }
+        let ticket = key == nil ? nil : catalog.ticket()
         let rows = try await database.withConnection { c in try VideoStore.catalog(c, query) }
-        return await page(rows, limit: limit, order: order)
+        let answer = await page(rows, limit: limit, order: order)
+        if let key, let ticket { catalog.store(answer, for: key, ticket: ticket) }
+        return answer
     }
 
     /// ListMyVideos (signed in): the caller's videos in every state.
