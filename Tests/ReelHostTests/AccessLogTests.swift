@@ -31,7 +31,7 @@ final class AccessLogTests: XCTestCase {
 
     func testHeaderNamesLowerCased() {
         for name in ["Content-Length", "range", "IF-NONE-MATCH", "X-Ünïcode"] {
-            XCTAssertEqual(HTTPServer.asciiLowercased(name), name.lowercased())
+            XCTAssertEqual(ASCIIText.lowercased(name), name.lowercased())
         }
     }
 }

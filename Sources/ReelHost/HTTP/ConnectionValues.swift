@@ -12,7 +12,7 @@ extension HTTPServer {
         all.reserveCapacity(8)
         forEachValue(connection, kind: MHD_ValueKind.HEADER_KIND) { key, value in
             let value = value ?? ""
-            byName[asciiLowercased(key)] = value
+            byName[ASCIIText.lowercased(key)] = value
             all.append((key, value))
         }
         return (byName, all)
@@ -32,14 +32,6 @@ extension HTTPServer {
             decoded.append((name, text))
         }
         return (decoded, raw)
-    }
-
-    /// Header names are ASCII: lower-cased without Unicode tables (every
-    /// request comes through here).
-    static func asciiLowercased(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return text }
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased() }
-        return String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     static func forEachValue(_ connection: OpaquePointer, kind: MHD_ValueKind, _ body: (String, String?) -> Void) {

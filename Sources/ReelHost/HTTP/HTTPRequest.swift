@@ -29,7 +29,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// Names are compared lower-cased (a lower-case ASCII name is looked up as it is).
-    public func header(_ name: String) -> String? { headers[HTTPServer.asciiLowercased(name)] }
+    public func header(_ name: String) -> String? { headers[ASCIIText.lowercased(name)] }
 
     /// The media type of the body without parameters ("application/json").
     public var contentType: String? {

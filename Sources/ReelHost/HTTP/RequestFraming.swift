@@ -13,15 +13,15 @@ enum RequestFraming {
         if let bad = headers.first(where: { !isToken($0.name) }) {
             return APIError(.invalidArgument, "malformed header name '\(bad.name.prefix(64))'", httpStatus: 400)
         }
-        let lengths = headers.filter { HTTPServer.asciiLowercased($0.name) == "content-length" }.map(\.value)
-        let codings = headers.filter { HTTPServer.asciiLowercased($0.name) == "transfer-encoding" }.map(\.value)
+        let lengths = headers.filter { ASCIIText.lowercased($0.name) == "content-length" }.map(\.value)
+        let codings = headers.filter { ASCIIText.lowercased($0.name) == "transfer-encoding" }.map(\.value)
         if !codings.isEmpty {
             if !lengths.isEmpty {
                 return APIError(.invalidArgument, "a request must not carry both Content-Length and Transfer-Encoding",
                                 httpStatus: 400)
             }
             let coding = codings.joined(separator: ",").split(separator: ",")
-                .map { HTTPServer.asciiLowercased($0.trimmingCharacters(in: [" ", "\t"])) }
+                .map { ASCIIText.lowercased($0.trimmingCharacters(in: [" ", "\t"])) }
             guard coding == ["chunked"] else {
                 return APIError(.unimplemented, "unsupported Transfer-Encoding '\(codings.joined(separator: ", "))'; "
                                 + "only chunked is understood", httpStatus: 501)
