@@ -148,5 +148,18 @@ enum VideoSchema {
             CREATE TRIGGER videos_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON videos
                 FOR EACH STATEMENT EXECUTE FUNCTION notify_catalog_changed();
             """),
+        Migration(version: 6, name: "a counted view is not a change to the catalog", sql: """
+            -- Every counted view updates videos.views: notifying then would
+            -- drop every host's cached answers under real viewing. View
+            -- counts may lag by the cache's age instead (CatalogCache); an
+            -- update that changes any other column still notifies (one
+            -- notification per transaction: PostgreSQL folds equal ones).
+            DROP TRIGGER videos_catalog_changed ON videos;
+            CREATE TRIGGER videos_catalog_changed AFTER INSERT OR DELETE OR TRUNCATE ON videos
+                FOR EACH STATEMENT EXECUTE FUNCTION notify_catalog_changed();
+            CREATE TRIGGER videos_catalog_updated AFTER UPDATE ON videos
+                FOR EACH ROW WHEN ((to_jsonb(OLD) - 'views') IS DISTINCT FROM (to_jsonb(NEW) - 'views'))
+                EXECUTE FUNCTION notify_catalog_changed();
+            """),
     ])
 }

@@ -15,8 +15,8 @@ public struct VideoConfig: Sendable, Equatable {
     public var sweepSeconds: Int = 60
     /// How often the transcode outbox is polled: `REEL_VIDEO_OUTBOX_POLL_SECONDS`, 5 s.
     public var outboxPollSeconds: Int = 5
-    /// How long the catalog's first page may be answered from memory
-    /// (CatalogCache; any change to the catalog drops it at once):
+    /// How long first pages and public videos may be answered from memory
+    /// (CatalogCache; any change to the catalog, but a view count, drops them at once):
     /// `REEL_VIDEO_CATALOG_CACHE_SECONDS`, 10; 0 turns the cache off.
     public var catalogCacheSeconds: Int = 10
     /// Prefix of posterUrl/hlsUrl/dashUrl, followed by the storage key:

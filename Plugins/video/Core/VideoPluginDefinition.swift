@@ -17,11 +17,13 @@ public let videoPlugin = PluginDefinition<VideoService>(
         videoMethod("MarkProgress", .internal, "MarkProgressRequest", "Video", writes: true) { try await $0.markProgress($1) },
         videoMethod("MarkReady", .internal, "MarkReadyRequest", "Video", writes: true) { try await $0.markReady($1) },
         videoMethod("MarkFailed", .internal, "MarkFailedRequest", "Video", writes: true) { try await $0.markFailed($1) },
-        videoMethod("ReportPosition", .user, "ReportPositionRequest", "ReportPositionResponse", writes: true) { try await $0.reportPosition($1) },
+        // Positions and views do not drop the cached answers: positions are not
+        // in them, view counts may lag (CatalogCache) and do not NOTIFY (migration 6).
+        videoMethod("ReportPosition", .user, "ReportPositionRequest", "ReportPositionResponse") { try await $0.reportPosition($1) },
         videoMethod("ListContinueWatching", .user, "ListContinueWatchingRequest", "ContinueWatchingPage") {
             try await $0.listContinueWatching($1)
         },
-        videoMethod("RecordView", .public, "RecordViewRequest", "RecordViewResponse", writes: true) { try await $0.recordView($1) },
+        videoMethod("RecordView", .public, "RecordViewRequest", "RecordViewResponse") { try await $0.recordView($1) },
         videoMethod("BatchGetVideos", .internal, "BatchGetVideosRequest", "BatchGetVideosResponse") { try await $0.batchGetVideos($1) },
         videoMethod("GetVideoAccess", .internal, "GetVideoAccessRequest", "VideoAccess") { try await $0.getVideoAccess($1) },
         videoMethod("ListVideosByOwners", .internal, "ListVideosByOwnersRequest", "VideoPage") { try await $0.listVideosByOwners($1) },

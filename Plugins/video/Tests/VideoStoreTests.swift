@@ -14,7 +14,7 @@ final class VideoStoreTests: XCTestCase {
     override func setUpWithError() throws {
         database = try TestDatabase.create(prefix: "reel_video_test") // fails, not skips, without a database
         c = try database.connect()
-        XCTAssertEqual(try VideoSchema.migrator.migrate(c), [1, 2, 3, 4, 5])
+        XCTAssertEqual(try VideoSchema.migrator.migrate(c), [1, 2, 3, 4, 5, 6])
     }
 
     override func tearDown() {

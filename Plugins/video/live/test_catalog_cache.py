@@ -78,3 +78,101 @@ def test_a_change_made_in_the_database_shows(cached):
     eventually(lambda: "Inserted elsewhere" in first_titles(cached))
     cached.psql(f"DELETE FROM video.videos WHERE id = '{new}'")
     eventually(lambda: "Inserted elsewhere" not in first_titles(cached))
+
+
+def notifies(api, sql):
+    """Whether `sql` sends the catalog's NOTIFY (psql prints the notifications its own session gets)."""
+    return "reel_video_catalog" in api.psql(f"LISTEN reel_video_catalog; {sql}")
+
+
+def test_a_cached_video_shows_an_edit_and_a_hidden_one_goes(cached):
+    video_id = cached.insert_video(cached.creator, title="Single cached", published_offset_s=50)
+    assert cached.get_video(video_id).json()["title"] == "Single cached"
+    assert cached.get_video(video_id).json()["title"] == "Single cached"  # from memory now
+    assert cached.edit(cached.creator, video_id, title="Single edited").status_code == 200
+    assert cached.get_video(video_id).json()["title"] == "Single edited"
+    # Made private: anonymous callers and other users get 404 at once; the owner still sees it.
+    assert cached.edit(cached.creator, video_id, visibility="private").status_code == 200
+    assert cached.get_video(video_id).status_code == 404
+    assert cached.get_video(video_id, cached.viewer).status_code == 404
+    assert cached.get_video(video_id, cached.creator).json()["visibility"] == "private"
+    assert cached.get_video(video_id).status_code == 404, "the owner's answer was not kept for others"
+    # Unlisted: anyone with the link, the same answer for all.
+    assert cached.edit(cached.creator, video_id, visibility="unlisted").status_code == 200
+    assert cached.get_video(video_id).json()["visibility"] == "unlisted"
+    assert cached.delete_video(cached.creator, video_id).status_code == 204
+    assert cached.get_video(video_id).status_code == 404
+
+
+def test_a_video_hidden_in_the_database_goes(cached):
+    video_id = cached.insert_video(cached.creator, title="Hidden elsewhere", published_offset_s=40)
+    assert cached.get_video(video_id).status_code == 200
+    assert cached.get_video(video_id).status_code == 200
+    cached.psql(f"UPDATE video.videos SET visibility = 'private' WHERE id = '{video_id}'")
+    eventually(lambda: cached.get_video(video_id).status_code == 404)
+    # The owner's private answer is never kept for others.
+    assert cached.get_video(video_id, cached.creator).status_code == 200
+    assert cached.get_video(video_id).status_code == 404
+
+
+def search_titles(api, **params):
+    response = api.list_videos(**params)
+    assert response.status_code == 200, response.text
+    return [item["title"] for item in response.json()["items"]]
+
+
+def test_a_search_and_a_tag_show_a_new_matching_video(cached):
+    cached.insert_video(cached.creator, title="Glacier one", tags=("ice",), published_offset_s=30)
+    assert search_titles(cached, q="glacier") == ["Glacier one"]
+    assert search_titles(cached, tag="ice") == ["Glacier one"]
+    assert search_titles(cached, q="glacier") == ["Glacier one"]  # from memory now
+    # A new ready video through the database (as the transcoder's host would write it).
+    cached.insert_video(cached.creator, title="Glacier two", tags=("ice",), published_offset_s=0)
+    eventually(lambda: search_titles(cached, q="glacier") == ["Glacier two", "Glacier one"])
+    eventually(lambda: search_titles(cached, tag="ice") == ["Glacier two", "Glacier one"])
+    # Another page size, another answer; a processing or private match never shows.
+    assert search_titles(cached, q="glacier", limit=1) == ["Glacier two"]
+    cached.insert_video(cached.creator, title="Glacier hidden", visibility="private")
+    cached.insert_video(cached.creator, title="Glacier processing", state="processing")
+    assert search_titles(cached, q="glacier", limit=5) == ["Glacier two", "Glacier one"]
+    # An edit through this host shows at once.
+    two = [i for i in cached.list_videos(q="glacier").json()["items"] if i["title"] == "Glacier two"][0]
+    assert cached.edit(cached.creator, two["id"], title="Moraine").status_code == 200
+    assert search_titles(cached, q="glacier") == ["Glacier one"]
+
+
+def test_view_counts_do_not_notify_other_changes_do(cached):
+    video_id = cached.ids[0]
+    assert not notifies(cached, f"UPDATE video.videos SET views = views + 1 WHERE id = '{video_id}'")
+    assert notifies(cached, f"UPDATE video.videos SET description = 'told' WHERE id = '{video_id}'")
+    assert notifies(cached, f"UPDATE video.videos SET views = views + 1, visibility = 'unlisted' WHERE id = '{video_id}'")
+    assert notifies(cached, f"UPDATE video.videos SET visibility = 'public' WHERE id = '{video_id}'")
+
+
+def test_a_counted_view_keeps_the_pages_and_shows_on_the_video(reel_env, tmp_path_factory):
+    """With answers kept for an hour: a counted view does not drop the
+    cached page (its count may lag), but this host's single video shows it."""
+    from reeltest.host import HostStarter
+
+    name, url = reel_env.create_database()
+    starter = HostStarter(reel_env, tmp_path_factory.mktemp("catalog-views-host"))
+    try:
+        api = make_video_api(starter, reel_env, url, env={"REEL_VIDEO_CATALOG_CACHE_SECONDS": "3600"})
+        video_id = api.insert_video(api.creator, title="Watched", published_offset_s=10)
+        api.psql(f"UPDATE video.videos SET duration_seconds = 2 WHERE id = '{video_id}'")
+        eventually(lambda: api.list_videos().json()["items"][0]["views"] == 0)
+        assert api.get_video(video_id).json()["views"] == 0
+        url_views = f"/api/v1/videos/{video_id}/views"
+        assert api.host.post(url_views).json()["counted"] is False
+        time.sleep(0.5)
+        counted = api.host.post(url_views).json()
+        assert counted == {"counted": True, "views": 1}, counted
+        assert api.get_video(video_id).json()["views"] == 1
+        assert api.list_videos().json()["items"][0]["views"] == 0, "the page was dropped by a view"
+        # Any other change drops it.
+        assert api.edit(api.creator, video_id, title="Watched, renamed").status_code == 200
+        first = api.list_videos().json()["items"][0]
+        assert (first["title"], first["views"]) == ("Watched, renamed", 1)
+    finally:
+        starter.stop_all()
+        reel_env.drop_database(name)

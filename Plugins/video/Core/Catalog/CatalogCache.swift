@@ -1,9 +1,17 @@
 import Foundation
 import ReelConcurrency
 
-/// The catalog's first pages in memory: `GET /api/v1/videos` without a
-/// cursor, tag or search (what every visitor's front page asks), answered
-/// without a query while the catalog is unchanged.
+/// Answers that are the same for every caller, in memory: the catalog's first
+/// pages (`GET /api/v1/videos` without a cursor, with or without a tag or a
+/// search) and single videos anyone may see (`GET /api/v1/videos/{id}` of a
+/// ready, public or unlisted video; the answer names no caller), answered
+/// without a query while the catalog is unchanged. At most `maxEntries`
+/// answers and `maxBytes` bytes are kept (the oldest go first).
+///
+/// View counts are not a change: counting a view neither drops the pages
+/// here nor NOTIFYs (migration 6), so the views shown on pages and on other
+/// hosts, and the order of the `sort=views` page, may lag by up to
+/// `maxAgeSeconds`; the host that counted it drops that video's answer.
 ///
 /// Unchanged means: no version bump since the page was read. The version
 /// moves (and every page is dropped)
@@ -20,10 +28,15 @@ import ReelConcurrency
 final class CatalogCache: Sendable {
     static let channel = "reel_video_catalog"
 
-    struct Key: Hashable, Sendable {
-        let order: CatalogCursor.Order
-        let limit: Int
+    enum Key: Hashable, Sendable {
+        /// A first page (no cursor); tag and search as validated, nil when absent.
+        case page(order: CatalogCursor.Order, limit: Int, tag: String?, search: String?)
+        /// One video, by canonical id, visible to anonymous callers.
+        case video(id: String)
     }
+
+    static let maxEntries = 512
+    static let maxBytes = 16 << 20
 
     /// The version a page is read at; `store` keeps the page only if no change came in between.
     struct Ticket: Sendable {
@@ -40,6 +53,7 @@ final class CatalogCache: Sendable {
         var version: UInt64 = 0
         var listening = false
         var entries: [Key: Entry] = [:]
+        var bytes = 0
     }
 
     private let state = LockedBox(State())
@@ -72,8 +86,26 @@ final class CatalogCache: Sendable {
     func store(_ page: [UInt8], for key: Key, ticket: Ticket) {
         let now = DispatchTime.now().uptimeNanoseconds
         state.withLock { state in
-            guard state.listening, state.version == ticket.version else { return }
+            guard state.listening, state.version == ticket.version, page.count <= Self.maxBytes / 8 else { return }
+            if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.page.count }
+            while !state.entries.isEmpty,
+                  state.entries.count >= Self.maxEntries || state.bytes + page.count > Self.maxBytes {
+                // The oldest goes (a scan of at most maxEntries, on a miss only).
+                guard let oldest = state.entries.min(by: { $0.value.storedNanos < $1.value.storedNanos }) else { break }
+                state.entries.removeValue(forKey: oldest.key)
+                state.bytes -= oldest.value.page.count
+            }
             state.entries[key] = Entry(version: ticket.version, storedNanos: now, page: page)
+            state.bytes += page.count
+        }
+    }
+
+    /// A view of this video was counted here: its own answer goes, so this
+    /// host shows the new count at once (pages, and other hosts, may lag by
+    /// up to `maxAgeSeconds`; a view is not a change, see the type's notes).
+    func forget(_ key: Key) {
+        state.withLock { state in
+            if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.page.count }
         }
     }
 
@@ -82,6 +114,7 @@ final class CatalogCache: Sendable {
         state.withLock { state in
             state.version &+= 1
             state.entries.removeAll()
+            state.bytes = 0
         }
     }
 
@@ -92,6 +125,7 @@ final class CatalogCache: Sendable {
             state.listening = listening
             state.version &+= 1
             state.entries.removeAll()
+            state.bytes = 0
         }
     }
 }

@@ -25,9 +25,10 @@ extension VideoService {
         let query = VideoStore.CatalogQuery(
             order: order, after: cursorText.isEmpty ? nil : try CatalogCursor(decoding: cursorText, order: order),
             tag: tag.isEmpty ? nil : tag, search: search.isEmpty ? nil : search, limit: limit + 1)
-        // A first page of the whole catalog: from memory while nothing changed (CatalogCache).
-        let key = query.after == nil && query.tag == nil && query.search == nil
-            ? CatalogCache.Key(order: order, limit: limit) : nil
+        // A first page (the same for every caller: public, ready videos only):
+        // from memory while nothing changed (CatalogCache).
+        let key = query.after == nil
+            ? CatalogCache.Key.page(order: order, limit: limit, tag: query.tag, search: query.search) : nil
         if let key, let cached = catalog.page(key) { return cached }
         let ticket = key == nil ? nil : catalog.ticket()
         let rows = try await database.withConnection { c in try VideoStore.catalog(c, query) }
@@ -54,9 +55,17 @@ extension VideoService {
     func getVideo(_ call: PluginCall) async throws -> [UInt8] {
         let request = try Proto.unpack(call.payload, as: Reel__Video__V1__GetVideoRequest.self, "reel.video.v1.GetVideoRequest")
         let id = try VideoValidation.videoID(Proto.string(request.message.id))
+        // A video anyone may see has one answer for every caller (it names no
+        // caller): from memory while nothing changed (CatalogCache). Others
+        // (private, unfinished) are read each time, for their owner and admins.
+        let key = CatalogCache.Key.video(id: id)
+        if let cached = catalog.page(key) { return cached }
+        let ticket = catalog.ticket()
         let video = try await database.withConnection { c in try VideoStore.byID(c, id) }
         guard let video, video.isVisible(to: call.caller) else { throw PluginError.notFound("no video with id \(id)") }
-        return VideoMessages.video(video, links, owners: await owners.names(for: [video.ownerId]))
+        let answer = VideoMessages.video(video, links, owners: await owners.names(for: [video.ownerId]))
+        if let ticket, video.state == .ready, video.visibility != .private { catalog.store(answer, for: key, ticket: ticket) }
+        return answer
     }
 
     private func page(_ rows: [Video], limit: Int, order: CatalogCursor.Order) async -> [UInt8] {

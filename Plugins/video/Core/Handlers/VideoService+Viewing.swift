@@ -15,20 +15,21 @@ extension VideoService {
             throw PluginError.invalidArgument("positionSeconds must be a number of seconds, 0 or more")
         }
         let caller = call.caller, day = Self.utcDay(), reported = m.position_seconds
-        try await database.withTransaction { c in
+        let counted = try await database.withTransaction { c in
             guard let video = try VideoStore.byID(c, id), video.isVisible(to: caller) else {
                 throw PluginError.notFound("no video with id \(id)")
             }
             let position = min(reported, video.durationSeconds ?? reported)
             try ViewingStore.savePosition(c, userId: user, videoId: id, seconds: position)
-            if video.state == .ready {
-                // Counts once the viewer has played past watchSeconds, in real time.
-                _ = try ViewingStore.countView(
-                    c, videoId: id, viewer: "u:" + user, day: day,
-                    playedEnough: position >= ViewingStore.watchSeconds(duration: video.durationSeconds),
-                    minimumElapsedSeconds: ViewingStore.minimumElapsed(duration: video.durationSeconds))
-            }
+            guard video.state == .ready else { return false }
+            // Counts once the viewer has played past watchSeconds, in real time.
+            return try ViewingStore.countView(
+                c, videoId: id, viewer: "u:" + user, day: day,
+                playedEnough: position >= ViewingStore.watchSeconds(duration: video.durationSeconds),
+                minimumElapsedSeconds: ViewingStore.minimumElapsed(duration: video.durationSeconds)).counted
         }
+        // A counted view: this host's cached answer for the video goes (CatalogCache.forget).
+        if counted { catalog.forget(.video(id: id)) }
         return VideoMessages.empty
     }
 
@@ -73,6 +74,7 @@ extension VideoService {
             return try ViewingStore.countView(c, videoId: id, viewer: viewer, day: day,
                                               minimumElapsedSeconds: ViewingStore.minimumElapsed(duration: video.durationSeconds))
         }
+        if outcome.counted { catalog.forget(.video(id: id)) }
         return VideoMessages.viewRecorded(counted: outcome.counted, views: outcome.views)
     }
 
