@@ -16,11 +16,11 @@ public final class AuthService: Sendable {
     /// unknown emails verify against it, so they take as long as real ones.
     let dummyHash: String
     /// Hears the revocation cut-offs of every host on the database.
-    let revocationListener: RevocationListener
+    let revocationListener: ChannelListener
     let loginMetrics: LoginMetrics
 
     init(host: PluginHost, database: PostgresClient, config: AuthConfig, passwords: PasswordHasher,
-         accessTokens: AccessTokens, dummyHash: String, revocationListener: RevocationListener) {
+         accessTokens: AccessTokens, dummyHash: String, revocationListener: ChannelListener) {
         self.host = host
         self.database = database
         self.config = config

@@ -26,7 +26,7 @@ public final class VideoService: Sendable {
     let uploadMetrics: UploadMetrics
     /// The catalog's first pages in memory, and the listener that drops them on any change.
     let catalog: CatalogCache
-    let catalogListener: CatalogListener
+    let catalogListener: ChannelListener
     let loops = LockedBox<[Task<Void, Never>]>([])
 
     init(host: PluginHost, database: PostgresClient, storage: any ObjectStorage, config: VideoConfig, signer: MediaSigner) {
@@ -40,8 +40,15 @@ public final class VideoService: Sendable {
         self.links = MediaLinks(baseURL: config.mediaBaseURL, signer: signer, ttlSeconds: config.media.urlTTLSeconds)
         self.owners = DisplayNames(host: host)
         self.uploadMetrics = UploadMetrics(host.metrics)
-        self.catalog = CatalogCache(maxAgeSeconds: config.catalogCacheSeconds)
-        self.catalogListener = CatalogListener(configuration: database.configuration, cache: catalog)
+        let catalog = CatalogCache(maxAgeSeconds: config.catalogCacheSeconds)
+        self.catalog = catalog
+        // Every change to video.videos any host made (the table's trigger
+        // NOTIFYs): while not listening the cache keeps nothing.
+        self.catalogListener = ChannelListener(
+            configuration: database.configuration, channel: CatalogCache.channel, threadName: "reel-video-catalog",
+            listening: { _ in catalog.setListening(true) },
+            notified: { _ in catalog.changed() },
+            lost: { catalog.setListening(false) })
     }
 
     static func start(host: PluginHost) async throws -> VideoService {

@@ -24,7 +24,7 @@ extension AuthService {
     }
 
     /// Tells this host's guard (topic host.tokens.revoked). Other hosts on the
-    /// database learn it from their auth plugin's `RevocationListener`.
+    /// database learn it from their auth plugin's listener (a `ChannelListener` on `RevocationStore.channel`).
     func announce(_ revocation: Revocation) {
         host.publish(RevocationMessages.topic, RevocationMessages.tokensRevoked(revocation))
     }
@@ -35,19 +35,24 @@ extension AuthService {
     /// database (by this host or another), and all those in force after it
     /// lost its connection for a while.
     static func revocationListener(host: PluginHost, url: String, database: PostgresClient,
-                                   config: AuthConfig) -> RevocationListener {
+                                   config: AuthConfig) -> ChannelListener {
         let publish: @Sendable (Revocation) -> Void = { revocation in
             host.publish(RevocationMessages.topic, RevocationMessages.tokensRevoked(revocation))
         }
-        return RevocationListener(
+        return ChannelListener(
             configuration: PostgresConfiguration(url: url, applicationName: "reel-auth-revocations"),
-            deliver: publish,
-            resync: {
+            channel: RevocationStore.channel, threadName: "reel-auth-revocations",
+            listening: { reconnected in
+                // Cut-offs made while the connection was down sent no notification: republish those in force.
+                guard reconnected else { return }
                 let since = Date().unixMilliseconds - Int64(config.accessTokenSeconds + clockSkewSeconds) * 1000
                 Task {
                     let list = (try? await database.withConnection { c in try RevocationStore.inForce(c, sinceMs: since) }) ?? []
                     list.forEach(publish)
                 }
+            },
+            notified: { notification in
+                if let revocation = RevocationStore.parse(notification.payload) { publish(revocation) }
             })
     }
 }

@@ -19,7 +19,7 @@ import ReelConcurrency
 ///   so a client sees its own edit on its next request), and
 /// - on every NOTIFY on `channel`, which a statement trigger on
 ///   `video.videos` sends after any change, made by any host sharing the
-///   database or by hand (`CatalogListener`). Other hosts' changes show
+///   database or by hand (a `ChannelListener`, ReelPostgres). Other hosts' changes show
 ///   once the notification arrives (milliseconds).
 /// While the listener is not connected nothing is served from memory. A page
 /// also lives at most `maxAgeSeconds` (REEL_VIDEO_CATALOG_CACHE_SECONDS, 10;
