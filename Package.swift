@@ -206,7 +206,7 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "ReelHostTests",
-                    dependencies: ["ReelHost", "CReelProtoTest", "CReelProtoHelloc", "CReelSupport",
+                    dependencies: ["ReelHost", "CReelProtoTest", "CReelProtoHelloc", "CReelSupport", "CReelProtoMethodOptions",
                                    .product(name: "JWTKit", package: "jwt-kit"),
                                    .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ReelConcurrencyTests", dependencies: ["ReelConcurrency"]),

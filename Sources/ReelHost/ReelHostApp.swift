@@ -26,7 +26,10 @@ public final class ReelHostApp: Sendable {
         let keyLoader = SigningKeyLoader(bus: bus, guardian: authGuard)
         authGuard.refreshKeys = { keyLoader.load() }
         let revocationLoader = RevocationLoader(bus: bus, table: authGuard.revocations)
+        let responseCache = ResponseCache(limits: config.responseCacheLimits)
+        ResponseCachePurges.subscribe(responseCache, on: bus.hostSubscriptions)
         plugins.onInstalled = { [metrics] generation, replaced in
+            responseCache.purgeAll() // another version may answer differently
             keyLoader.generationInstalled(generation)
             revocationLoader.generationInstalled(generation)
             metrics.pluginInstalled(name: generation.name, version: generation.version, generation: generation.number,
@@ -41,7 +44,7 @@ public final class ReelHostApp: Sendable {
             perConnectionMemoryBytes: config.perConnectionMemoryBytes,
             connectionsPerAddress: config.connectionsPerAddress, headerTimeoutSeconds: config.headerTimeoutSeconds,
             trustedProxies: TrustedProxies(parsing: config.environment["REEL_TRUSTED_PROXIES"] ?? "")),
-            metrics: metrics)
+            metrics: metrics, responseCache: responseCache)
         let admin = AdminHandler(manager: plugins, pluginsDir: config.pluginsDir)
         adminServer = config.adminAddress.map { _ in
             HTTPServer(handler: AdminGateway(admin: admin, health: health),

@@ -47,14 +47,17 @@ let videoService = "reel.video.v1.VideoService/"
 /// A method of reel.video.v1.VideoService (the kit answers any error other
 /// than PluginError as a bare `internal`, logged with the request id).
 /// `writes`: the method may change videos; when it returns (its transaction
-/// committed) the cached catalog pages are dropped, so the caller's next
+/// committed) the cached catalog pages (and the gateway's copies) are dropped, so the caller's next
 /// request sees the change (other hosts hear of it through the table's NOTIFY).
 func videoMethod(_ name: String, _ access: Access, _ input: String, _ output: String, writes: Bool = false,
                  _ handler: @escaping @Sendable (VideoService, PluginCall) async throws -> [UInt8]) -> Method<VideoService> {
     var body = handler
     if writes {
         body = { @Sendable (service: VideoService, call: PluginCall) async throws -> [UInt8] in
-            defer { service.catalog.changed() }
+            defer {
+                service.catalog.changed()
+                GatewayPurges.catalogChanged(service.host)
+            }
             return try await handler(service, call)
         }
     }

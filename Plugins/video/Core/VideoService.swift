@@ -46,9 +46,18 @@ public final class VideoService: Sendable {
         // NOTIFYs): while not listening the cache keeps nothing.
         self.catalogListener = ChannelListener(
             configuration: database.configuration, channel: CatalogCache.channel, threadName: "reel-video-catalog",
-            listening: { _ in catalog.setListening(true) },
-            notified: { _ in catalog.changed() },
-            lost: { catalog.setListening(false) })
+            listening: { _ in
+                catalog.setListening(true)
+                GatewayPurges.catalogChanged(host)
+            },
+            notified: { _ in
+                catalog.changed()
+                GatewayPurges.catalogChanged(host)
+            },
+            lost: {
+                catalog.setListening(false)
+                GatewayPurges.catalogChanged(host)
+            })
     }
 
     static func start(host: PluginHost) async throws -> VideoService {

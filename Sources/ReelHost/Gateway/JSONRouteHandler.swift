@@ -33,11 +33,12 @@ struct JSONRouteHandler {
             let output = target.method.output
             // A GET's 200 carries an entity tag (JSONEntityTag); a public
             // method's answer to an anonymous caller is the same for anyone:
-            // it may be stored, revalidated every time (no-cache).
+            // it may be stored, revalidated every time (no-cache), and kept
+            // by the gateway's cache when the method opts in (ResponseCache).
             let conditional = route.successStatus == 200 && (request.method == "GET" || request.method == "HEAD")
             let ifNoneMatch = conditional ? request.header("if-none-match") : nil
             let cacheControl = target.method.access == .public && request.header("authorization") == nil
-                ? "no-cache" : "no-store"
+                ? JSONRouteCaching.anonymousCacheControl(target.method) : "no-store"
             gateway.authorizeAndInvoke(request, generation: generation, method: target.method, payload: payload,
                                        fail: fail) { result in
                 var response: HTTPResponse
@@ -63,6 +64,7 @@ struct JSONRouteHandler {
                     response = .error(APIError(.internal, "the method has no output descriptor"), requestId: requestId)
                 }
                 if let servedBy = result.servedBy { response.headers.append(("Reel-Plugin", servedBy)) }
+                response.shareable = target.method.access == .public // ResponseCache: its Cache-Control decides
                 respond(response)
             }
         }

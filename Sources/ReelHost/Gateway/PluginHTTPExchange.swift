@@ -144,6 +144,7 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
         }
         var tagged = response
         tagged.headers.append(("Reel-Plugin", generation.label))
+        tagged.shareable = route.access == .public // ResponseCache: its own headers decide the rest
         respond(tagged)
         releaseIfDone()
     }

@@ -13,6 +13,10 @@ public struct HTTPResponse: Sendable {
     /// The route template that answered ("/api/v1/videos/{id}"), for metrics;
     /// never sent. nil: no route matched.
     public var route: String?
+    /// Set by the gateway when the route needs no credentials and the caller
+    /// sent none: the answer may go into the shared cache (ResponseCache) if
+    /// its own Cache-Control allows. Never sent.
+    var shareable = false
 
     public struct FileBody: Sendable {
         public let fd: Int32

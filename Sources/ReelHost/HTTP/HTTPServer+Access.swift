@@ -25,11 +25,13 @@ extension HTTPServer {
             requestStarted(context)
             metrics?.requestStarted()
             let length = headers["content-length"].flatMap(Int.init)
-            let head = makeRequest(connection: connection, context: context, headers: headers)
             if let framing = RequestFraming.refusal(allHeaders) {
                 // Before any protocol is chosen: the web API's error shape, and the connection closed.
                 return queue(HTTPResponse.error(framing, requestId: context.requestId).closingConnection, context: context)
             }
+            // A public answer kept by the gateway: sent at libmicrohttpd's next call, no routing.
+            if answeredFromCache(context, headers: headers) { return MHD_Result.YES }
+            let head = makeRequest(connection: connection, context: context, headers: headers)
             if let exchange = handler.begin(head) {
                 let bodyless = (length ?? 0) == 0 && headers["transfer-encoding"] == nil
                 return startExchange(exchange, context: context, contentLength: length, bodyless: bodyless)
@@ -127,6 +129,7 @@ extension HTTPServer {
     /// Hands a response to libmicrohttpd, adding the headers every response carries.
     private func queue(_ response: HTTPResponse, context: RequestContext) -> MHD_Result {
         context.markQueued()
+        let response = keptInCache(response, context: context)
         var body = response.body
         let mhdResponse: OpaquePointer?
         if let stream = response.stream {

@@ -41,6 +41,8 @@ public final class HTTPServer: @unchecked Sendable {
     let role: String
     /// Request metrics (the public listener only).
     let metrics: HostMetrics?
+    /// The shared micro-cache of public answers (the public listener only).
+    let responseCache: ResponseCache?
     let logger = Logger(label: "reel.http")
     private var daemon: OpaquePointer?
     /// Requests from their headers until libmicrohttpd completes them.
@@ -49,8 +51,10 @@ public final class HTTPServer: @unchecked Sendable {
     let stopping = AtomicFlag()
     public private(set) var port: UInt16 = 0
 
-    init(handler: HTTPHandler, limits: Limits, role: String = "", metrics: HostMetrics? = nil) {
+    init(handler: HTTPHandler, limits: Limits, role: String = "", metrics: HostMetrics? = nil,
+         responseCache: ResponseCache? = nil) {
         self.metrics = metrics
+        self.responseCache = responseCache.flatMap { $0.isEnabled ? $0 : nil }
         self.handler = handler
         self.limits = limits
         self.role = role

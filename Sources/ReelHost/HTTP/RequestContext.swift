@@ -27,6 +27,8 @@ final class RequestContext: @unchecked Sendable {
     /// handler until the body is complete. Only the connection's polling
     /// thread touches it.
     var head: HTTPRequest?
+    /// A GET the shared cache missed: its answer may be kept (polling thread only).
+    var cacheTicket: ResponseCache.Ticket?
     private var _exchangeState = ExchangeState.none
     enum ExchangeState { case none, streaming, stopped, ended }
     private(set) var sentStatus = 0

@@ -1,4 +1,5 @@
 import CReelABI
+import CReelProtoMethodOptions
 import Foundation
 
 /// Validates a plugin descriptor and copies out everything the host keeps.
@@ -37,7 +38,8 @@ enum DescriptorReader {
             guard !methods.contains(where: { $0.name == methodName }) else { throw .invalidDescriptor("method '\(methodName)' is listed twice") }
             methods.append(MethodInfo(name: methodName, index: UInt32(index), access: access,
                                       input: table[index].input_descriptor.map(PluginPointer.init),
-                                      output: table[index].output_descriptor.map(PluginPointer.init)))
+                                      output: table[index].output_descriptor.map(PluginPointer.init),
+                                      sharedCacheSeconds: Int(reel_proto_method_shared_cache_seconds(methodName))))
         }
 
         var routes: [RouteInfo] = []

@@ -29,6 +29,9 @@ public struct MethodInfo: Sendable {
     public let access: Access
     public let input: PluginPointer?
     public let output: PluginPointer?
+    /// Seconds the gateway's cache may keep its JSON route's answer to an
+    /// anonymous caller (the .proto's reel.host.v1.shared_cache_seconds; 0: never).
+    public var sharedCacheSeconds = 0
 }
 
 /// One JSON route of a plugin, copied out of its descriptor.

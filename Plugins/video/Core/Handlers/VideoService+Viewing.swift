@@ -28,8 +28,11 @@ extension VideoService {
                 playedEnough: position >= ViewingStore.watchSeconds(duration: video.durationSeconds),
                 minimumElapsedSeconds: ViewingStore.minimumElapsed(duration: video.durationSeconds)).counted
         }
-        // A counted view: this host's cached answer for the video goes (CatalogCache.forget).
-        if counted { catalog.forget(.video(id: id)) }
+        // A counted view: this host's cached answers for the video go (CatalogCache.forget, GatewayPurges).
+        if counted {
+            catalog.forget(.video(id: id))
+            GatewayPurges.viewCounted(host, videoId: id)
+        }
         return VideoMessages.empty
     }
 
@@ -74,7 +77,10 @@ extension VideoService {
             return try ViewingStore.countView(c, videoId: id, viewer: viewer, day: day,
                                               minimumElapsedSeconds: ViewingStore.minimumElapsed(duration: video.durationSeconds))
         }
-        if outcome.counted { catalog.forget(.video(id: id)) }
+        if outcome.counted {
+            catalog.forget(.video(id: id))
+            GatewayPurges.viewCounted(host, videoId: id)
+        }
         return VideoMessages.viewRecorded(counted: outcome.counted, views: outcome.views)
     }
 

@@ -4,4 +4,6 @@
 /* 1 if the .proto marks the method ("reel.video.v1.VideoService/GetVideo") with
  * option idempotency_level = NO_SIDE_EFFECTS (Connect serves it over GET too), else 0. */
 int reel_proto_method_has_no_side_effects(const char *method);
+/* The method's option (reel.host.v1.shared_cache_seconds), else 0. */
+unsigned reel_proto_method_shared_cache_seconds(const char *method);
 #endif

@@ -30,3 +30,13 @@ int reel_proto_method_has_no_side_effects(const char *method) {
     if (strcmp(no_side_effects[i], method) == 0) return 1;
   return 0;
 }
+static const struct { const char *method; unsigned seconds; } shared_cache[] = {
+  {"reel.video.v1.VideoService/GetVideo", 5u},
+  {"reel.video.v1.VideoService/ListVideos", 5u},
+  {NULL, 0},
+};
+unsigned reel_proto_method_shared_cache_seconds(const char *method) {
+  for (size_t i = 0; shared_cache[i].method != NULL; i++)
+    if (strcmp(shared_cache[i].method, method) == 0) return shared_cache[i].seconds;
+  return 0;
+}
