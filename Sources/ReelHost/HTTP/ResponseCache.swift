@@ -109,7 +109,9 @@ final class ResponseCache: Sendable {
         let age = String((now &- entry.storedNanos) / 1_000_000_000)
         if let etag = entry.etag, let ifNoneMatch = headers["if-none-match"],
            JSONEntityTag.matches(ifNoneMatch: ifNoneMatch, etag) {
-            var response = HTTPResponse(status: 304, headers: entry.headers + [("Age", age)])
+            // As the plugin's own 304: the 200's length stated (RFC 9110 §8.6), no body.
+            var response = HTTPResponse(status: 304, headers: entry.headers + [("Age", age),
+                                                                               ("Content-Length", String(entry.body.count))])
             response.route = entry.route
             return .hit(response)
         }
