@@ -79,6 +79,27 @@ final class ResponseCacheTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(hit(cache, headers: ["if-none-match": "\"other\""])).status, 200)
     }
 
+    func testAConditionalMissIsFilledInFullAndAnswered304Here() throws {
+        let cache = makeCache()
+        guard case .miss(let ticket?) = cache.lookup(method: "GET", path: "/media/videos/v1/a.m3u8", rawQuery: "",
+                                                     headers: ["if-none-match": "\"abc\""])
+        else { return XCTFail("expected a miss") }
+        XCTAssertEqual(ticket.ifNoneMatch, "\"abc\"")
+        let answer = cache.store(playlist(), ticket: ticket)
+        XCTAssertEqual(answer.status, 304)
+        XCTAssertTrue(answer.body.isEmpty)
+        XCTAssertEqual(answer.header("Content-Length"), "8")
+        // The full answer was kept for the next caller.
+        XCTAssertEqual(try XCTUnwrap(hit(cache)).body, Array("#EXTM3U\n".utf8))
+        // Not kept (private), the condition is still answered; another tag gets the body.
+        let privateAnswer = ResponseCache.notModified(playlist(control: "private, max-age=60"), ifNoneMatch: "W/\"abc\"")
+        XCTAssertEqual(privateAnswer.status, 304)
+        XCTAssertEqual(ResponseCache.notModified(playlist(), ifNoneMatch: "\"zzz\"").status, 200)
+        var failed = playlist()
+        failed.status = 403
+        XCTAssertEqual(ResponseCache.notModified(failed, ifNoneMatch: "*").status, 403)
+    }
+
     func testWhatIsNeverKept() {
         let cache = makeCache()
         var refused: [HTTPResponse] = []

@@ -77,6 +77,23 @@ def test_a_second_playlist_and_poster_get_come_from_the_gateway(api):
         assert "Age" not in api.host.get(url, headers={"Cache-Control": "no-cache"}).headers
 
 
+def test_a_conditional_get_on_a_miss_is_answered_304_and_fills_the_cache(api):
+    video_id = new_stream(api)
+    url = media_url(video_id, "360p/index.m3u8")
+    tag = api.host.get(url, headers={"Cache-Control": "no-cache"}).headers["ETag"]  # not stored
+    first = api.host.get(url, headers={"If-None-Match": tag})
+    assert first.status_code == 304 and "Age" not in first.headers and first.headers["ETag"] == tag
+    assert "Age" in api.host.get(url, headers={"If-None-Match": tag}).headers
+    full = api.host.get(url, headers={"If-None-Match": '"other"'})
+    assert full.status_code == 200 and "Age" in full.headers
+    # A signed (private) answer is not kept, and its condition is still answered.
+    hidden = new_stream(api, "private")
+    signed = api.get_video(hidden, api.creator).json()["posterUrl"]
+    signed_tag = api.host.get(signed).headers["ETag"]
+    again = api.host.get(signed, headers={"If-None-Match": signed_tag})
+    assert again.status_code == 304 and again.content == b"" and "Age" not in again.headers
+
+
 def test_making_a_video_private_or_deleting_it_purges_at_once(api):
     video_id = new_stream(api)
     playlist = media_url(video_id, "360p/index.m3u8")

@@ -12,7 +12,7 @@ extension HTTPServer {
             HeaderDeadline.headersReceived(connection)
             // Headers and query read once: the head serves the routing below
             // and, with its body, the handler later (makeRequest is not redone).
-            let (headers, allHeaders) = Self.headers(connection)
+            var (headers, allHeaders) = Self.headers(connection)
             let context = RequestContext(
                 connection: connection,
                 method: method.map { String(cString: $0) } ?? "GET",
@@ -30,7 +30,7 @@ extension HTTPServer {
                 return queue(HTTPResponse.error(framing, requestId: context.requestId).closingConnection, context: context)
             }
             // A public answer kept by the gateway: sent at libmicrohttpd's next call, no routing.
-            if answeredFromCache(context, headers: headers) { return MHD_Result.YES }
+            if answeredFromCache(context, headers: &headers) { return MHD_Result.YES }
             let head = makeRequest(connection: connection, context: context, headers: headers)
             if let exchange = handler.begin(head) {
                 let bodyless = (length ?? 0) == 0 && headers["transfer-encoding"] == nil

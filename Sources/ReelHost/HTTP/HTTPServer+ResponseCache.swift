@@ -6,13 +6,19 @@ extension HTTPServer {
     /// Before routing: a stored answer becomes the request's response (sent
     /// at libmicrohttpd's next call, as any answer to a bodyless request); a
     /// miss leaves the context a ticket to keep the answer with.
-    func answeredFromCache(_ context: RequestContext, headers: [String: String]) -> Bool {
+    /// A miss's If-None-Match (and If-Modified-Since) are taken off `headers`:
+    /// the plugin answers in full, and the cache answers the condition.
+    func answeredFromCache(_ context: RequestContext, headers: inout [String: String]) -> Bool {
         guard let responseCache else { return false }
         switch responseCache.lookup(method: context.method, path: context.path,
                                     rawQuery: Self.query(context.connection).raw, headers: headers) {
         case .bypass: return false
         case .miss(let ticket):
             context.cacheTicket = ticket
+            if ticket?.ifNoneMatch != nil {
+                headers["if-none-match"] = nil
+                headers["if-modified-since"] = nil
+            }
             return false
         case .hit(let response):
             context.setResponse(response)

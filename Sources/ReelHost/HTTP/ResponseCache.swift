@@ -64,6 +64,11 @@ final class ResponseCache: Sendable {
     struct Ticket: Sendable {
         let key: String
         let epoch: UInt64
+        /// The request's If-None-Match, taken off the request the plugin
+        /// sees (with If-Modified-Since, which it overrides): the plugin
+        /// answers in full, the cache can keep that, and the condition is
+        /// evaluated here (as nginx's proxy_cache fills itself).
+        var ifNoneMatch: String?
     }
 
     enum Lookup {
@@ -103,7 +108,8 @@ final class ResponseCache: Sendable {
         guard isEnabled, method == "GET" || method == "HEAD",
               ResponseCacheRules.requestMayUseCache(headers) else { return .bypass }
         let key = Self.key(path: path, rawQuery: rawQuery())
-        let ticket = method == "GET" ? Ticket(key: key, epoch: epoch.load(ordering: .acquiring)) : nil
+        let ticket = method == "GET"
+            ? Ticket(key: key, epoch: epoch.load(ordering: .acquiring), ifNoneMatch: headers["if-none-match"]) : nil
         let now = clock()
         guard let entry = shard(key).get(key, now: now) else { return .miss(ticket) }
         let age = String((now &- entry.storedNanos) / 1_000_000_000)
@@ -124,6 +130,10 @@ final class ResponseCache: Sendable {
     /// the rules allow. A small file body is read into memory and its
     /// descriptor closed: the returned response is the one to send.
     func store(_ response: HTTPResponse, ticket: Ticket) -> HTTPResponse {
+        Self.notModified(keep(response, ticket: ticket), ifNoneMatch: ticket.ifNoneMatch)
+    }
+
+    private func keep(_ response: HTTPResponse, ticket: Ticket) -> HTTPResponse {
         guard let freshness = ResponseCacheRules.storableFreshness(response) else { return response }
         let seconds = min(freshness, limits.seconds)
         guard seconds > 0 else { return response }
@@ -145,6 +155,23 @@ final class ResponseCache: Sendable {
                           storedNanos: now, expiresNanos: now &+ UInt64(seconds) * 1_000_000_000, key: ticket.key)
         shard(ticket.key).put(ticket.key, entry, valid: { self.epoch.load(ordering: .acquiring) == ticket.epoch })
         return sent
+    }
+
+    /// A full answer to a request whose If-None-Match (taken off before the
+    /// plugin saw it) names its entity tag becomes the 304 the plugin would
+    /// have given: the same headers, the 200's length stated, no body.
+    static func notModified(_ response: HTTPResponse, ifNoneMatch: String?) -> HTTPResponse {
+        guard let ifNoneMatch, response.status == 200, response.stream == nil, let tag = response.header("ETag"),
+              JSONEntityTag.matches(ifNoneMatch: ifNoneMatch, tag) else { return response }
+        var answer = response
+        let length = response.file.map { Int($0.length) } ?? response.body.count
+        if let file = response.file { close(file.fd) }
+        answer.file = nil
+        answer.body = []
+        answer.status = 304
+        answer.headers = response.headers.filter { !HeaderName.equal($0.name, "Content-Length") }
+            + [("Content-Length", String(length))]
+        return answer
     }
 
     /// Drops every answer whose key starts with one of `prefixes` (and voids
