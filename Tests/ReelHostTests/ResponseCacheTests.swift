@@ -88,7 +88,11 @@ final class ResponseCacheTests: XCTestCase {
         let answer = cache.store(playlist(), ticket: ticket)
         XCTAssertEqual(answer.status, 304)
         XCTAssertTrue(answer.body.isEmpty)
-        XCTAssertEqual(answer.header("Content-Length"), "8")
+        XCTAssertEqual(answer.header("Content-Length"), "8", "the 200's length (RFC 9110 §8.6)")
+        var json = playlist("{}")
+        json.headers[0] = ("Content-Type", "application/json")
+        XCTAssertNil(ResponseCache.notModified(json, ifNoneMatch: "\"abc\"").header("Content-Length"),
+                     "as the host's JSON 304s")
         // The full answer was kept for the next caller.
         XCTAssertEqual(try XCTUnwrap(hit(cache)).body, Array("#EXTM3U\n".utf8))
         // Not kept (private), the condition is still answered; another tag gets the body.

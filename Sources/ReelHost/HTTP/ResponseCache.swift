@@ -41,6 +41,9 @@ final class ResponseCache: Sendable {
         let body: [UInt8]
         let route: String?
         let etag: String?
+        /// Its 304 states the 200's length, as the uncached 304 would: the
+        /// video plugin's do; the host's JSON routes' do not (`statesLength`).
+        let lengthOn304: Bool
         let storedNanos: UInt64
         let expiresNanos: UInt64
         let size: Int
@@ -48,7 +51,8 @@ final class ResponseCache: Sendable {
         var lastUsed: UInt64 = 0
 
         init(headers: [(name: String, value: String)], body: [UInt8], route: String?, etag: String?,
-             storedNanos: UInt64, expiresNanos: UInt64, key: String) {
+             lengthOn304: Bool = true, storedNanos: UInt64, expiresNanos: UInt64, key: String) {
+            self.lengthOn304 = lengthOn304
             self.headers = headers
             self.body = body
             self.route = route
@@ -115,9 +119,10 @@ final class ResponseCache: Sendable {
         let age = String((now &- entry.storedNanos) / 1_000_000_000)
         if let etag = entry.etag, let ifNoneMatch = headers["if-none-match"],
            JSONEntityTag.matches(ifNoneMatch: ifNoneMatch, etag) {
-            // As the plugin's own 304: the 200's length stated (RFC 9110 §8.6), no body.
-            var response = HTTPResponse(status: 304, headers: entry.headers + [("Age", age),
-                                                                               ("Content-Length", String(entry.body.count))])
+            // As the uncached 304: no body, the 200's length stated unless JSON (statesLength).
+            var headers = entry.headers + [("Age", age)]
+            if entry.lengthOn304 { headers.append(("Content-Length", String(entry.body.count))) }
+            var response = HTTPResponse(status: 304, headers: headers)
             response.route = entry.route
             return .hit(response)
         }
@@ -152,26 +157,36 @@ final class ResponseCache: Sendable {
         }
         let now = clock()
         let entry = Entry(headers: headers, body: sent.body, route: sent.route, etag: sent.header("ETag"),
-                          storedNanos: now, expiresNanos: now &+ UInt64(seconds) * 1_000_000_000, key: ticket.key)
+                          lengthOn304: Self.statesLength(response), storedNanos: now,
+                          expiresNanos: now &+ UInt64(seconds) * 1_000_000_000, key: ticket.key)
         shard(ticket.key).put(ticket.key, entry, valid: { self.epoch.load(ordering: .acquiring) == ticket.epoch })
         return sent
     }
 
     /// A full answer to a request whose If-None-Match (taken off before the
     /// plugin saw it) names its entity tag becomes the 304 the plugin would
-    /// have given: the same headers, the 200's length stated, no body.
+    /// have given: the same headers, no body, and the 200's length stated
+    /// unless JSON (`statesLength`).
     static func notModified(_ response: HTTPResponse, ifNoneMatch: String?) -> HTTPResponse {
         guard let ifNoneMatch, response.status == 200, response.stream == nil, let tag = response.header("ETag"),
               JSONEntityTag.matches(ifNoneMatch: ifNoneMatch, tag) else { return response }
         var answer = response
-        let length = response.file.map { Int($0.length) } ?? response.body.count
+        answer.headers = response.headers.filter { !HeaderName.equal($0.name, "Content-Length") }
+        if statesLength(response) {
+            answer.headers.append(("Content-Length", String(response.file.map { Int($0.length) } ?? response.body.count)))
+        }
         if let file = response.file { close(file.fd) }
         answer.file = nil
         answer.body = []
         answer.status = 304
-        answer.headers = response.headers.filter { !HeaderName.equal($0.name, "Content-Length") }
-            + [("Content-Length", String(length))]
         return answer
+    }
+
+    /// Whether a 304 for this answer states its length: not for JSON (the
+    /// host's JSON routes answer 304 without; some clients, wrk's parser
+    /// among them, then wait for the body), yes for the rest (RFC 9110 §8.6).
+    static func statesLength(_ response: HTTPResponse) -> Bool {
+        !(response.header("Content-Type").map(SecurityHeaders.isJSON) ?? false)
     }
 
     /// Drops every answer whose key starts with one of `prefixes` (and voids
