@@ -11,7 +11,7 @@ extension HTTPServer {
     func answeredFromCache(_ context: RequestContext, headers: inout [String: String]) -> Bool {
         guard let responseCache else { return false }
         switch responseCache.lookup(method: context.method, path: context.path,
-                                    rawQuery: Self.query(context.connection).raw, headers: headers) {
+                                    rawQuery: Self.rawQuery(context.connection), headers: headers) {
         case .bypass: return false
         case .miss(let ticket):
             context.cacheTicket = ticket
@@ -24,6 +24,18 @@ extension HTTPServer {
             context.setResponse(response)
             return true
         }
+    }
+
+    /// The query string as `query(_:)` gives it (`raw`), without decoding
+    /// the arguments (a hit needs only the key).
+    static func rawQuery(_ connection: OpaquePointer) -> String {
+        var raw = ""
+        forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
+            if !raw.isEmpty { raw += "&" }
+            raw += key
+            if let value { raw += "="; raw += value }
+        }
+        return raw
     }
 
     /// Before queueing: the answer is kept if the rules allow (a small file
