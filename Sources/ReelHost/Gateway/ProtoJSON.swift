@@ -32,12 +32,19 @@ enum ProtoJSON {
 
     static func json(from proto: [UInt8], as descriptor: PluginPointer) throws(APIError) -> [UInt8] {
         let message = descriptor.raw.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
-        var error = [CChar](repeating: 0, count: 512)
         var out: UnsafeMutablePointer<CChar>?
-        let result = proto.withUnsafeBufferPointer { reel_proto_to_json(message, $0.baseAddress, $0.count, &out, &error, error.count) }
-        guard result == REEL_JSON_OK, let out else {
+        // The error text's buffer on the stack (every JSON answer comes here).
+        let failure: String? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { error in
+            error[0] = 0
+            let result = proto.withUnsafeBufferPointer {
+                reel_proto_to_json(message, $0.baseAddress, $0.count, &out, error.baseAddress, error.count)
+            }
+            guard result == REEL_JSON_OK, out != nil else { return errorText(Array(error)) }
+            return nil
+        }
+        guard failure == nil, let out else {
             // The plugin answered bytes that do not match its own output type.
-            throw APIError(.internal, "the service answered a malformed message: \(errorText(error))")
+            throw APIError(.internal, "the service answered a malformed message: \(failure ?? "")")
         }
         defer { free(out) }
         return Array(UnsafeRawBufferPointer(start: out, count: strlen(out)))
