@@ -106,9 +106,13 @@ final class MediaDelivery: Sendable {
 
     /// The headers every successful (or 304) answer carries.
     func headers(_ file: MediaFile, _ validators: Validators, growing: Bool, grant: MediaCachePolicy.Grant) -> [(String, String)] {
-        var headers = [("Content-Type", file.kind.contentType),
-                       ("Cache-Control", MediaCachePolicy.header(kind: file.kind, growing: growing, grant: grant, now: Self.now())),
-                       ("ETag", validators.etag), ("Accept-Ranges", "bytes"), ("X-Content-Type-Options", "nosniff")]
+        var headers: [(String, String)] = []
+        headers.reserveCapacity(8) // room for Last-Modified and Content-Range / Content-Length: no regrowth
+        headers.append(("Content-Type", file.kind.contentType))
+        headers.append(("Cache-Control", MediaCachePolicy.header(kind: file.kind, growing: growing, grant: grant, now: Self.now())))
+        headers.append(("ETag", validators.etag))
+        headers.append(("Accept-Ranges", "bytes"))
+        headers.append(("X-Content-Type-Options", "nosniff"))
         if let lastModified = validators.lastModifiedHeader { headers.append(("Last-Modified", lastModified)) }
         return headers
     }
