@@ -10,8 +10,9 @@ enum AccessLog {
     /// Writes out the lines not yet written (the server calls it when it stops).
     static func flush() { AccessLogBuffer.shared.flush() }
 
-    static func write(_ context: RequestContext) {
-        let micros = (DispatchTime.now().uptimeNanoseconds &- context.startedNanos) / 1000
+    /// `now`: the request's end on the monotonic clock (the caller's reading, shared with the metrics).
+    static func write(_ context: RequestContext, now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        let micros = (now &- context.startedNanos) / 1000
         // The client left before an answer: 499, as nginx logs it.
         let status = context.sentStatus == 0 ? 499 : context.sentStatus
         // The fixed parts (keys, the constant values) go in as whole
@@ -23,11 +24,11 @@ enum AccessLog {
         line.raw(#","msg":"request","path":"#); line.string(context.path)
         if let served = context.servedBy { line.raw(#","plugin":"#); line.string(served) }
         line.raw(#","remote":"#); line.string(context.remoteAddress)
-        line.raw(#","requestId":"#); line.string(context.requestId)
-        line.raw(#","spanId":"#); line.string(context.trace.spanId)
+        line.raw(#","requestId":"#); line.plain(context.requestId)
+        line.raw(#","spanId":"#); line.plain(context.trace.spanId)
         line.raw(#","status":"#); line.number(status)
-        line.raw(#","traceId":"#); line.string(context.trace.traceId)
-        line.raw(#","ts":"#); line.string(LogClock.timestamp())
+        line.raw(#","traceId":"#); line.plain(context.trace.traceId)
+        line.raw(#","ts":"#); line.timestamp()
         line.end()
         AccessLogBuffer.shared.append(line.bytes)
     }
@@ -83,8 +84,9 @@ struct JSONLine {
     private(set) var bytes: [UInt8]
 
     init(capacity: Int) {
-        bytes = [UInt8(ascii: "{")]
-        bytes.reserveCapacity(capacity)
+        bytes = []
+        bytes.reserveCapacity(capacity) // one allocation, before the first byte
+        bytes.append(UInt8(ascii: "{"))
     }
 
     mutating func key(_ name: StaticString, first: Bool = false) {
@@ -129,26 +131,48 @@ struct JSONLine {
 
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        defer { bytes.append(UInt8(ascii: "\"")) }
         var value = value
         value.withUTF8 { utf8 in
             // Most values need no escaping: copied in one go.
-            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                bytes.append(contentsOf: utf8)
-                return
+            var plain = true
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                plain = false
+                break
             }
-            for byte in utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                              hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                default: bytes.append(byte)
-                }
+            if plain { bytes.append(contentsOf: utf8) } else { escaped(utf8) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A string known to need no escaping (hex ids, request ids of letters,
+    /// digits and "-_."): copied without looking at each byte.
+    mutating func plain(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
             }
         }
+    }
+
+    /// The current time as a JSON string, as `LogClock.timestamp()` gives it,
+    /// written in place (no String per line).
+    mutating func timestamp() {
+        bytes.append(UInt8(ascii: "\""))
+        LogClock.write(into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     mutating func end() {

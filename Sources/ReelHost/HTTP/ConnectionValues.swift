@@ -7,9 +7,11 @@ extension HTTPServer {
     /// The request headers in one pass: by lower-cased name (the last value
     /// wins), and every occurrence in the order sent (for RequestFraming).
     static func headers(_ connection: OpaquePointer) -> (byName: [String: String], all: [(name: String, value: String)]) {
-        var byName: [String: String] = [:]
+        // Sized once: growing a dictionary rehashes every name.
+        let count = max(0, Int(MHD_get_connection_values(connection, MHD_ValueKind.HEADER_KIND, nil, nil)))
+        var byName = [String: String](minimumCapacity: max(count, 1))
         var all: [(name: String, value: String)] = []
-        all.reserveCapacity(8)
+        all.reserveCapacity(count)
         forEachValue(connection, kind: MHD_ValueKind.HEADER_KIND) { key, value in
             let value = value ?? ""
             byName[ASCIIText.lowercased(key)] = value
@@ -23,6 +25,10 @@ extension HTTPServer {
     static func query(_ connection: OpaquePointer) -> (decoded: [(name: String, value: String)], raw: String) {
         var decoded: [(name: String, value: String)] = []
         var raw = ""
+        // Most requests have no query: counted first (no iteration set up for none).
+        guard MHD_get_connection_values(connection, MHD_ValueKind.GET_ARGUMENT_KIND, nil, nil) > 0 else {
+            return (decoded, raw)
+        }
         forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
             if !raw.isEmpty { raw += "&" }
             raw += key
@@ -59,8 +65,9 @@ extension HTTPServer {
             let written: UnsafePointer<CChar>?
             switch Int32(address.pointee.sa_family) {
             case AF_INET:
-                var a = raw.loadUnaligned(as: sockaddr_in.self).sin_addr
-                written = inet_ntop(AF_INET, &a, base, socklen_t(text.count))
+                // Dotted quad written here: inet_ntop formats each byte with sprintf.
+                let a = raw.loadUnaligned(as: sockaddr_in.self).sin_addr.s_addr
+                return Self.dottedQuad(a)
             case AF_INET6:
                 var a = raw.loadUnaligned(as: sockaddr_in6.self).sin6_addr
                 written = inet_ntop(AF_INET6, &a, base, socklen_t(text.count))
@@ -68,6 +75,26 @@ extension HTTPServer {
             }
             guard written != nil else { return "" }
             return String(cString: base)
+        }
+    }
+}
+
+extension HTTPServer {
+    /// An IPv4 address (network byte order) as inet_ntop writes it: "a.b.c.d",
+    /// no leading zeros (at most 15 bytes: a small string, no allocation).
+    static func dottedQuad(_ address: in_addr_t) -> String {
+        withUnsafeBytes(of: address) { octets in
+            String(unsafeUninitializedCapacity: 15) { text in
+                var count = 0
+                for (index, octet) in octets.enumerated() {
+                    if index > 0 { text[count] = UInt8(ascii: "."); count += 1 }
+                    if octet >= 100 { text[count] = UInt8(ascii: "0") + octet / 100; count += 1 }
+                    if octet >= 10 { text[count] = UInt8(ascii: "0") + octet / 10 % 10; count += 1 }
+                    text[count] = UInt8(ascii: "0") + octet % 10
+                    count += 1
+                }
+                return count
+            }
         }
     }
 }

@@ -183,12 +183,13 @@ extension HTTPServer {
         context.exchange = nil // the exchange's respond closure holds the context: no cycle left behind
         context.finish()
         requestEnded(context)
+        let now = DispatchTime.now().uptimeNanoseconds // one reading for the metrics and the log line
         if let metrics {
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds &- context.startedNanos) / 1e9
+            let seconds = Double(now &- context.startedNanos) / 1e9
             metrics.requestFinished(method: context.method, route: context.route ?? "unmatched",
                                     status: context.sentStatus == 0 ? 499 : context.sentStatus, seconds: seconds,
                                     requestBytes: context.receivedBytes, responseBytes: context.sentBytes)
         }
-        AccessLog.write(context)
+        AccessLog.write(context, now: now)
     }
 }
