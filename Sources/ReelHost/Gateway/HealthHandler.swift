@@ -9,8 +9,10 @@ struct HealthHandler: Sendable {
     /// Answers whether the database is reachable; nil when none is configured.
     let databasePing: (@Sendable () async -> Bool)?
 
-    static let livenessPaths: Set<String> = ["/livez", "/healthz"]
-    static let paths: Set<String> = livenessPaths.union(["/readyz"])
+    /// "/livez" or "/healthz" (string comparisons: no hashing on every request).
+    static func isLiveness(_ path: String) -> Bool { path == "/livez" || path == "/healthz" }
+    /// A liveness path or "/readyz".
+    static func isHealth(_ path: String) -> Bool { isLiveness(path) || path == "/readyz" }
     /// The liveness answer, encoded once (probes call it often).
     static let alive = Array(#"{"status":"ok"}"#.utf8)
 
@@ -18,7 +20,7 @@ struct HealthHandler: Sendable {
         guard request.method == "GET" || request.method == "HEAD" else {
             return respond(.error(.methodNotAllowed(request.method, allowed: ["GET"]), requestId: request.requestId))
         }
-        if HealthHandler.livenessPaths.contains(request.path) {
+        if HealthHandler.isLiveness(request.path) {
             return respond(.bytes(200, contentType: "application/json", Self.alive))
         }
         let plugins: [[String: Any]] = registry.all.map { generation in

@@ -5,19 +5,21 @@ import Foundation
 /// libmicrohttpd.
 extension HTTPServer {
     /// The request headers in one pass: by lower-cased name (the last value
-    /// wins), and every occurrence in the order sent (for RequestFraming).
-    static func headers(_ connection: OpaquePointer) -> (byName: [String: String], all: [(name: String, value: String)]) {
+    /// wins), every occurrence in the order sent (for RequestFraming), and
+    /// the few the server reads itself on every request.
+    static func headers(_ connection: OpaquePointer) -> RequestHeaders {
         // Sized once: growing a dictionary rehashes every name.
         let count = max(0, Int(MHD_get_connection_values(connection, MHD_ValueKind.HEADER_KIND, nil, nil)))
-        var byName = [String: String](minimumCapacity: max(count, 1))
-        var all: [(name: String, value: String)] = []
-        all.reserveCapacity(count)
+        var headers = RequestHeaders(byName: [String: String](minimumCapacity: max(count, 1)), all: [])
+        headers.all.reserveCapacity(count)
         forEachValue(connection, kind: MHD_ValueKind.HEADER_KIND) { key, value in
             let value = value ?? ""
-            byName[ASCIIText.lowercased(key)] = value
-            all.append((key, value))
+            let name = ASCIIText.lowercased(key)
+            headers.byName[name] = value
+            headers.all.append((key, value))
+            headers.note(name, value)
         }
-        return (byName, all)
+        return headers
     }
 
     /// The query arguments in one pass: decoded pairs in order, and the
@@ -75,6 +77,40 @@ extension HTTPServer {
             }
             guard written != nil else { return "" }
             return String(cString: base)
+        }
+    }
+}
+
+/// A request's headers as `HTTPServer.headers` reads them.
+struct RequestHeaders {
+    /// By lower-cased name; the last value wins.
+    var byName: [String: String]
+    /// Every occurrence, names as sent, in order.
+    var all: [(name: String, value: String)]
+    /// The headers the server reads on every request, kept as they go by
+    /// (the same last values as `byName`, without a lookup each).
+    private(set) var requestId: String?
+    private(set) var forwardedFor: String?
+    private(set) var traceparent: String?
+    private(set) var tracestate: String?
+    private(set) var contentLength: String?
+    private(set) var transferEncoding: String?
+
+    init(byName: [String: String], all: [(name: String, value: String)]) {
+        self.byName = byName
+        self.all = all
+    }
+
+    /// Keeps `value` if `name` (lower-cased) is one of the server's own.
+    mutating func note(_ name: String, _ value: String) {
+        switch name.utf8.count { // the names' sizes first: most headers are none of these
+        case 12 where name == "x-request-id": requestId = value
+        case 15 where name == "x-forwarded-for": forwardedFor = value
+        case 11 where name == "traceparent": traceparent = value
+        case 10 where name == "tracestate": tracestate = value
+        case 14 where name == "content-length": contentLength = value
+        case 17 where name == "transfer-encoding": transferEncoding = value
+        default: break
         }
     }
 }
