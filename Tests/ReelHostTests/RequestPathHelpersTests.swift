@@ -81,3 +81,34 @@ final class RequestPathHelpersTests: XCTestCase {
         XCTAssertNil(RequestFraming.refusal([(name: "Content-Length", value: "123456789012345678")]))
     }
 }
+
+/// The metric handle cache hands out one handle per label set, whatever
+/// order the keys come in (its last-used shortcut included).
+final class SeriesCacheTests: XCTestCase {
+    func testOneHandlePerKey() {
+        final class Handle: Sendable {}
+        let cache = SeriesCache<String, Handle>()
+        var made = 0
+        func get(_ key: String) -> Handle { cache.get(key) { made += 1; return Handle() } }
+        let a = get("a"), b = get("b")
+        XCTAssertTrue(get("a") === a)
+        XCTAssertTrue(get("a") === a) // the last-used shortcut
+        XCTAssertTrue(get("b") === b)
+        XCTAssertTrue(get("a") === a)
+        XCTAssertFalse(a === b)
+        XCTAssertEqual(made, 2)
+        XCTAssertEqual(cache.count, 2)
+    }
+
+    func testRequestSeriesCountEachRequestOnce() {
+        let metrics = HostMetrics()
+        for status in [200, 200, 404, 200] {
+            metrics.requestStarted()
+            metrics.requestFinished(method: "GET", route: "/healthz", status: status, seconds: 0.001,
+                                    requestBytes: 0, responseBytes: 15)
+        }
+        let text = String(decoding: metrics.exposition(), as: UTF8.self)
+        XCTAssertTrue(text.contains(#"http_server_request_duration_seconds_count{http_request_method="GET",http_route="/healthz",http_response_status_code="200"} 3"#), text)
+        XCTAssertTrue(text.contains(#"http_server_request_duration_seconds_count{http_request_method="GET",http_route="/healthz",http_response_status_code="404"} 1"#), text)
+    }
+}

@@ -81,25 +81,23 @@ enum LogSink {
 enum LogClock {
     /// "2026-11-24T23:45:29.123Z" (UTC, milliseconds).
     static func timestamp() -> String {
-        var text: [UInt8] = []
+        var (text, millis) = now()
         text.reserveCapacity(24)
-        write(into: &text)
-        return String(decoding: text, as: UTF8.self)
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(millis / 100)))
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(millis / 10 % 10)))
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(millis % 10)))
+        text.unicodeScalars.append("Z")
+        return text
     }
 
-    /// The same timestamp appended to `bytes` (the access log writes one per request).
-    static func write(into bytes: inout [UInt8]) {
+    /// The time now: "2026-11-24T23:45:29." and the milliseconds (the
+    /// access log writes them into its line, with no String per line).
+    static func now() -> (prefix: String, millis: Int) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         // The date and time to the second change once a second: made then,
         // and only the milliseconds written per line (every request logs one).
-        var prefix = SecondCache.prefix(now.tv_sec) ?? format(now.tv_sec)
-        prefix.withUTF8 { bytes.append(contentsOf: $0) }
-        let millis = Int(now.tv_nsec / 1_000_000)
-        bytes.append(UInt8(ascii: "0") + UInt8(millis / 100))
-        bytes.append(UInt8(ascii: "0") + UInt8(millis / 10 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(millis % 10))
-        bytes.append(UInt8(ascii: "Z"))
+        return (SecondCache.prefix(now.tv_sec) ?? format(now.tv_sec), Int(now.tv_nsec / 1_000_000))
     }
 
     /// "2026-11-24T23:45:29." for these seconds since 1970 (remembered).
