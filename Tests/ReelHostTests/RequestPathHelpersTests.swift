@@ -44,6 +44,15 @@ final class RequestPathHelpersTests: XCTestCase {
                        "0123456789abcdeffedcba9876543210")
         XCTAssertEqual(RequestID.hex(0x0123_4567_89ab_cdef, 0, digits: 16), "0123456789abcdef")
         XCTAssertEqual(RequestID.hex(0xf, 0, digits: 16), "000000000000000f")
+        XCTAssertEqual(RequestID.hex(0xabcd_ef01_2345_6789, 0, digits: 5), "abcde")
+        for _ in 0..<200 {
+            let (a, b) = RequestID.randomWords()
+            let padded = { (word: UInt64) in
+                String(repeating: "0", count: 16 - String(word, radix: 16).count) + String(word, radix: 16)
+            }
+            XCTAssertEqual(RequestID.hex(a, b, digits: 32), padded(a) + padded(b))
+            XCTAssertEqual(RequestID.hex(a, b, digits: 21), String((padded(a) + padded(b)).prefix(21)))
+        }
         for _ in 0..<100 {
             let trace = TraceContext.started()
             // The header written from the words is the one pieced together from the ids.
