@@ -15,13 +15,15 @@ struct HealthHandler: Sendable {
     static func isHealth(_ path: String) -> Bool { isLiveness(path) || path == "/readyz" }
     /// The liveness answer, encoded once (probes call it often).
     static let alive = Array(#"{"status":"ok"}"#.utf8)
+    /// The liveness response, made once: copies share its header list and body.
+    static let aliveResponse = HTTPResponse.bytes(200, contentType: "application/json", alive)
 
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         guard request.method == "GET" || request.method == "HEAD" else {
             return respond(.error(.methodNotAllowed(request.method, allowed: ["GET"]), requestId: request.requestId))
         }
         if HealthHandler.isLiveness(request.path) {
-            return respond(.bytes(200, contentType: "application/json", Self.alive))
+            return respond(Self.aliveResponse)
         }
         let plugins: [[String: Any]] = registry.all.map { generation in
             ["name": generation.name, "version": generation.version, "generation": generation.number,
