@@ -25,33 +25,38 @@ public enum UTCDate {
         guard gmtime_r(&seconds, &t) != nil, t.tm_year + 1900 >= 0, t.tm_year + 1900 <= 9999 else {
             return date.formatted(httpStyle)
         }
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        var text = [UInt8]()
-        text.reserveCapacity(29)
-        func digits(_ value: Int32, _ count: Int) {
-            var divisor: Int32 = 1
-            for _ in 1..<count { divisor *= 10 }
-            while divisor > 0 {
-                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
+        // 29 bytes written in place: no array, no table built per call.
+        return String(unsafeUninitializedCapacity: 29) { text in
+            var at = 0
+            func put(_ byte: UInt8) { text[at] = byte; at += 1 }
+            func name(_ table: StaticString, _ index: Int32) {
+                let start = table.utf8Start + 3 * Int(index)
+                for i in 0..<3 { put(start[i]) }
             }
+            func digits(_ value: Int32, _ count: Int) {
+                var divisor: Int32 = 1
+                for _ in 1..<count { divisor *= 10 }
+                while divisor > 0 {
+                    put(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                    divisor /= 10
+                }
+            }
+            name("SunMonTueWedThuFriSat", t.tm_wday)
+            put(UInt8(ascii: ",")); put(UInt8(ascii: " "))
+            digits(t.tm_mday, 2)
+            put(UInt8(ascii: " "))
+            name("JanFebMarAprMayJunJulAugSepOctNovDec", t.tm_mon)
+            put(UInt8(ascii: " "))
+            digits(t.tm_year + 1900, 4)
+            put(UInt8(ascii: " "))
+            digits(t.tm_hour, 2)
+            put(UInt8(ascii: ":"))
+            digits(t.tm_min, 2)
+            put(UInt8(ascii: ":"))
+            digits(t.tm_sec, 2)
+            for byte in " GMT".utf8 { put(byte) }
+            return at
         }
-        text += days[Int(t.tm_wday)].utf8
-        text += ", ".utf8
-        digits(t.tm_mday, 2)
-        text.append(UInt8(ascii: " "))
-        text += months[Int(t.tm_mon)].utf8
-        text.append(UInt8(ascii: " "))
-        digits(t.tm_year + 1900, 4)
-        text.append(UInt8(ascii: " "))
-        digits(t.tm_hour, 2)
-        text.append(UInt8(ascii: ":"))
-        digits(t.tm_min, 2)
-        text.append(UInt8(ascii: ":"))
-        digits(t.tm_sec, 2)
-        text += " GMT".utf8
-        return String(decoding: text, as: UTF8.self)
     }
 
     private static let dayStyle = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day()

@@ -28,26 +28,6 @@ public struct HTTPRoute<Service: Sendable>: Sendable {
     }
 }
 
-/// The head of a raw HTTP request, copied out of the host's reel_http_request.
-public struct HTTPRequestHead: Sendable {
-    public let method: String
-    /// Raw (percent-encoded) path and query.
-    public let path: String
-    public let query: String
-    /// Header names are lower-case.
-    public let headers: [String: String]
-    /// Decoded `{name}` path parameters.
-    public let parameters: [String: String]
-    /// nil when the body is chunked.
-    public let contentLength: Int64?
-    public let requestId: String
-    public let callerUserId: String
-    public let callerRole: String
-    public let clientAddress: String
-
-    public func header(_ name: String) -> String? { headers[name.lowercased()] }
-}
-
 /// Receives a request body chunk by chunk, on a host I/O thread: store each
 /// chunk and return quickly. `finish` comes once, after the last chunk or
 /// when the client went away (aborted); reply by then if not done already.
@@ -143,30 +123,33 @@ public final class HTTPResponder: @unchecked Sendable {
         }
     }
 
-    /// The headers as C strings for the call: every name and value in one
-    /// buffer, NUL-terminated (one allocation, not two per header).
+    /// The headers as C strings for the call: every name and value copied
+    /// once into one scratch block (on the stack when small), and the
+    /// reel_http_header table beside it; nothing is allocated per header.
     private func withCHeaders(_ headers: [(String, String)], _ body: (UnsafePointer<reel_http_header>?, Int) -> Void) {
         guard !headers.isEmpty else { return body(nil, 0) }
-        // Bytes appended from each string's UTF-8 in one go (a media answer
-        // has seven headers; mapping them byte by byte showed in profiles).
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 })
-        var offsets: [(Int, Int)] = []
-        offsets.reserveCapacity(headers.count)
-        for (name, value) in headers {
-            let nameAt = bytes.count
-            bytes.append(contentsOf: name.utf8)
-            bytes.append(0)
-            let valueAt = bytes.count
-            bytes.append(contentsOf: value.utf8)
-            bytes.append(0)
-            offsets.append((nameAt, valueAt))
-        }
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                let base = chars.baseAddress!
-                let array = offsets.map { reel_http_header(name: base + $0.0, value: base + $0.1) }
-                array.withUnsafeBufferPointer { body($0.baseAddress, $0.count) }
+        var total = 0
+        for (name, value) in headers { total += name.utf8.count + value.utf8.count + 2 }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: total) { bytes in
+            withUnsafeTemporaryAllocation(of: reel_http_header.self, capacity: headers.count) { table in
+                guard let base = bytes.baseAddress, let rows = table.baseAddress else { return body(nil, 0) }
+                var used = 0
+                func put(_ text: String) -> UnsafePointer<CChar> {
+                    var text = text
+                    let start = base + used
+                    text.withUTF8 { utf8 in
+                        if let source = utf8.baseAddress { UnsafeMutableRawPointer(start).copyMemory(from: source, byteCount: utf8.count) }
+                        used += utf8.count
+                    }
+                    base[used] = 0
+                    used += 1
+                    return UnsafePointer(start)
+                }
+                for (i, (name, value)) in headers.enumerated() {
+                    let namePointer = put(name)
+                    rows[i] = reel_http_header(name: namePointer, value: put(value))
+                }
+                body(UnsafePointer(rows), headers.count)
             }
         }
     }
@@ -176,26 +159,4 @@ public final class HTTPResponder: @unchecked Sendable {
 final class HTTPExchangeBox {
     let receiver: HTTPBodyReceiver
     init(_ receiver: HTTPBodyReceiver) { self.receiver = receiver }
-}
-
-extension HTTPRequestHead {
-    init(_ r: reel_http_request) {
-        func string(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
-        func pairs(_ list: UnsafePointer<reel_http_header>?, _ count: Int) -> [String: String] {
-            guard let list else { return [:] }
-            var result: [String: String] = [:]
-            for i in 0..<count { result[string(list[i].name)] = string(list[i].value) }
-            return result
-        }
-        method = string(r.method)
-        path = string(r.path)
-        query = string(r.query)
-        headers = pairs(r.headers, r.header_count)
-        parameters = pairs(r.params, r.param_count)
-        contentLength = r.content_length >= 0 ? r.content_length : nil
-        requestId = string(r.request_id)
-        callerUserId = string(r.caller_user_id)
-        callerRole = string(r.caller_role)
-        clientAddress = string(r.client_address)
-    }
 }

@@ -15,7 +15,7 @@ import pytest
 import requests
 from openapi_spec_validator import validate
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 PLUGINS = ("auth", "video", "transcoder", "comment", "watchlist", "web")
 ENV = {"REEL_TRANSCODER_PRESET": "ultrafast", "REEL_SAMPLE_VIDEO": ""}
@@ -23,13 +23,8 @@ ENV = {"REEL_TRANSCODER_PRESET": "ultrafast", "REEL_SAMPLE_VIDEO": ""}
 
 @pytest.fixture(scope="module")
 def host(reel_env, tmp_path_factory):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("openapi-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("openapi-host")) as (starter, url):
         yield starter(plugins=PLUGINS, database_url=url, env=ENV)
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from reeltest.auth import AuthAPI, unique_email
 from reeltest.comment import CommentAPI
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -21,9 +21,7 @@ state: dict = {}
 
 @pytest.fixture(scope="module")
 def web(reel_env, tmp_path_factory) -> CommentAPI:
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("comment-web-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("comment-web-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "comment", "web"), database_url=url,
                        env={"REEL_DISPLAY_NAME_TTL_SECONDS": "1", "REEL_COMMENT_RATE_PER_MINUTE": "100"})
         api = CommentAPI(host, AuthAPI(host, reel_env, url))
@@ -32,9 +30,6 @@ def web(reel_env, tmp_path_factory) -> CommentAPI:
         api.viewer = api.auth.account(unique_email("viewer"), display_name="Browser Viewer")
         state["video"] = api.video(title="Comments in a browser")
         yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 @pytest.fixture(scope="module")

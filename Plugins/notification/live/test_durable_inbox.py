@@ -4,15 +4,13 @@ before handling it makes the notifications after its restart, once."""
 import signal
 
 from reeltest.notify import make_notify_api
-from reeltest.host import HostStarter, wait_until
+from reeltest.host import new_database, wait_until
 
 HOLD = "REEL_NOTIFICATION_INBOX_HOLD_SECONDS"
 
 
 def test_kill_9_after_the_event_then_restart_notifies_once(reel_env, tmp_path, smtp, protos):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path)
-    try:
+    with new_database(reel_env, tmp_path) as (starter, url):
         # Events wait an hour in the inbox: the host dies before handling them.
         api = make_notify_api(starter, reel_env, url, env={"REEL_NOTIFICATION_SMTP_URL": smtp.url, HOLD: "3600"})
         creator, fan = api.creator, api.viewer
@@ -35,7 +33,4 @@ def test_kill_9_after_the_event_then_restart_notifies_once(reel_env, tmp_path, s
         wait_until(lambda: api.psql("SELECT count(*) FROM notification.inbox") == "0", what="the inbox emptied")
         assert len(of(fan, "subscription.video")) == 1
         assert len(of(creator, "video.ready")) == 1
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 

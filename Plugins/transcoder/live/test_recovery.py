@@ -5,14 +5,12 @@ same database and storage) takes jobs in parallel."""
 import signal
 
 from reeltest.transcode import TEST_ENV
-from reeltest.host import HostStarter, wait_until
+from reeltest.host import HostStarter, new_database, wait_until
 from reeltest.transcode import storage_key, Platform, decode_errors, make_platform
 
 
 def test_kill_9_mid_transcode_then_restart_completes_the_job(reel_env, tmp_path, media):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path)
-    try:
+    with new_database(reel_env, tmp_path) as (starter, url):
         platform = make_platform(starter, reel_env, url, env=TEST_ENV, fixtures=())
         video_id = platform.upload_video(media.movie(40, "1280x720"))
         # Wait until the stream is live: segments of the first attempt are in storage.
@@ -34,9 +32,6 @@ def test_kill_9_mid_transcode_then_restart_completes_the_job(reel_env, tmp_path,
                    what="the dead attempt's output to be removed")
         assert platform.stream_folders(video_id) != first
         assert decode_errors(platform.media_path(video["hlsUrl"])) == ""
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def test_a_worker_host_takes_jobs_in_parallel(reel_env, tmp_path, media):

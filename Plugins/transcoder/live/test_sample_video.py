@@ -3,7 +3,7 @@ sample, transcoded like any upload, in the public catalog (once only)."""
 from pathlib import Path
 
 from reeltest.transcode import TEST_ENV
-from reeltest.host import HostStarter, msg, wait_until
+from reeltest.host import msg, new_database, wait_until
 from reeltest.transcode import storage_key, decode_errors
 
 SAMPLE = Path(__file__).resolve().parents[3] / "tools" / "sample" / "reel-sample.mp4"
@@ -11,9 +11,7 @@ SAMPLE_ID = "00000000-0000-4000-8000-00000000cafe"
 
 
 def test_a_fresh_instance_lists_the_transcoded_sample(reel_env, tmp_path):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path)
-    try:
+    with new_database(reel_env, tmp_path) as (starter, url):
         host = starter(plugins=("auth", "video", "transcoder"), database_url=url,
                        env={**TEST_ENV, "REEL_SAMPLE_VIDEO": str(SAMPLE)})
 
@@ -33,6 +31,3 @@ def test_a_fresh_instance_lists_the_transcoded_sample(reel_env, tmp_path):
         assert [v["id"] for v in host.get("/api/v1/videos").json()["items"]] == [SAMPLE_ID]
         imported = host.find_logs(lambda e: "sample video" in msg(e) and "imported" in msg(e))
         assert len(imported) == 1, imported
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

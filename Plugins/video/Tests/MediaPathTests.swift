@@ -63,5 +63,42 @@ final class MediaPathTests: XCTestCase {
         XCTAssertTrue(MediaDelivery.endsList(Array("#EXTM3U\n#EXTINF:4.0,\nseg-00001.m4s\n#EXT-X-ENDLIST\n".utf8)))
         XCTAssertFalse(MediaDelivery.endsList(Array("#EXTM3U\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXTINF:4.0,\nseg-00001.m4s\n".utf8)))
         XCTAssertFalse(MediaDelivery.endsList(Array("".utf8)))
+        XCTAssertTrue(MediaDelivery.endsList(Array("#EXT-X-ENDLIST".utf8)), "the marker alone, at the very end")
+        XCTAssertFalse(MediaDelivery.endsList(Array("#EXT-X-ENDLIS".utf8)))
+        // Only the last 64 bytes count.
+        let early = "#EXTM3U\n#EXT-X-ENDLIST\n" + String(repeating: "#EXTINF:4.0,\nseg.m4s\n", count: 4)
+        XCTAssertFalse(MediaDelivery.endsList(Array(early.utf8)))
+        XCTAssertTrue(MediaDelivery.endsList(Array(early.utf8)[0..<22]), "a slice is read in place")
+        XCTAssertTrue(MediaDelivery.endsList(["#", "E"].map { UInt8(ascii: $0) } + Array("XT-X-ENDLIST\n".utf8)))
+    }
+
+    func testPlaylistEndDetectionFromTheFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("endlist-\(UUIDs.make())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func check(_ text: String) throws -> Bool {
+            let url = folder.appendingPathComponent("index.m3u8")
+            try Data(text.utf8).write(to: url)
+            let fd = open(url.path, O_RDONLY)
+            XCTAssertGreaterThanOrEqual(fd, 0)
+            defer { close(fd) }
+            return MediaDelivery.endsList(fd, size: Int64(text.utf8.count))
+        }
+        let body = String(repeating: "#EXTINF:4.0,\nseg-00001.m4s\n", count: 20)
+        XCTAssertTrue(try check("#EXTM3U\n" + body + "#EXT-X-ENDLIST\n"))
+        XCTAssertFalse(try check("#EXTM3U\n" + body))
+        XCTAssertTrue(try check("#EXT-X-ENDLIST\n"), "a file shorter than the 64 bytes read")
+        XCTAssertFalse(try check("#EXT-X-ENDLIST\n" + body), "an early marker is not the end")
+    }
+
+    func testCanonicalIds() {
+        let id = "3f2a9c1e-7b4d-4e8f-9a0b-1c2d3e4f5a6b"
+        XCTAssertEqual(UUIDs.canonical(id), id)
+        XCTAssertEqual(UUIDs.canonical(id.uppercased()), id, "upper-case ids are made canonical")
+        XCTAssertNil(UUIDs.canonical("{\(id)}"))
+        XCTAssertNil(UUIDs.canonical(String(id.dropLast())))
+        XCTAssertNil(UUIDs.canonical(String(id.dropLast()) + "g"))
+        XCTAssertNil(UUIDs.canonical(id.replacingOccurrences(of: "-", with: "")))
+        XCTAssertNil(UUIDs.canonical(""))
     }
 }

@@ -4,17 +4,14 @@ with psql in chosen states (the transcoder that would make them ready comes
 in the next issue); one real upload checks that deletion removes its files."""
 import pytest
 
+from reeltest.host import new_database
 from reeltest.video import make_video_api
 
 
 @pytest.fixture(scope="module")
 def catalog(reel_env, tmp_path_factory):
     """A host on a fresh database, so the catalog holds exactly what these tests put in."""
-    from reeltest.host import HostStarter
-
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("catalog-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("catalog-host")) as (starter, url):
         api = make_video_api(starter, reel_env, url)
         other = api.account("creator")
         api.public = []
@@ -38,9 +35,6 @@ def catalog(reel_env, tmp_path_factory):
         api.public.append(api.searchable)
         api.other = other
         yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def ids(items):

@@ -7,23 +7,17 @@ import time
 
 import pytest
 
+from reeltest.host import new_database
 from reeltest.video import make_video_api
 
 
 @pytest.fixture(scope="module")
 def cached(reel_env, tmp_path_factory):
     """A host on a fresh database with a few public videos."""
-    from reeltest.host import HostStarter
-
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("catalog-cache-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("catalog-cache-host")) as (starter, url):
         api = make_video_api(starter, reel_env, url)
         api.ids = [api.insert_video(api.creator, title=f"Cached video {i}", published_offset_s=100 - i) for i in range(3)]
         yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def first_titles(api):
@@ -152,11 +146,7 @@ def test_view_counts_do_not_notify_other_changes_do(cached):
 def test_a_counted_view_keeps_the_pages_and_shows_on_the_video(reel_env, tmp_path_factory):
     """With answers kept for an hour: a counted view does not drop the
     cached page (its count may lag), but this host's single video shows it."""
-    from reeltest.host import HostStarter
-
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("catalog-views-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("catalog-views-host")) as (starter, url):
         api = make_video_api(starter, reel_env, url, env={"REEL_VIDEO_CATALOG_CACHE_SECONDS": "3600"})
         video_id = api.insert_video(api.creator, title="Watched", published_offset_s=10)
         api.psql(f"UPDATE video.videos SET duration_seconds = 2 WHERE id = '{video_id}'")
@@ -173,6 +163,3 @@ def test_a_counted_view_keeps_the_pages_and_shows_on_the_video(reel_env, tmp_pat
         assert api.edit(api.creator, video_id, title="Watched, renamed").status_code == 200
         first = api.list_videos().json()["items"][0]
         assert (first["title"], first["views"]) == ("Watched, renamed", 1)
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from reeltest.host import HostStarter, raw_get
+from reeltest.host import new_database, raw_get
 from reeltest.stream import (ATTEMPT, assert_json_error, assert_raw_refused, key, media_url, signed_url, signing_key,
                           stream_files, write_stream)
 from reeltest.video import make_video_api
@@ -16,13 +16,8 @@ from reeltest.video import make_video_api
 @pytest.fixture(scope="module")
 def api(reel_env, tmp_path_factory):
     """auth + video; streams are written straight into its media folder."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("media-access-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("media-access-host")) as (starter, url):
         yield make_video_api(starter, reel_env, url)
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def new_stream(api, visibility="public", state="ready") -> str:

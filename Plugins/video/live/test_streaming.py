@@ -6,7 +6,7 @@ import socket
 import pytest
 import requests
 
-from reeltest.host import HostStarter, read_response
+from reeltest.host import new_database, read_response
 from reeltest.stream import assert_json_error, curl, ffmpeg_plays, media_url, write_stream
 from reeltest.transcode import MediaFixtures, make_platform, master_variants
 
@@ -16,13 +16,8 @@ FAST = {"REEL_TRANSCODER_PRESET": "ultrafast", "REEL_TRANSCODER_POLL_SECONDS": "
 @pytest.fixture(scope="module")
 def platform(reel_env, tmp_path_factory):
     """auth + video + transcoder on a database of their own."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("stream-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("stream-host")) as (starter, url):
         yield make_platform(starter, reel_env, url, env=FAST, fixtures=())
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from reeltest.host import new_database
 from reeltest.video import TUS, UPLOADS, b64, raw_response
 
 
@@ -182,13 +183,9 @@ def test_termination_removes_bytes_and_row(video):
     assert video.patch(video.creator, upload_id, 5, b"x").status_code == 404
 
 
-def test_expired_uploads_answer_410_and_are_swept(reel_env, start_host, tmp_path):
+def test_expired_uploads_answer_410_and_are_swept(reel_env, tmp_path):
     from reeltest.video import make_video_api
-    from reeltest.host import HostStarter
-
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path)
-    try:
+    with new_database(reel_env, tmp_path) as (starter, url):
         api = make_video_api(starter, reel_env, url, env={"REEL_UPLOAD_EXPIRY_SECONDS": "2",
                                                           "REEL_UPLOAD_SWEEP_SECONDS": "3600"})
         upload_id = api.created_id(api.creator, 10)
@@ -204,6 +201,3 @@ def test_expired_uploads_answer_410_and_are_swept(reel_env, start_host, tmp_path
         wait_until(lambda: api.psql(f"SELECT count(*) FROM video.uploads WHERE id = '{upload_id}'") == "0",
                    timeout=10, what="the sweeper to drop the row")
         assert api.head(api.creator, upload_id).status_code == 404
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

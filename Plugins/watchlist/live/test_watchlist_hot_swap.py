@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from reeltest.host import REPO, msg, wait_until
+from reeltest.host import REPO, msg, new_database, wait_until
 from reeltest.watchlist import BASE, make_watchlist_api, memcheck_make_args
 
 CLIENTS = 4
@@ -20,11 +20,7 @@ def mapped_files(pid: int) -> set[str]:
 
 
 def test_hot_swap_under_load(reel_env, tmp_path):
-    from reeltest.host import HostStarter
-
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path)
-    try:
+    with new_database(reel_env, tmp_path) as (starter, url):
         wl = make_watchlist_api(starter, reel_env, url)
         host = wl.host
         old = host.plugins()["watchlist"]
@@ -120,6 +116,3 @@ def test_hot_swap_under_load(reel_env, tmp_path):
         assert changes("added") > 0 and changes("removed") > 0
         assert changes("added") - changes("removed") == rows
         host.assert_healthy()
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

@@ -10,7 +10,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from reeltest.web import ROUTE_OF, comment_notification, desktop, open_page, page_path, page_routes, ready_video, register, sign_in
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 CONTROL_ROLES = {"button", "link", "textbox", "searchbox", "combobox", "checkbox", "radio", "slider", "spinbutton",
                  "switch", "tab", "menuitem", "listbox", "option"}
@@ -18,9 +18,7 @@ CONTROL_ROLES = {"button", "link", "textbox", "searchbox", "combobox", "checkbox
 
 @pytest.fixture(scope="module")
 def a11y_host(reel_env, tmp_path_factory):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("a11y-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("a11y-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "comment", "watchlist", "notification", "web"), database_url=url)
         host.owner = register(host, "Keyboard User")
         host.video = ready_video(reel_env, url, host.owner["id"], "Keyboard and screen reader")
@@ -29,9 +27,6 @@ def a11y_host(reel_env, tmp_path_factory):
         assert comment.status_code == 201, comment.text
         comment_notification(host, "Keyboard Friend")
         yield host
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 SIGNED_OUT = [("/signin", "form.auth-form"), ("/register", "form.auth-form")]

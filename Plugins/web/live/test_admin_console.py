@@ -12,14 +12,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from reeltest.web import PASSWORD, layout_problems, open_page, phone, desktop, register, sign_in, wait
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 
 @pytest.fixture(scope="module")
 def console_host(reel_env, tmp_path_factory):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("console-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("console-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "transcoder", "web"), database_url=url)
         host.admin = register(host, "Console Admin")
         assert host.admin["role"] == "admin"
@@ -31,9 +29,6 @@ def console_host(reel_env, tmp_path_factory):
                       f"VALUES (gen_random_uuid(), '{host.job_video}', 'uploads/x', 'failed', 3, 3, 'the source has no video stream')",
                       url)
         yield host
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def disabled_state(driver, user_id: str):

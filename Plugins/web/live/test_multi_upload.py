@@ -5,20 +5,15 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from reeltest.web import FAST_TRANSCODES, PASSWORD, open_page, register, sign_in, wait
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 
 @pytest.fixture(scope="module")
 def upload_host(reel_env, tmp_path_factory):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("multi-upload-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("multi-upload-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "transcoder", "web"), database_url=url, env=FAST_TRANSCODES)
         host.owner = register(host, "Busy Uploader")
         yield host
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def test_two_files_upload_at_once(upload_host, browser, more_clips):

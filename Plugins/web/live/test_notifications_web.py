@@ -10,7 +10,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 PASSWORD = "a long browser passphrase"
 
@@ -29,9 +29,7 @@ def register(host, name):
 
 @pytest.fixture(scope="module")
 def notify_host(reel_env, tmp_path_factory):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("notification-web-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("notification-web-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "notification", "web"), fixtures=("bus-probe",), database_url=url)
         _, host.creator = register(host, "Ada Creator")  # the first account: admin, may publish
         host.viewer_email, _ = register(host, "Vic Viewer")
@@ -41,9 +39,6 @@ def notify_host(reel_env, tmp_path_factory):
             url).splitlines()[0].strip()
         host.database_url = url
         yield host
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def sign_in(host, driver, email):

@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 
 from reeltest.web import (ROUTE_OF, comment_notification, desktop, layout_problems, open_page, page_path, page_routes, phone,
                        ready_video, register, sign_in, wait)
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 state: dict = {}
 
@@ -17,9 +17,7 @@ def phone_host(reel_env, tmp_path_factory):
     """Every plugin with a part in the web client; an admin (first account,
     may upload) with one public, ready video that has a comment, and a
     notification (another account's comment on it)."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("phone-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("phone-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "comment", "watchlist", "notification", "web"), database_url=url)
         host.owner = register(host, "Phone Owner")
         host.video = ready_video(reel_env, url, host.owner["id"], "A video with a rather long title to wrap on a phone screen")
@@ -30,9 +28,6 @@ def phone_host(reel_env, tmp_path_factory):
         assert r.status_code in (200, 201), r.text
         comment_notification(host, "Phone Friend")
         yield host
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 SIGNED_OUT = [("/signin", "form.auth-form"), ("/register", "form.auth-form"), ("/", "#newest-title")]

@@ -12,7 +12,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 
 def wait(driver, condition, timeout=30, what="condition"):
@@ -21,13 +21,8 @@ def wait(driver, condition, timeout=30, what="condition"):
 
 @pytest.fixture(scope="module")
 def pwa_host(reel_env, tmp_path_factory):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("pwa-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("pwa-host")) as (starter, url):
         yield starter(plugins=("auth", "video", "web"), database_url=url)
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -7,14 +7,12 @@ import requests
 from selenium.webdriver.common.by import By
 
 from reeltest.web import open_page, ready_video, register, sign_in, wait
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 
 @pytest.fixture(scope="module")
 def studio_host(reel_env, tmp_path_factory):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("studio-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("studio-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "comment", "web"), database_url=url)
         host.owner = register(host, "Studio Owner")
         host.public = ready_video(reel_env, url, host.owner["id"], "Shared and discussed")
@@ -26,9 +24,6 @@ def studio_host(reel_env, tmp_path_factory):
             r = requests.post(host.url(f"/api/v1/videos/{host.public}/comments"), headers=auth, timeout=30, json=body)
             assert r.status_code == 201, r.text
         yield host
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def test_the_studio_route_nav_link_and_old_address(studio_host, browser):

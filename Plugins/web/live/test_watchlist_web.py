@@ -8,7 +8,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 
 PASSWORD = "a long browser passphrase"
 
@@ -21,9 +21,7 @@ def wait(driver, condition, timeout=30, what="condition"):
 def list_host(reel_env, tmp_path_factory):
     """auth, video, watchlist and web on a database of their own; a signed-up
     viewer and two public, ready videos."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("watchlist-web-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("watchlist-web-host")) as (starter, url):
         host = starter(plugins=("auth", "video", "watchlist", "web"), database_url=url)
         email = f"list-{uuid.uuid4().hex[:8]}@example.com"
         registered = requests.post(host.url("/api/v1/auth/register"), timeout=30,
@@ -38,9 +36,6 @@ def list_host(reel_env, tmp_path_factory):
                 url).splitlines()[0].strip()
         host.email, host.videos = email, videos
         yield host
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def sign_in(host, driver):

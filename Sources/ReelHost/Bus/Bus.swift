@@ -44,21 +44,43 @@ public final class Bus: @unchecked Sendable {
             completion(.error(.unimplemented, "\(generation.name) has no handler"))
             return
         }
-        let strings: [UnsafeMutablePointer<CChar>?] = [method.name, requestId, caller.userId, caller.role, clientAddress].map { (s: String) in strdup(s) }
-        let body: UnsafeMutablePointer<UInt8>? = payload.isEmpty ? nil : {
-            let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: payload.count)
-            buffer.initialize(from: payload, count: payload.count)
-            return buffer
-        }()
+        // The request's strings and payload in one block (one malloc, not
+        // one strdup per string and an array to remember them).
+        let texts = (method.name, requestId, caller.userId, caller.role, clientAddress)
+        let stringBytes = texts.0.utf8.count + texts.1.utf8.count + texts.2.utf8.count + texts.3.utf8.count
+            + texts.4.utf8.count + 5
+        guard let block = malloc(stringBytes + payload.count) else {
+            generation.leave()
+            completion(.error(.resourceExhausted, "out of memory"))
+            return
+        }
+        var used = 0
+        func c(_ text: String) -> UnsafeMutablePointer<CChar> {
+            var text = text
+            let start = block + used
+            text.withUTF8 { utf8 in
+                if let source = utf8.baseAddress { start.copyMemory(from: source, byteCount: utf8.count) }
+                used += utf8.count
+            }
+            block.storeBytes(of: 0, toByteOffset: used, as: UInt8.self)
+            used += 1
+            return start.assumingMemoryBound(to: CChar.self)
+        }
+        let methodName = c(texts.0), id = c(texts.1), userId = c(texts.2), role = c(texts.3), address = c(texts.4)
+        var body: UnsafeMutablePointer<UInt8>?
+        if !payload.isEmpty {
+            let start = (block + used).assumingMemoryBound(to: UInt8.self)
+            payload.withUnsafeBufferPointer { if let source = $0.baseAddress { start.update(from: source, count: $0.count) } }
+            body = start
+        }
         let request = UnsafeMutablePointer<reel_request>.allocate(capacity: 1)
         request.initialize(to: reel_request(
             struct_size: UInt32(MemoryLayout<reel_request>.size), method_index: method.index,
-            method: strings[0], payload: body, payload_len: payload.count,
-            request_id: strings[1], caller_user_id: strings[2], caller_role: strings[3],
-            client_address: strings[4]))
+            method: methodName, payload: body, payload_len: payload.count,
+            request_id: id, caller_user_id: userId, caller_role: role,
+            client_address: address))
         // The deadline is watched by PendingCalls' one sweeper thread.
-        let call = PendingCalls.Call(generation: generation, request: request,
-                                     allocations: strings.map { UnsafeMutableRawPointer($0) } + [UnsafeMutableRawPointer(body)],
+        let call = PendingCalls.Call(generation: generation, request: request, block: block,
                                      timeout: min(callTimeoutSeconds, requested ?? callTimeoutSeconds),
                                      completion: completion)
         let token = PendingCalls.shared.register(call)

@@ -16,7 +16,8 @@ final class PendingCalls: @unchecked Sendable {
     final class Call {
         let generation: PluginGeneration
         let request: UnsafeMutablePointer<reel_request>
-        let allocations: [UnsafeMutableRawPointer?]
+        /// The request's strings and payload (one malloc'ed block).
+        let block: UnsafeMutableRawPointer?
         let completion: @Sendable (BusResult) -> Void
         /// Uptime (ns) after which the caller gets DEADLINE_EXCEEDED, and the timeout it came from.
         let deadline: UInt64
@@ -24,11 +25,11 @@ final class PendingCalls: @unchecked Sendable {
         var timedOut = false
 
         init(generation: PluginGeneration, request: UnsafeMutablePointer<reel_request>,
-             allocations: [UnsafeMutableRawPointer?], timeout: Double,
+             block: UnsafeMutableRawPointer?, timeout: Double,
              completion: @escaping @Sendable (BusResult) -> Void) {
             self.generation = generation
             self.request = request
-            self.allocations = allocations
+            self.block = block
             self.completion = completion
             self.timeoutSeconds = timeout
             let nanos = timeout.isFinite ? UInt64(max(0, min(timeout, 1e9)) * 1e9) : UInt64.max / 2
@@ -37,7 +38,7 @@ final class PendingCalls: @unchecked Sendable {
 
         /// Frees what the request pointed to; the plugin is done with it.
         func release() {
-            for allocation in allocations { free(allocation) }
+            free(block)
             request.deinitialize(count: 1)
             request.deallocate()
         }

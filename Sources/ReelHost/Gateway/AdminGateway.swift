@@ -19,7 +19,7 @@ final class AdminGateway: HTTPHandler, Sendable {
     }
 
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        if HealthHandler.paths.contains(request.path) {
+        if HealthHandler.isHealth(request.path) {
             health.handle(request, respond: respond)
         } else if Self.isAdminPath(request.path) {
             admin.handle(request, respond: respond)

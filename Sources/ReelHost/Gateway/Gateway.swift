@@ -52,7 +52,7 @@ public final class Gateway: HTTPHandler, @unchecked Sendable {
 
     public func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let path = request.path
-        if HealthHandler.paths.contains(path) {
+        if HealthHandler.isHealth(path) {
             health.handle(request, respond: HTTPResponse.routed(path, respond))
         } else if path == OpenAPIDocument.path {
             let respond = HTTPResponse.routed(path, respond)

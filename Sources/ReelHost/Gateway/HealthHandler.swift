@@ -9,17 +9,21 @@ struct HealthHandler: Sendable {
     /// Answers whether the database is reachable; nil when none is configured.
     let databasePing: (@Sendable () async -> Bool)?
 
-    static let livenessPaths: Set<String> = ["/livez", "/healthz"]
-    static let paths: Set<String> = livenessPaths.union(["/readyz"])
+    /// "/livez" or "/healthz" (string comparisons: no hashing on every request).
+    static func isLiveness(_ path: String) -> Bool { path == "/livez" || path == "/healthz" }
+    /// A liveness path or "/readyz".
+    static func isHealth(_ path: String) -> Bool { isLiveness(path) || path == "/readyz" }
     /// The liveness answer, encoded once (probes call it often).
     static let alive = Array(#"{"status":"ok"}"#.utf8)
+    /// The liveness response, made once: copies share its header list and body.
+    static let aliveResponse = HTTPResponse.bytes(200, contentType: "application/json", alive)
 
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         guard request.method == "GET" || request.method == "HEAD" else {
             return respond(.error(.methodNotAllowed(request.method, allowed: ["GET"]), requestId: request.requestId))
         }
-        if HealthHandler.livenessPaths.contains(request.path) {
-            return respond(.bytes(200, contentType: "application/json", Self.alive))
+        if HealthHandler.isLiveness(request.path) {
+            return respond(Self.aliveResponse)
         }
         let plugins: [[String: Any]] = registry.all.map { generation in
             ["name": generation.name, "version": generation.version, "generation": generation.number,

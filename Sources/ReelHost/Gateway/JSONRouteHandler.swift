@@ -19,8 +19,14 @@ struct JSONRouteHandler {
             let rawAllowed = registry.httpMethodsAllowed(path: request.path)
             return fail(.methodNotAllowed(request.method, allowed: Array(Set(allowed + rawAllowed)).sorted()))
         case .found(let target, let parameters):
-            let respond = HTTPResponse.routed(target.route.pattern.description, respond)
-            let fail: @Sendable (APIError) -> Void = { respond(.error($0, requestId: requestId)) }
+            // Every answer carries the route template (the metrics' label), set
+            // where it is made: no wrapping closure per request.
+            let template = target.route.pattern.description
+            let fail: @Sendable (APIError) -> Void = { error in
+                var response = HTTPResponse.error(error, requestId: requestId)
+                response.route = template
+                respond(response)
+            }
             let generation = target.generation
             let payload: [UInt8]
             do {
@@ -55,7 +61,11 @@ struct JSONRouteHandler {
                         do throws(APIError) {
                             response = .bytes(route.successStatus, contentType: "application/json",
                                               try ProtoJSON.json(from: result.payload, as: output))
-                            if let tag { response.headers += [("ETag", tag), ("Cache-Control", cacheControl)] }
+                            if let tag {
+                                response.headers.reserveCapacity(4)
+                                response.headers.append(("ETag", tag))
+                                response.headers.append(("Cache-Control", cacheControl))
+                            }
                         } catch {
                             response = .error(error, requestId: requestId)
                         }
@@ -64,6 +74,7 @@ struct JSONRouteHandler {
                     response = .error(APIError(.internal, "the method has no output descriptor"), requestId: requestId)
                 }
                 if let servedBy = result.servedBy { response.headers.append(("Reel-Plugin", servedBy)) }
+                response.route = template
                 response.shareable = target.method.access == .public // ResponseCache: its Cache-Control decides
                 respond(response)
             }

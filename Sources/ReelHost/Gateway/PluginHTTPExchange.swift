@@ -46,15 +46,15 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     }
 
     func start(respond: @escaping @Sendable (HTTPResponse) -> Void) -> Bool {
-        let respond = HTTPResponse.routed(route.pattern.description, respond)
-        lock.withLock { self.respond = respond }
+        // Every answer is tagged with the route (the metrics' label) where it
+        // is made (`tagged`), not by wrapping `respond` per request.
         // A Connect stream checks its content type first (the spec's order:
         // 415 before any refusal of the caller) and answers in Connect's shape.
         let streamCodec = route.connectMethod.map { _ in ConnectStreaming.codec(contentType: head.header("content-type")) }
         if case .some(.none) = streamCodec {
             finishRefused(with: ConnectHandler.errorResponse(.unsupportedMediaType(
                 head.header("content-type") ?? "", expected: "\(ConnectStreaming.protoType) or \(ConnectStreaming.jsonType) "
-                    + "(a server-streaming method)"), requestId: head.requestId))
+                    + "(a server-streaming method)"), requestId: head.requestId), respond: respond)
             return false
         }
         let caller: Caller
@@ -62,7 +62,7 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
             caller = try gateway.authorizeBlocking(head, for: route.access)
         } catch {
             finishRefused(with: streamCodec != nil ? ConnectHandler.errorResponse(error, requestId: head.requestId)
-                                                    : .error(error, requestId: head.requestId))
+                                                    : .error(error, requestId: head.requestId), respond: respond)
             return false
         }
         if case .some(.some(let codec)) = streamCodec {
@@ -76,17 +76,19 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
                     connectDeadline = timeout.map { started + .nanoseconds(Int(min($0, 1e9) * 1e9)) }
                 }
             } catch {
-                finishRefused(with: ConnectStreaming.errorResponse(error, codec: codec))
+                finishRefused(with: ConnectStreaming.errorResponse(error, codec: codec), respond: respond)
                 return false
             }
         }
         guard let begin = generation.descriptor.pointee.http_begin else {
-            finishRefused(with: .error(APIError(.unimplemented, "the plugin has no http_begin"), requestId: head.requestId))
+            finishRefused(with: .error(APIError(.unimplemented, "the plugin has no http_begin"), requestId: head.requestId),
+                          respond: respond)
             return false
         }
         let request = CHTTPRequest(head, routeIndex: route.index, parameters: parameters, caller: caller)
         let token = HTTPExchanges.shared.register(self)
         lock.withLock {
+            self.respond = respond
             self.request = request
             self.token = token
             phase = .streaming
@@ -132,7 +134,7 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
     }
 
     /// The plugin's answer (from HostAPI.http_reply / http_reply_fd).
-    func reply(_ response: HTTPResponse) {
+    func reply(_ response: consuming HTTPResponse) {
         let respond: (@Sendable (HTTPResponse) -> Void)? = lock.withLock {
             if replied { return nil }
             replied = true
@@ -142,11 +144,18 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
             response.discard()
             return
         }
-        var tagged = response
+        var tagged = consume response
         tagged.headers.append(("Reel-Plugin", generation.label))
         tagged.shareable = route.access == .public // ResponseCache: its own headers decide the rest
-        respond(tagged)
+        respond(self.tagged(tagged))
         releaseIfDone()
+    }
+
+    /// The answer with its route template (the metrics' `http_route` label).
+    private func tagged(_ response: consuming HTTPResponse) -> HTTPResponse {
+        var response = consume response
+        response.route = route.pattern.description
+        return response
     }
 
     /// A Connect streaming request: its one message, unwrapped (and
@@ -217,7 +226,7 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
         var response = HTTPResponse(status: trailer == nil ? status : 200, headers: headers)
         response.headers.append(("Reel-Plugin", generation.label))
         response.stream = stream
-        respond(response)
+        respond(tagged(response))
         if let deadline = lock.withLock({ connectDeadline }) {
             DispatchQueue.global().asyncAfter(deadline: deadline) { [weak stream] in
                 stream?.end(trailer: ConnectStreaming.endStream(APIError(.deadlineExceeded, "the stream reached its Connect-Timeout-Ms")))
@@ -242,32 +251,32 @@ final class PluginHTTPExchange: StreamingExchange, @unchecked Sendable {
         releaseIfDone()
     }
 
-    private func finishRefused(with response: HTTPResponse) {
+    private func finishRefused(with response: HTTPResponse, respond: @Sendable (HTTPResponse) -> Void) {
         lock.withLock {
             phase = .refused
             replied = true
         }
-        respond?(response)
+        respond(tagged(response))
         releaseIfDone()
     }
 
     /// Frees the request and lets the generation go once the plugin has
     /// replied and is past http_end (or refused at http_begin).
     private func releaseIfDone() {
-        let release: Bool = lock.withLock {
-            guard !released, replied, stream == nil, phase == .ended || phase == .refused else { return false }
+        // One pass under the lock. `respond` holds the connection's
+        // RequestContext, which holds this exchange: let go of it, or both
+        // (and the answer) would leak. Both are dropped after the lock.
+        let done: (token: UInt, request: CHTTPRequest?, respond: (@Sendable (HTTPResponse) -> Void)?)? = lock.withLock {
+            guard !released, replied, stream == nil, phase == .ended || phase == .refused else { return nil }
             released = true
-            return true
+            defer {
+                request = nil
+                respond = nil
+            }
+            return (token, request, respond)
         }
-        guard release else { return }
-        let token = lock.withLock { self.token }
-        if token != 0 { HTTPExchanges.shared.remove(token) }
-        // `respond` holds the connection's RequestContext, which holds this
-        // exchange: let go of it, or both (and the answer) would leak.
-        lock.withLock {
-            request = nil
-            respond = nil
-        }
+        guard let done else { return }
+        if done.token != 0 { HTTPExchanges.shared.remove(done.token) }
         generation.leave()
     }
 }

@@ -9,22 +9,30 @@ enum ProtoJSON {
     static func proto(fromJSON json: [UInt8], overrides: [(name: String, value: String)],
                       as descriptor: PluginPointer) throws(APIError) -> [UInt8] {
         let message = descriptor.raw.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
-        var error = [CChar](repeating: 0, count: 512)
         var out: UnsafeMutablePointer<UInt8>?
         var outLength = 0
         // strdup'd so the C structs can point at them for the whole call.
         let names = overrides.map { strdup($0.name) }
         let values = overrides.map { strdup($0.value) }
-        defer { (names + values).forEach { free($0) } }
-        let fields = zip(names, values).map { reel_json_field(name: UnsafePointer($0), value: UnsafePointer($1)) }
-        let result = json.withUnsafeBufferPointer { body in
-            body.withMemoryRebound(to: CChar.self) { chars in
-                reel_json_to_proto(message, chars.baseAddress, chars.count, fields, fields.count,
-                                   &out, &outLength, &error, error.count)
-            }
+        defer {
+            names.forEach { free($0) }
+            values.forEach { free($0) }
         }
-        guard result == REEL_JSON_OK, let out else {
-            throw .badRequest(errorText(error))
+        let fields = zip(names, values).map { reel_json_field(name: UnsafePointer($0), value: UnsafePointer($1)) }
+        // The error text's buffer on the stack (every JSON request comes here).
+        let failure: String? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { error in
+            error[0] = 0
+            let result = json.withUnsafeBufferPointer { body in
+                body.withMemoryRebound(to: CChar.self) { chars in
+                    reel_json_to_proto(message, chars.baseAddress, chars.count, fields, fields.count,
+                                       &out, &outLength, error.baseAddress, error.count)
+                }
+            }
+            guard result == REEL_JSON_OK, out != nil else { return errorText(Array(error)) }
+            return nil
+        }
+        guard failure == nil, let out else {
+            throw .badRequest(failure ?? "")
         }
         defer { free(out) }
         return Array(UnsafeBufferPointer(start: out, count: outLength))
@@ -32,12 +40,19 @@ enum ProtoJSON {
 
     static func json(from proto: [UInt8], as descriptor: PluginPointer) throws(APIError) -> [UInt8] {
         let message = descriptor.raw.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
-        var error = [CChar](repeating: 0, count: 512)
         var out: UnsafeMutablePointer<CChar>?
-        let result = proto.withUnsafeBufferPointer { reel_proto_to_json(message, $0.baseAddress, $0.count, &out, &error, error.count) }
-        guard result == REEL_JSON_OK, let out else {
+        // The error text's buffer on the stack (every JSON answer comes here).
+        let failure: String? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { error in
+            error[0] = 0
+            let result = proto.withUnsafeBufferPointer {
+                reel_proto_to_json(message, $0.baseAddress, $0.count, &out, error.baseAddress, error.count)
+            }
+            guard result == REEL_JSON_OK, out != nil else { return errorText(Array(error)) }
+            return nil
+        }
+        guard failure == nil, let out else {
             // The plugin answered bytes that do not match its own output type.
-            throw APIError(.internal, "the service answered a malformed message: \(errorText(error))")
+            throw APIError(.internal, "the service answered a malformed message: \(failure ?? "")")
         }
         defer { free(out) }
         return Array(UnsafeRawBufferPointer(start: out, count: strlen(out)))

@@ -10,8 +10,9 @@ enum AccessLog {
     /// Writes out the lines not yet written (the server calls it when it stops).
     static func flush() { AccessLogBuffer.shared.flush() }
 
-    static func write(_ context: RequestContext) {
-        let micros = (DispatchTime.now().uptimeNanoseconds &- context.startedNanos) / 1000
+    /// `now`: the request's end on the monotonic clock (the caller's reading, shared with the metrics).
+    static func write(_ context: RequestContext, now: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        let micros = (now &- context.startedNanos) / 1000
         // The client left before an answer: 499, as nginx logs it.
         let status = context.sentStatus == 0 ? 499 : context.sentStatus
         // The fixed parts (keys, the constant values) go in as whole
@@ -23,13 +24,13 @@ enum AccessLog {
         line.raw(#","msg":"request","path":"#); line.string(context.path)
         if let served = context.servedBy { line.raw(#","plugin":"#); line.string(served) }
         line.raw(#","remote":"#); line.string(context.remoteAddress)
-        line.raw(#","requestId":"#); line.string(context.requestId)
-        line.raw(#","spanId":"#); line.string(context.trace.spanId)
+        line.raw(#","requestId":"#); line.plain(context.requestId)
+        line.raw(#","spanId":"#); line.plain(context.trace.spanId)
         line.raw(#","status":"#); line.number(status)
-        line.raw(#","traceId":"#); line.string(context.trace.traceId)
-        line.raw(#","ts":"#); line.string(LogClock.timestamp())
+        line.raw(#","traceId":"#); line.plain(context.trace.traceId)
+        line.raw(#","ts":"#); line.timestamp()
         line.end()
-        AccessLogBuffer.shared.append(line.bytes)
+        line.withBytes { AccessLogBuffer.shared.append($0) }
     }
 }
 
@@ -47,7 +48,7 @@ final class AccessLogBuffer: @unchecked Sendable {
     private var pending: [UInt8] = []
     private var flushScheduled = false
 
-    func append(_ line: [UInt8]) {
+    func append(_ line: UnsafeBufferPointer<UInt8>) {
         let schedule: Bool = lock.withLock {
             pending.append(contentsOf: line)
             if pending.count >= Self.flushBytes {
@@ -78,30 +79,72 @@ final class AccessLogBuffer: @unchecked Sendable {
     }
 }
 
-/// A JSON object written field by field into bytes (strings escaped as RFC 8259 asks).
-struct JSONLine {
-    private(set) var bytes: [UInt8]
+/// A JSON object written field by field into bytes (strings escaped as RFC
+/// 8259 asks). Its own buffer, written through a pointer: an Array checks
+/// uniqueness and capacity on every append, dozens per line.
+struct JSONLine: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
 
     init(capacity: Int) {
-        bytes = [UInt8(ascii: "{")]
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+        put(UInt8(ascii: "{"))
+    }
+
+    deinit { base.deallocate() }
+
+    /// The line so far.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// The line so far, without a copy.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Room for `more` bytes.
+    private mutating func reserve(_ more: Int) {
+        guard count + more > capacity else { return }
+        let grown = max(capacity * 2, count + more)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        larger.update(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity = grown
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
     }
 
     mutating func key(_ name: StaticString, first: Bool = false) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        if !first { put(UInt8(ascii: ",")) }
+        put(UInt8(ascii: "\""))
+        name.withUTF8Buffer { put($0) }
+        put(UInt8(ascii: "\""))
+        put(UInt8(ascii: ":"))
     }
 
     /// Bytes written as they are (keys and separators known in advance).
+    @inline(__always)
     mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { put($0) }
     }
 
     mutating func number(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { put(UInt8(ascii: "-")) }
         digits(value.magnitude)
     }
 
@@ -111,7 +154,7 @@ struct JSONLine {
         while divisor <= value / 10 { divisor *= 10 }
         var rest = value
         while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            put(UInt8(ascii: "0") + UInt8(rest / divisor))
             rest %= divisor
             divisor /= 10
         }
@@ -121,37 +164,68 @@ struct JSONLine {
     mutating func millis(_ micros: UInt64) {
         digits(UInt(micros / 1000))
         let fraction = micros % 1000
-        bytes.append(UInt8(ascii: "."))
-        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 100))
-        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+        put(UInt8(ascii: "."))
+        put(UInt8(ascii: "0") + UInt8(fraction / 100))
+        put(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        put(UInt8(ascii: "0") + UInt8(fraction % 10))
     }
 
     mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        defer { bytes.append(UInt8(ascii: "\"")) }
-        var value = value
-        value.withUTF8 { utf8 in
-            // Most values need no escaping: copied in one go.
-            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            for byte in utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                              hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                default: bytes.append(byte)
-                }
+        put(UInt8(ascii: "\""))
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in put(utf8, escaping: true) }
+        if written == nil { Array(value.utf8).withUnsafeBufferPointer { put($0, escaping: true) } }
+        put(UInt8(ascii: "\""))
+    }
+
+    /// Bytes of a string, escaped where JSON needs it.
+    private mutating func put(_ utf8: UnsafeBufferPointer<UInt8>, escaping: Bool) {
+        // Most values need no escaping: copied in one go.
+        for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            return escaped(utf8)
+        }
+        put(utf8)
+    }
+
+    /// A string known to need no escaping (hex ids, request ids of letters,
+    /// digits and "-_."): copied without looking at each byte.
+    mutating func plain(_ value: String) {
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            put(UInt8(ascii: "\""))
+            put(utf8)
+            put(UInt8(ascii: "\""))
+        }
+        if written == nil { string(value) } // a bridged string: the general way
+    }
+
+    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        let hex: StaticString = "0123456789abcdef"
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): put(UInt8(ascii: "\\")); put(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): put(UInt8(ascii: "\\")); put(UInt8(ascii: "\\"))
+            case 0..<0x20:
+                raw("\\u00")
+                hex.withUTF8Buffer { put($0[Int(byte >> 4)]); put($0[Int(byte & 0xF)]) }
+            default: put(byte)
             }
         }
     }
 
+    /// The current time as a JSON string, as `LogClock.timestamp()` gives it,
+    /// written in place (no String per line).
+    mutating func timestamp() {
+        put(UInt8(ascii: "\""))
+        var (prefix, millis) = LogClock.now()
+        prefix.withUTF8 { put($0) }
+        put(UInt8(ascii: "0") + UInt8(millis / 100))
+        put(UInt8(ascii: "0") + UInt8(millis / 10 % 10))
+        put(UInt8(ascii: "0") + UInt8(millis % 10))
+        put(UInt8(ascii: "Z"))
+        put(UInt8(ascii: "\""))
+    }
+
     mutating func end() {
-        bytes.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
+        put(UInt8(ascii: "}"))
+        put(0x0A)
     }
 }

@@ -82,6 +82,8 @@ public struct HTTPResponse: Sendable {
 /// on every request.
 enum HeaderName {
     static func equal(_ a: String, _ b: String) -> Bool {
+        // Sizes first (no bytes looked at): most names compared differ in size.
+        guard a.utf8.count == b.utf8.count else { return false }
         var a = a, b = b
         return a.withUTF8 { x in
             b.withUTF8 { y in

@@ -12,28 +12,28 @@ extension HTTPServer {
             HeaderDeadline.headersReceived(connection)
             // Headers and query read once: the head serves the routing below
             // and, with its body, the handler later (makeRequest is not redone).
-            var (headers, allHeaders) = Self.headers(connection)
+            var headers = Self.headers(connection)
             let context = RequestContext(
                 connection: connection,
                 method: method.map { String(cString: $0) } ?? "GET",
                 path: url.map { String(cString: $0) } ?? "/",
-                requestId: RequestID.accept(headers["x-request-id"]),
+                requestId: RequestID.accept(headers.requestId),
                 remoteAddress: limits.trustedProxies.clientAddress(peer: Self.peerAddress(connection),
-                                                                    forwardedFor: headers["x-forwarded-for"]),
-                trace: .accept(traceparent: headers["traceparent"], tracestate: headers["tracestate"]))
+                                                                    forwardedFor: headers.forwardedFor),
+                trace: .accept(traceparent: headers.traceparent, tracestate: headers.tracestate))
             conCls.pointee = Unmanaged.passRetained(context).toOpaque()
             requestStarted(context)
             metrics?.requestStarted()
-            let length = headers["content-length"].flatMap(Int.init)
-            if let framing = RequestFraming.refusal(allHeaders) {
+            let length = headers.contentLength.flatMap(Int.init)
+            if let framing = RequestFraming.refusal(headers.all) {
                 // Before any protocol is chosen: the web API's error shape, and the connection closed.
                 return queue(HTTPResponse.error(framing, requestId: context.requestId).closingConnection, context: context)
             }
             // A public answer kept by the gateway: sent at libmicrohttpd's next call, no routing.
-            if answeredFromCache(context, headers: &headers) { return MHD_Result.YES }
-            let head = makeRequest(connection: connection, context: context, headers: headers)
+            if answeredFromCache(context, headers: &headers.byName) { return MHD_Result.YES }
+            let head = makeRequest(connection: connection, context: context, headers: headers.byName)
             if let exchange = handler.begin(head) {
-                let bodyless = (length ?? 0) == 0 && headers["transfer-encoding"] == nil
+                let bodyless = (length ?? 0) == 0 && headers.transferEncoding == nil
                 return startExchange(exchange, context: context, contentLength: length, bodyless: bodyless)
             }
             context.head = head
@@ -57,9 +57,9 @@ extension HTTPServer {
         if let exchange = context.exchange {
             if context.endExchange() { exchange.end(aborted: false) }
         } else if context.markDispatched() && !context.hasResponse {
-            var request = context.head ?? makeRequest(connection: connection, context: context,
-                                                      headers: Self.headers(connection).byName)
-            context.head = nil
+            // Taken, not copied (a copy retains each of its strings).
+            var request = context.head.take() ?? makeRequest(connection: connection, context: context,
+                                                             headers: Self.headers(connection).byName)
             request.body = context.takeBody()
             handler.handle(request) { [context] response in context.complete(response) }
         }
@@ -186,12 +186,13 @@ extension HTTPServer {
         context.exchange = nil // the exchange's respond closure holds the context: no cycle left behind
         context.finish()
         requestEnded(context)
+        let now = DispatchTime.now().uptimeNanoseconds // one reading for the metrics and the log line
         if let metrics {
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds &- context.startedNanos) / 1e9
+            let seconds = Double(now &- context.startedNanos) / 1e9
             metrics.requestFinished(method: context.method, route: context.route ?? "unmatched",
                                     status: context.sentStatus == 0 ? 499 : context.sentStatus, seconds: seconds,
                                     requestBytes: context.receivedBytes, responseBytes: context.sentBytes)
         }
-        AccessLog.write(context)
+        AccessLog.write(context, now: now)
     }
 }

@@ -1,9 +1,11 @@
 import CMicroHTTPD
 import Foundation
+import Synchronization
 
 /// The state of one request on one connection, from its headers to the
 /// moment libmicrohttpd reports it completed. Shared between a polling thread
-/// and whichever thread answers, so every field is guarded by `lock`.
+/// and whichever thread answers, so every field is guarded by `lock` (a
+/// `Mutex`: no allocation per request, unlike an NSLock and its mutex).
 final class RequestContext: @unchecked Sendable {
     let connection: OpaquePointer
     let method: String
@@ -14,7 +16,7 @@ final class RequestContext: @unchecked Sendable {
     /// W3C trace context: the caller's trace continued, or a new one.
     let trace: TraceContext
 
-    private let lock = NSLock()
+    private let lock = Mutex(())
     private var _body: [UInt8] = []
     private var _response: HTTPResponse?
     private var _suspended = false
@@ -47,23 +49,23 @@ final class RequestContext: @unchecked Sendable {
         self.startedNanos = DispatchTime.now().uptimeNanoseconds
     }
 
-    var bodyCount: Int { lock.withLock { _body.count } }
+    var bodyCount: Int { lock.withLock { _ in _body.count } }
     private var _received = 0
     /// Counts streamed body bytes; returns the total so far.
-    func addReceived(_ count: Int) -> Int { lock.withLock { _received += count; return _received } }
-    var hasResponse: Bool { lock.withLock { _response != nil } }
+    func addReceived(_ count: Int) -> Int { lock.withLock { _ in _received += count; return _received } }
+    var hasResponse: Bool { lock.withLock { _ in _response != nil } }
 
     func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        lock.withLock { _body.append(contentsOf: bytes); _received += bytes.count }
+        lock.withLock { _ in _body.append(contentsOf: bytes); _received += bytes.count }
     }
     /// Body bytes received so far (buffered or streamed).
-    var receivedBytes: Int { lock.withLock { _received } }
+    var receivedBytes: Int { lock.withLock { _ in _received } }
 
-    func takeBody() -> [UInt8] { lock.withLock { let b = _body; _body = []; return b } }
+    func takeBody() -> [UInt8] { lock.withLock { _ in let b = _body; _body = []; return b } }
 
     /// Marks the request dispatched; false if it already was.
     func markDispatched() -> Bool {
-        lock.withLock {
+        lock.withLock { _ in
             if _dispatched { return false }
             _dispatched = true
             return true
@@ -72,7 +74,7 @@ final class RequestContext: @unchecked Sendable {
 
     /// Sets the response unless one is already set (the first answer wins).
     func setResponse(_ response: HTTPResponse) {
-        let dropped: HTTPResponse? = lock.withLock {
+        let dropped: HTTPResponse? = lock.withLock { _ in
             if _response == nil { _response = response; return nil }
             return response
         }
@@ -80,13 +82,13 @@ final class RequestContext: @unchecked Sendable {
     }
 
     var exchangeState: ExchangeState {
-        get { lock.withLock { _exchangeState } }
-        set { lock.withLock { _exchangeState = newValue } }
+        get { lock.withLock { _ in _exchangeState } }
+        set { lock.withLock { _ in _exchangeState = newValue } }
     }
 
     /// Marks the exchange ended; true only the first time.
     func endExchange() -> Bool {
-        lock.withLock {
+        lock.withLock { _ in
             if _exchangeState == .ended || _exchangeState == .none { return false }
             _exchangeState = .ended
             return true
@@ -94,12 +96,12 @@ final class RequestContext: @unchecked Sendable {
     }
 
     /// Marks the response handed to libmicrohttpd (which then owns its file).
-    func markQueued() { lock.withLock { _queued = true } }
+    func markQueued() { lock.withLock { _ in _queued = true } }
 
     /// The request is over (sent, or the client left): closes the file of a
     /// response that was never queued; later answers are dropped.
     func finish() {
-        let unsent: HTTPResponse? = lock.withLock {
+        let unsent: HTTPResponse? = lock.withLock { _ in
             _finished = true
             return _queued ? nil : _response
         }
@@ -109,7 +111,7 @@ final class RequestContext: @unchecked Sendable {
     /// Called from the answering thread: stores the response and wakes the
     /// connection if the polling thread already suspended it.
     func complete(_ response: HTTPResponse) {
-        let dropped: HTTPResponse? = lock.withLock {
+        let dropped: HTTPResponse? = lock.withLock { _ in
             var dropped: HTTPResponse?
             if _response == nil && !_finished { _response = response } else { dropped = response }
             if _suspended {
@@ -125,7 +127,7 @@ final class RequestContext: @unchecked Sendable {
     /// otherwise suspends the connection until `complete` resumes it —
     /// unless the server is closing (`live` then gives the answer).
     func responseOrSuspend(unless live: LiveRequests) -> HTTPResponse? {
-        lock.withLock {
+        lock.withLock { _ in
             if let r = _response { return r }
             if let refusal = live.refusalIfClosed(self) {
                 _response = refusal
@@ -140,7 +142,7 @@ final class RequestContext: @unchecked Sendable {
     /// Answers a request that has no answer yet and is not over (a stop's
     /// 503); true if this answer was taken.
     func completeIfUnanswered(_ response: HTTPResponse) -> Bool {
-        let taken: Bool = lock.withLock {
+        let taken: Bool = lock.withLock { _ in
             guard _response == nil && !_finished else { return false }
             _response = response
             if _suspended {
@@ -154,7 +156,7 @@ final class RequestContext: @unchecked Sendable {
     }
 
     func recordSent(status: Int, bytes: Int, servedBy: String?, route: String?) {
-        lock.withLock {
+        lock.withLock { _ in
             self.route = route
             sentStatus = status
             sentBytes = bytes
@@ -162,5 +164,5 @@ final class RequestContext: @unchecked Sendable {
         }
     }
 
-    var isSuspended: Bool { lock.withLock { _suspended } }
+    var isSuspended: Bool { lock.withLock { _ in _suspended } }
 }

@@ -8,13 +8,22 @@ enum RequestFraming {
     /// The refusal for these request headers (every occurrence, names in any
     /// case, in order), or nil when the framing is unambiguous.
     static func refusal(_ headers: [(name: String, value: String)]) -> APIError? {
-        // A field name is a token: whitespace before the colon ("Content-Length :")
-        // must be refused, or one reader's header is another's unknown one (RFC 9112 §5.1).
-        if let bad = headers.first(where: { !isToken($0.name) }) {
-            return APIError(.invalidArgument, "malformed header name '\(bad.name.prefix(64))'", httpStatus: 400)
+        // One pass, no copies: most requests carry neither header, so the
+        // lists stay empty (and unallocated).
+        var lengths: [String] = []
+        var codings: [String] = []
+        for header in headers {
+            // A field name is a token: whitespace before the colon ("Content-Length :")
+            // must be refused, or one reader's header is another's unknown one (RFC 9112 §5.1).
+            guard isToken(header.name) else {
+                return APIError(.invalidArgument, "malformed header name '\(header.name.prefix(64))'", httpStatus: 400)
+            }
+            switch header.name.utf8.count { // the sizes of the two names, before comparing bytes
+            case 14 where HeaderName.equal(header.name, "content-length"): lengths.append(header.value)
+            case 17 where HeaderName.equal(header.name, "transfer-encoding"): codings.append(header.value)
+            default: break
+            }
         }
-        let lengths = headers.filter { ASCIIText.lowercased($0.name) == "content-length" }.map(\.value)
-        let codings = headers.filter { ASCIIText.lowercased($0.name) == "transfer-encoding" }.map(\.value)
         if !codings.isEmpty {
             if !lengths.isEmpty {
                 return APIError(.invalidArgument, "a request must not carry both Content-Length and Transfer-Encoding",
@@ -31,7 +40,8 @@ enum RequestFraming {
         if lengths.count > 1 {
             return APIError(.invalidArgument, "a request must carry at most one Content-Length", httpStatus: 400)
         }
-        if let length = lengths.first, length.isEmpty || length.count > 18 || !length.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+        if let length = lengths.first, length.isEmpty || length.utf8.count > 18
+            || !length.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             return APIError(.invalidArgument, "Content-Length must be a decimal number of bytes", httpStatus: 400)
         }
         return nil
@@ -39,12 +49,20 @@ enum RequestFraming {
 
     /// RFC 9110 §5.6.2 token characters.
     static func isToken(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"): true
-            default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
-            }
+        var name = name
+        return name.withUTF8 { !$0.isEmpty && $0.allSatisfy(isTokenByte) }
+    }
+
+    /// One byte of a token: letters, digits and "!#$%&'*+-.^_`|~".
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"): true
+        default: false
         }
     }
 }

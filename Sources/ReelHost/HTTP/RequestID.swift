@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The id every request carries (X-Request-Id, logs, error bodies).
 enum RequestID {
@@ -18,43 +19,42 @@ enum RequestID {
         return hex(a, b, digits: 32)
     }
 
-    /// Two words from the shared generator (one short lock).
-    static func randomWords() -> (UInt64, UInt64) { generator.withLock { $0.next2() } }
+    /// Two words from the shared generator.
+    static func randomWords() -> (UInt64, UInt64) { (RandomWords.next(), RandomWords.next()) }
+
+    /// One word from the shared generator.
+    static func randomWord() -> UInt64 { RandomWords.next() }
 
     /// The first `digits` (at most 32) hex digits of `a` then `b`.
     static func hex(_ a: UInt64, _ b: UInt64, digits: Int) -> String {
-        let alphabet: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: digits) { text in
-            alphabet.withUTF8Buffer { alphabet in
-                for i in 0..<digits {
-                    let word = i < 16 ? a : b
-                    let shift = UInt64(15 - i % 16) * 4
-                    text[i] = alphabet[Int((word >> shift) & 0xF)]
-                }
-            }
-            return digits
+        String(unsafeUninitializedCapacity: min(digits, 32)) { text in
+            writeHex(a, into: text, at: 0, digits: min(text.count, 16))
+            if text.count > 16 { writeHex(b, into: text, at: 16, digits: text.count - 16) }
+            return text.count
         }
     }
 
-    private static let generator = LockedGenerator()
+    /// The first `digits` (at most 16) hex digits of `word` into `text` from `offset`.
+    static func writeHex(_ word: UInt64, into text: UnsafeMutableBufferPointer<UInt8>, at offset: Int, digits: Int) {
+        for i in 0..<digits {
+            let nibble = UInt8(truncatingIfNeeded: word >> (UInt64(15 - i) * 4)) & 0xF
+            text[offset + i] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+        }
+    }
 }
 
-/// wyrand (a 64-bit mixing generator) under a lock, seeded from the system.
-private final class LockedGenerator: @unchecked Sendable {
-    struct State {
-        var seed: UInt64
-        mutating func next() -> UInt64 {
-            seed &+= 0xa076_1d64_78bd_642f
-            let product = seed.multipliedFullWidth(by: seed ^ 0xe703_7ed1_a0b4_28db)
-            return product.high ^ product.low
-        }
-        mutating func next2() -> (UInt64, UInt64) { (next(), next()) }
-    }
-    private let lock = NSLock()
-    private var state: State
-    init() {
+/// wyrand (a 64-bit mixing generator), seeded once from the system. Its
+/// state only ever moves by one constant, so an atomic add takes a step
+/// (no lock): every draw, on any thread, gets its own state.
+private enum RandomWords {
+    static let state: Atomic<UInt64> = {
         var system = SystemRandomNumberGenerator()
-        state = State(seed: system.next())
+        return Atomic(system.next())
+    }()
+
+    static func next() -> UInt64 {
+        let seed = state.wrappingAdd(0xa076_1d64_78bd_642f, ordering: .relaxed).newValue
+        let product = seed.multipliedFullWidth(by: seed ^ 0xe703_7ed1_a0b4_28db)
+        return product.high ^ product.low
     }
-    func withLock<T>(_ body: (inout State) -> T) -> T { lock.withLock { body(&state) } }
 }

@@ -19,20 +19,25 @@ public struct TraceContext: Sendable, Equatable {
     /// Made once: every request sends it back and hands it to the plugin.
     public let traceparent: String
 
-    init(traceId: String, spanId: String, parentSpanId: String?, flags: String, state: String?) {
+    init(traceId: String, spanId: String, parentSpanId: String?, flags: String, state: String?,
+         traceparent: String? = nil) {
         self.traceId = traceId
         self.spanId = spanId
         self.parentSpanId = parentSpanId
         self.flags = flags
         self.state = state
-        var header = "00-"
-        header.reserveCapacity(55)
-        header += traceId
-        header += "-"
-        header += spanId
-        header += "-"
-        header += flags
-        traceparent = header
+        if let traceparent {
+            self.traceparent = traceparent
+        } else {
+            var header = "00-"
+            header.reserveCapacity(55)
+            header += traceId
+            header += "-"
+            header += spanId
+            header += "-"
+            header += flags
+            self.traceparent = header
+        }
     }
 
     /// A span of this trace under this one (a bus call made for it).
@@ -48,7 +53,30 @@ public struct TraceContext: Sendable, Equatable {
             return TraceContext(traceId: parent.traceId, spanId: randomHex(8), parentSpanId: parent.spanId,
                                 flags: parent.flags, state: state)
         }
-        return TraceContext(traceId: randomHex(16), spanId: randomHex(8), parentSpanId: nil, flags: "01", state: nil)
+        return started()
+    }
+
+    /// A new trace (sampled): its header written straight from the random
+    /// words, not pieced together from the ids (every request without a
+    /// traceparent starts one).
+    static func started() -> TraceContext {
+        var (a, b) = RequestID.randomWords()
+        while a == 0 && b == 0 { (a, b) = RequestID.randomWords() }
+        var span = RequestID.randomWord()
+        while span == 0 { span = RequestID.randomWord() }
+        let header = String(unsafeUninitializedCapacity: 55) { text in
+            for (i, byte) in "00-".utf8.enumerated() { text[i] = byte }
+            RequestID.writeHex(a, into: text, at: 3, digits: 16)
+            RequestID.writeHex(b, into: text, at: 19, digits: 16)
+            text[35] = UInt8(ascii: "-")
+            RequestID.writeHex(span, into: text, at: 36, digits: 16)
+            text[52] = UInt8(ascii: "-")
+            text[53] = UInt8(ascii: "0")
+            text[54] = UInt8(ascii: "1")
+            return 55
+        }
+        return TraceContext(traceId: RequestID.hex(a, b, digits: 32), spanId: RequestID.hex(span, 0, digits: 16),
+                            parentSpanId: nil, flags: "01", state: nil, traceparent: header)
     }
 
     /// Parses a traceparent: version-traceid-parentid-flags. Version "ff" is
@@ -82,8 +110,8 @@ public struct TraceContext: Sendable, Equatable {
     /// per request. Trace ids need to be unique, not secret.
     static func randomHex(_ count: Int) -> String {
         while true {
-            let (a, b) = RequestID.randomWords()
-            // 8 bytes (a span id) come from `a` alone, 16 (a trace id) from both.
+            // 8 bytes (a span id) come from one word, 16 (a trace id) from two.
+            let (a, b) = count > 8 ? RequestID.randomWords() : (RequestID.randomWord(), 0)
             if a != 0 || (count > 8 && b != 0) { return RequestID.hex(a, b, digits: count * 2) }
         }
     }

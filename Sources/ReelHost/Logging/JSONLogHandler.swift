@@ -81,18 +81,23 @@ enum LogSink {
 enum LogClock {
     /// "2026-11-24T23:45:29.123Z" (UTC, milliseconds).
     static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        // The date and time to the second change once a second: made then,
-        // and only the milliseconds written per line (every request logs one).
-        var text = SecondCache.prefix(now.tv_sec) ?? format(now.tv_sec)
-        let millis = Int(now.tv_nsec / 1_000_000)
+        var (text, millis) = now()
         text.reserveCapacity(24)
         text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(millis / 100)))
         text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(millis / 10 % 10)))
         text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(millis % 10)))
         text.unicodeScalars.append("Z")
         return text
+    }
+
+    /// The time now: "2026-11-24T23:45:29." and the milliseconds (the
+    /// access log writes them into its line, with no String per line).
+    static func now() -> (prefix: String, millis: Int) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        // The date and time to the second change once a second: made then,
+        // and only the milliseconds written per line (every request logs one).
+        return (SecondCache.prefix(now.tv_sec) ?? format(now.tv_sec), Int(now.tv_nsec / 1_000_000))
     }
 
     /// "2026-11-24T23:45:29." for these seconds since 1970 (remembered).

@@ -131,19 +131,30 @@ public final class HostMetrics: Sendable {
     }
 }
 
-/// Metric handles by label set, created once under a short lock.
+/// Metric handles by label set, created once under a short lock. The last
+/// one handed out is checked first: a run of requests to one route with one
+/// status (the usual case) skips hashing the labels.
 final class SeriesCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Key: Value] = [:]
+    private var last: (key: Key, value: Value)?
 
     func get(_ key: Key, make: () -> Value) -> Value {
         lock.lock()
         defer { lock.unlock() }
-        if let value = values[key] { return value }
+        if let last, last.key == key { return last.value }
+        if let value = values[key] {
+            last = (key, value)
+            return value
+        }
         let value = make()
         values[key] = value
+        last = (key, value)
         return value
     }
+
+    /// How many label sets have handles.
+    var count: Int { lock.withLock { values.count } }
 }
 
 /// `reel_plugin_info` (one series per plugin: the current generation) and

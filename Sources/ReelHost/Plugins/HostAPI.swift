@@ -98,7 +98,7 @@ func copyHeaders(_ headers: UnsafePointer<reel_http_header>?, _ count: Int) -> [
     guard let headers else { return copied }
     for i in 0..<count {
         guard let name = headers[i].name, let value = headers[i].value else { continue }
-        copied.append((KnownHeaderNames.string(name), String(cString: value)))
+        copied.append((KnownHeaderNames.names.string(name), KnownHeaderNames.values.string(value)))
     }
     return copied
 }
@@ -106,9 +106,10 @@ func copyHeaders(_ headers: UnsafePointer<reel_http_header>?, _ count: Int) -> [
 private let hostHTTPReply: @convention(c) (OpaquePointer?, Int32, UnsafePointer<reel_http_header>?, Int,
                                            UnsafePointer<UInt8>?, Int) -> Void = {
     exchange, status, headers, headerCount, body, length in
-    let response = HTTPResponse(status: Int(status), headers: copyHeaders(headers, headerCount),
-                                body: body.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? [])
-    HTTPExchanges.shared.find(UInt(bitPattern: exchange))?.reply(response)
+    // Nothing is copied for an exchange that is gone (answered already, or a stray token).
+    guard let found = HTTPExchanges.shared.find(UInt(bitPattern: exchange)) else { return }
+    found.reply(HTTPResponse(status: Int(status), headers: copyHeaders(headers, headerCount),
+                             body: body.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []))
 }
 
 private let hostHTTPReplyFD: @convention(c) (OpaquePointer?, Int32, UnsafePointer<reel_http_header>?, Int,
@@ -171,26 +172,43 @@ extension HostAPI {
     }
 }
 
-/// The header names plugins answer with most, as the host's own strings: a
-/// name spelled exactly so costs no new string per reply (any other name is
-/// copied as before).
-enum KnownHeaderNames {
-    private static let names: [String] = [
+/// The header names and values plugins answer with most, as the host's own
+/// strings: one spelled exactly so costs no new string per reply (anything
+/// else is copied as before).
+struct KnownHeaderNames: Sendable {
+    static let names = KnownHeaderNames([
         "Content-Type", "Cache-Control", "ETag", "Accept-Ranges", "X-Content-Type-Options", "Last-Modified",
         "Content-Range", "Content-Length", "Location", "Vary", "Content-Disposition",
-    ]
-    private static let byLength: [Int: [(bytes: [UInt8], name: String)]] =
-        Dictionary(grouping: names.map { (Array($0.utf8), $0) }, by: { $0.0.count })
+    ])
+    /// Fixed values of media answers (the video plugin's content types and
+    /// Cache-Control texts) and of JSON ones.
+    static let values = KnownHeaderNames([
+        "application/vnd.apple.mpegurl", "application/dash+xml", "video/mp4", "video/iso.segment", "image/jpeg",
+        "application/json", "public, max-age=31536000, immutable", "public, max-age=60", "public, no-cache",
+        "private, no-cache", "no-store", "no-cache", "bytes", "nosniff",
+    ])
 
-    static func string(_ name: UnsafePointer<CChar>) -> String {
-        let length = strlen(name)
-        if let candidates = byLength[length] {
+    /// Indexed by length (an array, not a dictionary: no hashing per header).
+    private let byLength: [[(bytes: [UInt8], name: String)]]
+
+    init(_ strings: [String]) {
+        var byLength = [[(bytes: [UInt8], name: String)]](repeating: [], count: 1 + (strings.map(\.utf8.count).max() ?? 0))
+        for string in strings { byLength[string.utf8.count].append((Array(string.utf8), string)) }
+        self.byLength = byLength
+    }
+
+    func string(_ text: UnsafePointer<CChar>) -> String {
+        let length = strlen(text)
+        if length < byLength.count {
+            let candidates = byLength[length]
             for candidate in candidates where candidate.bytes.withUnsafeBytes({ bytes in
-                bytes.baseAddress.map { memcmp($0, name, length) == 0 } ?? false
+                bytes.baseAddress.map { memcmp($0, text, length) == 0 } ?? false
             }) {
                 return candidate.name
             }
         }
-        return String(cString: name)
+        return String(cString: text)
     }
+
+    static func string(_ name: UnsafePointer<CChar>) -> String { names.string(name) }
 }

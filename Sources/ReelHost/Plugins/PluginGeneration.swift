@@ -17,7 +17,8 @@ public final class PluginGeneration: @unchecked Sendable {
     public let subscriptions: [String]
     public let httpRoutes: [HTTPRouteInfo]
     public let unloadable: Bool
-    public var label: String { "\(name)/\(version)#\(number)" }
+    /// "name/version#number" (the Reel-Plugin header of every raw-route answer: made once).
+    public let label: String
 
     let library: LoadedLibrary
     let context: HostContext
@@ -43,6 +44,7 @@ public final class PluginGeneration: @unchecked Sendable {
         self.subscriptions = library.subscriptions
         self.httpRoutes = library.httpRoutes
         self.unloadable = library.unloadable
+        self.label = "\(library.name)/\(library.version)#\(number)"
         self.context = context
         self.eventQueue = DispatchQueue(label: "reel.plugin.\(library.name).\(number).events")
     }

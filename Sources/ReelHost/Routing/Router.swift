@@ -12,6 +12,8 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
 
     let segments: [Segment]
     public let description: String
+    /// How many parameters a match yields (the dictionary is made that size).
+    let parameterCount: Int
 
     public init?(_ pattern: String) {
         guard pattern.hasPrefix("/") else { return nil }
@@ -31,6 +33,10 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
         }
         self.segments = segments
         self.description = pattern
+        self.parameterCount = segments.reduce(0) { count, segment in
+            if case .literal = segment { return count }
+            return count + 1
+        }
     }
 
     /// Whether both patterns match the same paths ("/v/{id}" and "/v/{name}" do).
@@ -56,6 +62,7 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
             if case .literal(let literal) = segment, literal != path[index] { return nil }
         }
         var parameters: [String: String] = [:]
+        parameters.reserveCapacity(parameterCount)
         for (index, segment) in segments.enumerated() {
             let value = path[index]
             switch segment {
@@ -67,17 +74,27 @@ public struct RoutePattern: Hashable, Sendable, CustomStringConvertible {
         return parameters
     }
 
-    /// Segments joined with "/" into one string of the right size.
+    /// Segments joined with "/", written into one string of the right size.
     private static func joined(_ segments: ArraySlice<String>) -> String {
+        if segments.count == 1, let only = segments.first { return only }
         var size = segments.count - 1
         for segment in segments { size += segment.utf8.count }
-        var text = ""
-        text.reserveCapacity(size)
-        for segment in segments {
-            if !text.isEmpty { text += "/" }
-            text += segment
+        return String(unsafeUninitializedCapacity: size) { text in
+            var at = 0
+            for var segment in segments {
+                if at > 0 {
+                    text[at] = UInt8(ascii: "/")
+                    at += 1
+                }
+                segment.withUTF8 { utf8 in
+                    for byte in utf8 {
+                        text[at] = byte
+                        at += 1
+                    }
+                }
+            }
+            return at
         }
-        return text
     }
 
     /// Whether the pattern ends in a catch-all.

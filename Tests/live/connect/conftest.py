@@ -4,7 +4,7 @@
 import pytest
 
 from reeltest.auth import AuthAPI, unique_email
-from reeltest.host import HostStarter, wait_until
+from reeltest.host import new_database, wait_until
 from reeltest.video import VideoAPI
 
 PLUGINS = ("auth", "video", "comment", "watchlist", "notification", "transcoder", "hello", "hello-c")
@@ -36,9 +36,7 @@ def rpc(reel_env, tmp_path_factory) -> ConnectAPI:
     """The plugins on a database of their own, with an admin, a creator, a
     viewer, a public ready video of the creator's, a comment of the viewer's
     on it (and so a notification of the creator's), and a transcoder job."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("connect-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("connect-host")) as (starter, url):
         host = starter(plugins=PLUGINS, fixtures=("bus-probe",), database_url=url,
                        env={"REEL_COMMENT_RATE_PER_MINUTE": "1000"})
         api = ConnectAPI(host, AuthAPI(host, reel_env, url))
@@ -57,6 +55,3 @@ def rpc(reel_env, tmp_path_factory) -> ConnectAPI:
             duration_seconds=1.0)
         api.bus_call("reel.transcoder.v1.TranscoderService/EnqueueJob", enqueue.SerializeToString())
         yield api
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

@@ -75,20 +75,33 @@ extension MediaDelivery {
     /// Whether a media playlist is finished: `#EXT-X-ENDLIST` near its end.
     static func endsList(_ fd: Int32, size: Int64) -> Bool {
         let tail = 64
-        var buffer = [UInt8](repeating: 0, count: tail)
         let start = max(0, size - Int64(tail))
-        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(size - start), off_t(start)) }
-        guard count > 0 else { return false }
-        return endsList(buffer[0..<count])
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: tail) { buffer in
+            let count = pread(fd, buffer.baseAddress, Int(size - start), off_t(start))
+            guard count > 0 else { return false }
+            return endsList(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        }
     }
 
     static func endsList<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
-        let marker = Array("#EXT-X-ENDLIST".utf8)
-        let array = Array(bytes.suffix(64))
-        guard array.count >= marker.count else { return false }
-        for start in 0...(array.count - marker.count) where array[start..<start + marker.count].elementsEqual(marker) {
-            return true
+        if let found = bytes.withContiguousStorageIfAvailable({ endsList(tail: $0) }) { return found }
+        return Array(bytes.suffix(64)).withUnsafeBufferPointer { endsList(tail: $0) }
+    }
+
+    private static let endListMarker = Array("#EXT-X-ENDLIST".utf8)
+
+    /// The marker within the last 64 bytes, compared in place (no copies:
+    /// every playlist answer asks).
+    private static func endsList(tail bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let marker = endListMarker
+        let from = max(0, bytes.count - 64)
+        guard bytes.count - from >= marker.count, let base = bytes.baseAddress else { return false }
+        return marker.withUnsafeBufferPointer { marker in
+            guard let wanted = marker.baseAddress else { return false }
+            for start in from...(bytes.count - marker.count) where memcmp(base + start, wanted, marker.count) == 0 {
+                return true
+            }
+            return false
         }
-        return false
     }
 }

@@ -31,15 +31,15 @@ final class MediaDelivery: Sendable {
     /// GET/HEAD on a media route; `signed` for /media/s/{expires}/{signature}/….
     func serve(_ head: HTTPRequestHead, _ responder: HTTPResponder, signed: Bool) -> HTTPBodyReceiver? {
         let reply = MediaReply(responder: responder, head: head)
-        guard let file = MediaFile(videoId: head.parameters["id"] ?? "", path: head.parameters["path"] ?? "") else {
+        guard let file = MediaFile(videoId: head.parameter("id") ?? "", path: head.parameter("path") ?? "") else {
             reply.error(.notFound, "no such media file")
             return nil
         }
         if signed {
             let now = Self.now()
             // Only the canonical spelling of the expiry (no "+", no leading zeros): one URL per signature.
-            guard let text = head.parameters["expires"], let expires = Int64(text), String(expires) == text,
-                  let signature = head.parameters["signature"] else {
+            guard let text = head.parameter("expires"), let expires = Int64(text), String(expires) == text,
+                  let signature = head.parameter("signature") else {
                 reply.error(.permissionDenied, "the media URL's signature is not valid")
                 return nil
             }
@@ -106,9 +106,13 @@ final class MediaDelivery: Sendable {
 
     /// The headers every successful (or 304) answer carries.
     func headers(_ file: MediaFile, _ validators: Validators, growing: Bool, grant: MediaCachePolicy.Grant) -> [(String, String)] {
-        var headers = [("Content-Type", file.kind.contentType),
-                       ("Cache-Control", MediaCachePolicy.header(kind: file.kind, growing: growing, grant: grant, now: Self.now())),
-                       ("ETag", validators.etag), ("Accept-Ranges", "bytes"), ("X-Content-Type-Options", "nosniff")]
+        var headers: [(String, String)] = []
+        headers.reserveCapacity(8) // room for Last-Modified and Content-Range / Content-Length: no regrowth
+        headers.append(("Content-Type", file.kind.contentType))
+        headers.append(("Cache-Control", MediaCachePolicy.header(kind: file.kind, growing: growing, grant: grant, now: Self.now())))
+        headers.append(("ETag", validators.etag))
+        headers.append(("Accept-Ranges", "bytes"))
+        headers.append(("X-Content-Type-Options", "nosniff"))
         if let lastModified = validators.lastModifiedHeader { headers.append(("Last-Modified", lastModified)) }
         return headers
     }
@@ -126,7 +130,7 @@ final class MediaDelivery: Sendable {
             return .notModified
         }
         // Range is defined for GET only (RFC 9110 §14.2); HEAD ignores it.
-        guard head.method == "GET", let range = head.header("range"),
+        guard head.methodIs("GET"), let range = head.header("range"),
               validators.rangeAllowed(ifRange: head.header("if-range")) else { return .full }
         switch RangeRequest.evaluate(range, size: size) {
         case .full: return .full

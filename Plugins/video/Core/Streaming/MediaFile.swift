@@ -56,7 +56,13 @@ struct MediaFile: Sendable, Equatable {
         guard depth >= 3, depth <= 5, path.utf8.starts(with: "streams/".utf8), let lastSlash else { return nil }
         let name = path[path.utf8.index(after: lastSlash)...]
         guard let kind = Self.kind(of: name, depth: depth) else { return nil }
-        let key = Self.folder(of: videoId) + path
+        // "videos/<id>/<path>" written at once (three appends cost more than the rest of this check).
+        var key = ""
+        key.reserveCapacity(8 + videoId.utf8.count + path.utf8.count)
+        key += "videos/"
+        key += videoId
+        key += "/"
+        key += path
         guard (try? StorageKey.validate(key)) != nil else { return nil }
         self.videoId = videoId
         self.key = key

@@ -51,5 +51,5 @@ extension HTTPRequestHead {
     var speaksTus: Bool { header("tus-resumable")?.trimmingCharacters(in: .whitespaces) == Tus.version }
 
     /// The upload id of /api/v1/uploads/{id}, canonical; nil if it is not one.
-    var uploadID: String? { parameters["id"].flatMap(UUIDs.canonical) }
+    var uploadID: String? { parameter("id").flatMap(UUIDs.canonical) }
 }
