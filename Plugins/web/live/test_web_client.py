@@ -48,6 +48,11 @@ def assert_advances(driver, seconds=1.5, timeout=30):
     assert start["error"] is None, start
     wait(driver, lambda d: (s := video_state(d))["error"] is not None or s["time"] >= start["time"] + seconds,
          timeout, f"currentTime to advance past {start['time'] + seconds:.1f} (state: {video_state(driver)})")
+    # The separate audio rendition may start decoding a moment after the
+    # video (a loaded machine, a fresh source after a quality switch): wait
+    # for it as for the video, rather than at the instant the video moved.
+    wait(driver, lambda d: (s := video_state(d))["error"] is not None or s["audioBytes"] > 0,
+         timeout, f"audio to be decoded (state: {video_state(driver)})")
     end = video_state(driver)
     assert end["error"] is None, end
     assert end["audioBytes"] > 0, f"no audio decoded (the separate audio rendition): {end}"
