@@ -1,3 +1,4 @@
+import CReelSupport
 import Foundation
 import XCTest
 @testable import ReelHost
@@ -37,6 +38,14 @@ final class RequestPathHelpersTests: XCTestCase {
         XCTAssertEqual(headers.contentLength, headers.byName["content-length"])
         XCTAssertEqual(headers.transferEncoding, headers.byName["transfer-encoding"])
         XCTAssertNil(RequestHeaders(byName: [:], all: []).requestId)
+    }
+
+    func testEntityTagIsTheWeakHexOfThePayloadsHash() {
+        for payload: [UInt8] in [[], [1, 2, 3], Array("a catalog page".utf8)] {
+            let hash = payload.withUnsafeBufferPointer { reel_hash64($0.baseAddress, $0.count) }
+            let hex = String(hash, radix: 16)
+            XCTAssertEqual(JSONEntityTag.of(payload), "W/\"" + String(repeating: "0", count: 16 - hex.count) + hex + "\"")
+        }
     }
 
     func testHexAndNewTraces() {

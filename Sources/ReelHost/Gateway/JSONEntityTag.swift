@@ -9,14 +9,14 @@ enum JSONEntityTag {
     /// `W/"<16 hex digits>"`.
     static func of(_ payload: [UInt8]) -> String {
         let hash = payload.withUnsafeBufferPointer { reel_hash64($0.baseAddress, $0.count) }
-        var text = [UInt8](repeating: UInt8(ascii: "0"), count: 20)
-        text[0] = UInt8(ascii: "W")
-        text[1] = UInt8(ascii: "/")
-        text[2] = UInt8(ascii: "\"")
-        text[19] = UInt8(ascii: "\"")
-        let digits = Array("0123456789abcdef".utf8)
-        for index in 0..<16 { text[3 + index] = digits[Int(hash >> (60 - 4 * UInt64(index)) & 0xf)] }
-        return String(decoding: text, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: 20) { text in
+            text[0] = UInt8(ascii: "W")
+            text[1] = UInt8(ascii: "/")
+            text[2] = UInt8(ascii: "\"")
+            ASCIIText.writeHex(hash, into: text, at: 3, digits: 16)
+            text[19] = UInt8(ascii: "\"")
+            return 20
+        }
     }
 
     /// RFC 9110 §13.1.2: `*`, or a comma-separated list of entity tags any of

@@ -20,6 +20,15 @@ enum ASCIIText {
         }
     }
 
+    /// The first `digits` (at most 16) lower-case hex digits of `word` into
+    /// `text` from `offset` (request ids, trace ids, entity tags).
+    static func writeHex(_ word: UInt64, into text: UnsafeMutableBufferPointer<UInt8>, at offset: Int, digits: Int) {
+        for i in 0..<digits {
+            let nibble = UInt8(truncatingIfNeeded: word >> (UInt64(15 - i) * 4)) & 0xF
+            text[offset + i] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+        }
+    }
+
     @inline(__always)
     private static func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
 }

@@ -28,17 +28,9 @@ enum RequestID {
     /// The first `digits` (at most 32) hex digits of `a` then `b`.
     static func hex(_ a: UInt64, _ b: UInt64, digits: Int) -> String {
         String(unsafeUninitializedCapacity: min(digits, 32)) { text in
-            writeHex(a, into: text, at: 0, digits: min(text.count, 16))
-            if text.count > 16 { writeHex(b, into: text, at: 16, digits: text.count - 16) }
+            ASCIIText.writeHex(a, into: text, at: 0, digits: min(text.count, 16))
+            if text.count > 16 { ASCIIText.writeHex(b, into: text, at: 16, digits: text.count - 16) }
             return text.count
-        }
-    }
-
-    /// The first `digits` (at most 16) hex digits of `word` into `text` from `offset`.
-    static func writeHex(_ word: UInt64, into text: UnsafeMutableBufferPointer<UInt8>, at offset: Int, digits: Int) {
-        for i in 0..<digits {
-            let nibble = UInt8(truncatingIfNeeded: word >> (UInt64(15 - i) * 4)) & 0xF
-            text[offset + i] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
         }
     }
 }

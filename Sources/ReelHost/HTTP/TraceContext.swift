@@ -66,10 +66,10 @@ public struct TraceContext: Sendable, Equatable {
         while span == 0 { span = RequestID.randomWord() }
         let header = String(unsafeUninitializedCapacity: 55) { text in
             for (i, byte) in "00-".utf8.enumerated() { text[i] = byte }
-            RequestID.writeHex(a, into: text, at: 3, digits: 16)
-            RequestID.writeHex(b, into: text, at: 19, digits: 16)
+            ASCIIText.writeHex(a, into: text, at: 3, digits: 16)
+            ASCIIText.writeHex(b, into: text, at: 19, digits: 16)
             text[35] = UInt8(ascii: "-")
-            RequestID.writeHex(span, into: text, at: 36, digits: 16)
+            ASCIIText.writeHex(span, into: text, at: 36, digits: 16)
             text[52] = UInt8(ascii: "-")
             text[53] = UInt8(ascii: "0")
             text[54] = UInt8(ascii: "1")
