@@ -32,14 +32,27 @@ extension HTTPServer {
             return (decoded, raw)
         }
         forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
-            if !raw.isEmpty { raw += "&" }
-            raw += key
-            if let value { raw += "="; raw += value }
+            appendRaw(&raw, key, value)
             let name = PercentDecoding.decode(Substring(key), plusIsSpace: true) ?? key
             let text = value.flatMap { PercentDecoding.decode(Substring($0), plusIsSpace: true) } ?? (value ?? "")
             decoded.append((name, text))
         }
         return (decoded, raw)
+    }
+
+    /// The query string as `query(_:)` gives it (`raw`), without decoding
+    /// the arguments (the gateway cache's key needs only this).
+    static func rawQuery(_ connection: OpaquePointer) -> String {
+        var raw = ""
+        guard MHD_get_connection_values(connection, MHD_ValueKind.GET_ARGUMENT_KIND, nil, nil) > 0 else { return raw }
+        forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in appendRaw(&raw, key, value) }
+        return raw
+    }
+
+    private static func appendRaw(_ raw: inout String, _ key: String, _ value: String?) {
+        if !raw.isEmpty { raw += "&" }
+        raw += key
+        if let value { raw += "="; raw += value }
     }
 
     static func forEachValue(_ connection: OpaquePointer, kind: MHD_ValueKind, _ body: (String, String?) -> Void) {

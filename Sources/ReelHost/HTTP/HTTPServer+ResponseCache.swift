@@ -1,5 +1,3 @@
-import CMicroHTTPD
-
 /// The server's two calls into the shared cache (ResponseCache): where a
 /// request starts and where its answer is queued.
 extension HTTPServer {
@@ -24,18 +22,6 @@ extension HTTPServer {
             context.setResponse(response)
             return true
         }
-    }
-
-    /// The query string as `query(_:)` gives it (`raw`), without decoding
-    /// the arguments (a hit needs only the key).
-    static func rawQuery(_ connection: OpaquePointer) -> String {
-        var raw = ""
-        forEachValue(connection, kind: MHD_ValueKind.GET_ARGUMENT_KIND) { key, value in
-            if !raw.isEmpty { raw += "&" }
-            raw += key
-            if let value { raw += "="; raw += value }
-        }
-        return raw
     }
 
     /// Before queueing: the answer is kept if the rules allow (a small file
