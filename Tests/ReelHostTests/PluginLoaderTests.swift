@@ -5,8 +5,10 @@ import XCTest
 /// The loader against deliberately broken plugins (Tests/Fixtures/plugins,
 /// built by tools/dev test into REEL_TEST_FIXTURES).
 final class PluginLoaderTests: XCTestCase {
-    private var fixtures: String!
-    private var cache: String!
+    // Plain strings, not implicitly unwrapped: tearDown runs even when
+    // setUp threw before setting them (REEL_TEST_FIXTURES unset).
+    private var fixtures = ""
+    private var cache = ""
 
     override func setUpWithError() throws {
         let env = ProcessInfo.processInfo.environment
@@ -16,12 +18,12 @@ final class PluginLoaderTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: cache)
+        if !cache.isEmpty { try? FileManager.default.removeItem(atPath: cache) }
     }
 
     private func refusal(_ file: String) -> String {
         do {
-            _ = try LoadedLibrary(file: "\(fixtures!)/\(file)", cacheDir: cache)
+            _ = try LoadedLibrary(file: "\(fixtures)/\(file)", cacheDir: cache)
             return "loaded"
         } catch {
             return error.description
@@ -41,7 +43,7 @@ final class PluginLoaderTests: XCTestCase {
     }
 
     func testAPluginBuiltAgainstABI10sHeaderStillLoads() throws {
-        let library = try LoadedLibrary(file: "\(fixtures!)/abi-1-0.so", cacheDir: cache)
+        let library = try LoadedLibrary(file: "\(fixtures)/abi-1-0.so", cacheDir: cache)
         XCTAssertEqual(library.name, "abi-1-0")
         XCTAssertEqual(library.methods.map(\.name), ["reel.test.v1.FixtureService/Ping"])
         XCTAssertTrue(library.httpRoutes.isEmpty, "1.0 had no HTTP routes: its reserved slots are not read as 1.2 fields")
@@ -49,7 +51,7 @@ final class PluginLoaderTests: XCTestCase {
     }
 
     func testAChangedCachedCopyIsReplacedBeforeDlopen() throws {
-        let file = "\(fixtures!)/abi-1-0.so"
+        let file = "\(fixtures)/abi-1-0.so"
         let first = try LoadedLibrary(file: file, cacheDir: cache)
         let cachedPath = first.loadedPath
         first.unload()
@@ -75,7 +77,7 @@ final class PluginLoaderTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "reel-plugins-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.copyItem(atPath: "\(fixtures!)/failing-init.so", toPath: "\(dir)/failing-init.so")
+        try FileManager.default.copyItem(atPath: "\(fixtures)/failing-init.so", toPath: "\(dir)/failing-init.so")
         let config = try HostConfig(environment: ["REEL_DATA_DIR": cache, "REEL_PLUGINS_DIR": dir])
         let registry = PluginRegistry()
         let manager = PluginManager(config: config, registry: registry, bus: Bus(registry: registry, callTimeoutSeconds: 5))
