@@ -6,14 +6,13 @@ import contextlib
 import re
 import shutil
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
-from reeltest.host import HostStarter, free_port, wait_until
+from reeltest.host import free_port, new_database, wait_until
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
@@ -269,9 +268,7 @@ def one_family(text: str, name: str) -> None:
 
 
 def test_plugin_metrics_reach_prometheus_and_continue_across_a_hot_swap(reel_env, tmp_path):
-    database, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path)
-    try:
+    with new_database(reel_env, tmp_path) as (starter, url):
         host = starter(plugins=("auth", "video", "transcoder"), database_url=url, env=TRANSCODE_FAST)
         email = f"metrics-{uuid.uuid4().hex[:10]}@example.com"
         registered = host.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD,
@@ -335,9 +332,6 @@ def test_plugin_metrics_reach_prometheus_and_continue_across_a_hot_swap(reel_env
                               timeout=30, what="Prometheus sees the login after the swap")
             assert len(query("reel_login_succeeded_total")) == 1, "one series, not one per generation"
             assert len(seen) == 1
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(database)
 
 
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from reeltest.auth import FAST_LOCKOUT, PASSWORD, Account, AuthAPI, ed25519_verifies, jwt_parts, unique_email
-from reeltest.host import HostStarter, install_file, msg, wait_until
+from reeltest.auth import PASSWORD, Account, AuthAPI, ed25519_verifies, jwt_parts, unique_email
+from reeltest.host import install_file, msg, wait_until
 
 AUTH = "reel.auth.v1.AuthService"
 def error_of(response) -> tuple[str, str]:
@@ -457,20 +457,17 @@ def test_disabling_a_user_revokes_their_sessions(auth):
 # Keys: persisted, shared, and kept across a hot-swap and a restart
 
 
-def test_hosts_starting_at_once_share_one_signing_key(reel_env, start_host):
-    name, url = reel_env.create_database()
-    try:
-        hosts = [start_host(plugins=("auth",), database_url=url, start=False) for _ in range(2)]
-        with concurrent.futures.ThreadPoolExecutor(2) as pool:
-            list(pool.map(lambda h: h.start(), hosts))
-        assert reel_env.psql("SELECT count(*) FROM auth.signing_keys", url=url) == "1"
-        api = [AuthAPI(h, reel_env, url) for h in hosts]
-        account = api[0].account(unique_email("both"))
-        assert api[1].me(account).status_code == 200  # a token from one host works on the other
-        for host in hosts:
-            host.stop()
-    finally:
-        reel_env.drop_database(name)
+def test_hosts_starting_at_once_share_one_signing_key(reel_env, start_host, fresh_database):
+    url = fresh_database
+    hosts = [start_host(plugins=("auth",), database_url=url, start=False) for _ in range(2)]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda h: h.start(), hosts))
+    assert reel_env.psql("SELECT count(*) FROM auth.signing_keys", url=url) == "1"
+    api = [AuthAPI(h, reel_env, url) for h in hosts]
+    account = api[0].account(unique_email("both"))
+    assert api[1].me(account).status_code == 200  # a token from one host works on the other
+    for host in hosts:
+        host.stop()
 
 
 def test_tokens_stay_valid_across_a_hot_swap_and_a_restart(fresh, tmp_path):

@@ -78,16 +78,13 @@ def test_count_persists_across_a_restart(start_host, reel_env):
     assert stored == "3"
 
 
-def test_a_fresh_database_starts_from_zero(start_host, reel_env):
-    name, url = reel_env.create_database()
-    try:
-        host = start_host(database_url=url)
-        assert host.greet("Ada")["count"] == "1"
-        ready = host.wait_for_log(lambda e: e.get("logger") == "reel.plugin.hello" and "ready" in msg(e))
-        assert msg(ready).endswith("(migrations applied: [1])"), msg(ready)
-        host.stop()
-    finally:
-        reel_env.drop_database(name)
+def test_a_fresh_database_starts_from_zero(start_host, fresh_database):
+    url = fresh_database
+    host = start_host(database_url=url)
+    assert host.greet("Ada")["count"] == "1"
+    ready = host.wait_for_log(lambda e: e.get("logger") == "reel.plugin.hello" and "ready" in msg(e))
+    assert msg(ready).endswith("(migrations applied: [1])"), msg(ready)
+    host.stop()
 
 
 def test_greet_without_hello_c_fails_cleanly(start_host):

@@ -142,18 +142,14 @@ def test_smtp_down_then_up_the_email_arrives_once(notify, protos, smtp):
     assert len(smtp.to(creator.email)) == 1
 
 
-def test_without_an_smtp_server_mail_is_written_to_the_data_dir(reel_env, start_host, protos):
+def test_without_an_smtp_server_mail_is_written_to_the_data_dir(reel_env, start_host, protos, fresh_database):
     from reeltest.notify import make_notify_api
-    name, url = reel_env.create_database()
-    try:
-        api = make_notify_api(start_host, reel_env, url)
-        creator = api.account("creator")
-        video_id = api.publish(protos, creator, title="Filed away")
-        folder = api.host.data_dir / "mail"
-        files = wait_until(lambda: sorted(folder.glob("*.eml")) or None, timeout=20, what="an .eml file")
-        message = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
-        assert message["To"] == creator.email and "Filed away" in message["Subject"]
-        assert f"/watch/{video_id}" in message.get_body(("plain",)).get_content()
-    finally:
-        start_host.stop_all()
-        reel_env.drop_database(name)
+    url = fresh_database
+    api = make_notify_api(start_host, reel_env, url)
+    creator = api.account("creator")
+    video_id = api.publish(protos, creator, title="Filed away")
+    folder = api.host.data_dir / "mail"
+    files = wait_until(lambda: sorted(folder.glob("*.eml")) or None, timeout=20, what="an .eml file")
+    message = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert message["To"] == creator.email and "Filed away" in message["Subject"]
+    assert f"/watch/{video_id}" in message.get_body(("plain",)).get_content()

@@ -93,28 +93,24 @@ def test_connect_json_stream_sends_new_notifications_and_ends_with_an_end_stream
         stream.close()
 
 
-def test_connect_proto_stream_and_the_end_of_stream_when_the_host_stops(reel_env, start_host, protos):
+def test_connect_proto_stream_and_the_end_of_stream_when_the_host_stops(reel_env, start_host, protos, fresh_database):
     from reeltest.notify import make_notify_api
-    name, url = reel_env.create_database()
-    try:
-        api = make_notify_api(start_host, reel_env, url)
-        creator, fan = api.account("creator"), api.account("viewer")
-        api.follow(fan, creator.id)
-        request = protos.message("reel.notification.v1.StreamRequest")()
-        stream = ConnectStream(api.host.port, fan.access, "proto", request.SerializeToString())
-        assert stream.status == 200 and stream.headers["content-type"] == "application/connect+proto"
-        video = api.publish(protos, creator, title="Proto")
-        flags, data = stream.wait(1)[0]
-        notification = protos.message("reel.notification.v1.Notification").FromString(data)
-        assert flags == 0 and notification.video.id == video and notification.type == "subscription.video"
-        api.host.stop()
-        envelopes = stream.wait(2)
-        flags, data = envelopes[-1]
-        assert flags == 0x02
-        assert json.loads(data)["error"]["code"] == "unavailable"
-    finally:
-        start_host.stop_all()
-        reel_env.drop_database(name)
+    url = fresh_database
+    api = make_notify_api(start_host, reel_env, url)
+    creator, fan = api.account("creator"), api.account("viewer")
+    api.follow(fan, creator.id)
+    request = protos.message("reel.notification.v1.StreamRequest")()
+    stream = ConnectStream(api.host.port, fan.access, "proto", request.SerializeToString())
+    assert stream.status == 200 and stream.headers["content-type"] == "application/connect+proto"
+    video = api.publish(protos, creator, title="Proto")
+    flags, data = stream.wait(1)[0]
+    notification = protos.message("reel.notification.v1.Notification").FromString(data)
+    assert flags == 0 and notification.video.id == video and notification.type == "subscription.video"
+    api.host.stop()
+    envelopes = stream.wait(2)
+    flags, data = envelopes[-1]
+    assert flags == 0x02
+    assert json.loads(data)["error"]["code"] == "unavailable"
 
 
 def test_connect_stream_refusals(notify, protos):
@@ -136,7 +132,7 @@ def test_connect_stream_refusals(notify, protos):
     assert flags == 0x02 and json.loads(data)["error"]["code"] == "invalid_argument"
 
 
-def test_the_connectrpc_client_reads_the_stream_and_its_end_of_stream_error(reel_env, start_host, protos):
+def test_the_connectrpc_client_reads_the_stream_and_its_end_of_stream_error(reel_env, start_host, protos, fresh_database):
     """PyPI connectrpc, a third-party Connect client, on the same stream."""
     from connectrpc.client import ConnectClientSync
     from connectrpc.code import Code
@@ -145,37 +141,33 @@ def test_the_connectrpc_client_reads_the_stream_and_its_end_of_stream_error(reel
 
     from reeltest.notify import make_notify_api
     from reeltest.proto import codec
-    name, url = reel_env.create_database()
-    try:
-        api = make_notify_api(start_host, reel_env, url)
-        creator, fan = api.account("creator"), api.account("viewer")
-        api.follow(fan, creator.id)
-        video = api.publish(protos, creator, title="For connectrpc")
-        item = api.wait_feed(fan, lambda n: n["video"]["id"] == video, "the notification")[0]
-        info = MethodInfo(name="Stream", service_name="reel.notification.v1.NotificationService",
-                          input=protos.message("reel.notification.v1.StreamRequest"),
-                          output=protos.message("reel.notification.v1.Notification"),
-                          idempotency_level=IdempotencyLevel.UNKNOWN, stream_type=StreamType.SERVER_STREAM)
-        for json_codec in (False, True):
-            with ConnectClientSync(f"http://127.0.0.1:{api.host.port}/rpc", codec=codec(json_codec), send_compression=None,
-                                   accept_compression=(), timeout_ms=30_000) as client:
-                stream = client.execute_server_stream(request=info.input(after_id=str(int(item["id"]) - 1)), method=info,
-                                                      headers={"Authorization": f"Bearer {fan.access}"})
-                first = next(iter(stream))
-                assert first.video.id == video and first.type == "subscription.video"
-                if json_codec:
-                    api.host.stop()
-                    try:
-                        for _ in stream:
-                            pass
-                        raise AssertionError("the stream ended without an error")
-                    except ConnectError as error:
-                        assert error.code == Code.UNAVAILABLE
-                else:
-                    stream.close()
-    finally:
-        start_host.stop_all()
-        reel_env.drop_database(name)
+    url = fresh_database
+    api = make_notify_api(start_host, reel_env, url)
+    creator, fan = api.account("creator"), api.account("viewer")
+    api.follow(fan, creator.id)
+    video = api.publish(protos, creator, title="For connectrpc")
+    item = api.wait_feed(fan, lambda n: n["video"]["id"] == video, "the notification")[0]
+    info = MethodInfo(name="Stream", service_name="reel.notification.v1.NotificationService",
+                      input=protos.message("reel.notification.v1.StreamRequest"),
+                      output=protos.message("reel.notification.v1.Notification"),
+                      idempotency_level=IdempotencyLevel.UNKNOWN, stream_type=StreamType.SERVER_STREAM)
+    for json_codec in (False, True):
+        with ConnectClientSync(f"http://127.0.0.1:{api.host.port}/rpc", codec=codec(json_codec), send_compression=None,
+                               accept_compression=(), timeout_ms=30_000) as client:
+            stream = client.execute_server_stream(request=info.input(after_id=str(int(item["id"]) - 1)), method=info,
+                                                  headers={"Authorization": f"Bearer {fan.access}"})
+            first = next(iter(stream))
+            assert first.video.id == video and first.type == "subscription.video"
+            if json_codec:
+                api.host.stop()
+                try:
+                    for _ in stream:
+                        pass
+                    raise AssertionError("the stream ended without an error")
+                except ConnectError as error:
+                    assert error.code == Code.UNAVAILABLE
+            else:
+                stream.close()
 
 
 def test_connect_timeout_ends_the_stream_with_deadline_exceeded(notify, protos):

@@ -74,41 +74,33 @@ def test_tickets_are_single_use_and_tokens_never_go_in_the_url(notify, protos):
     assert bad_id.status == 400
 
 
-def test_a_notification_made_on_one_host_reaches_a_stream_on_another(reel_env, start_host, protos):
-    name, url = reel_env.create_database()
+def test_a_notification_made_on_one_host_reaches_a_stream_on_another(reel_env, start_host, protos, fresh_database):
+    url = fresh_database
+    first = make_notify_api(start_host, reel_env, url)
+    second = start_host(plugins=("auth", "video", "notification"), fixtures=("bus-probe",), database_url=url)
+    creator, fan = first.account("creator"), first.account("viewer")
+    first.follow(fan, creator.id)
+    stream = SSEStream(second.port, STREAM, headers={"Authorization": f"Bearer {fan.access}"})
     try:
-        first = make_notify_api(start_host, reel_env, url)
-        second = start_host(plugins=("auth", "video", "notification"), fixtures=("bus-probe",), database_url=url)
-        creator, fan = first.account("creator"), first.account("viewer")
-        first.follow(fan, creator.id)
-        stream = SSEStream(second.port, STREAM, headers={"Authorization": f"Bearer {fan.access}"})
-        try:
-            stream.wait_for(lambda t: ": connected" in t, what="the opening on the second host")
-            video = first.publish(protos, creator, title="Across hosts")
-            assert stream.wait_events(1)[0]["data"]["video"]["id"] == video
-        finally:
-            stream.close()
+        stream.wait_for(lambda t: ": connected" in t, what="the opening on the second host")
+        video = first.publish(protos, creator, title="Across hosts")
+        assert stream.wait_events(1)[0]["data"]["video"]["id"] == video
     finally:
-        start_host.stop_all()
-        reel_env.drop_database(name)
+        stream.close()
 
 
-def test_a_stop_ends_open_streams_and_the_host_exits_cleanly(reel_env, start_host):
-    name, url = reel_env.create_database()
-    try:
-        api = make_notify_api(start_host, reel_env, url)
-        streams = [SSEStream(api.host.port, STREAM, headers={"Authorization": f"Bearer {api.viewer.access}"})
-                   for _ in range(3)]
-        for s in streams:
-            s.wait_for(lambda t: ": connected" in t, what="the opening")
-        started = time.monotonic()
-        api.host.stop()  # asserts exit code 0
-        for s in streams:
-            s.wait_end(timeout=5)
-        assert time.monotonic() - started < 14, "the stop did not wait out the grace period for the streams"
-    finally:
-        start_host.stop_all()
-        reel_env.drop_database(name)
+def test_a_stop_ends_open_streams_and_the_host_exits_cleanly(reel_env, start_host, fresh_database):
+    url = fresh_database
+    api = make_notify_api(start_host, reel_env, url)
+    streams = [SSEStream(api.host.port, STREAM, headers={"Authorization": f"Bearer {api.viewer.access}"})
+               for _ in range(3)]
+    for s in streams:
+        s.wait_for(lambda t: ": connected" in t, what="the opening")
+    started = time.monotonic()
+    api.host.stop()  # asserts exit code 0
+    for s in streams:
+        s.wait_end(timeout=5)
+    assert time.monotonic() - started < 14, "the stop did not wait out the grace period for the streams"
 
 
 def test_a_hot_swap_ends_the_old_generations_streams_and_a_reconnect_misses_nothing(notify, protos):

@@ -37,13 +37,13 @@ def open_streams(port: int, token: str, count: int) -> list[socket.socket]:
     return socks
 
 
-def test_a_thousand_idle_streams_keep_threads_and_memory_flat(reel_env, start_host):
+def test_a_thousand_idle_streams_keep_threads_and_memory_flat(reel_env, start_host, fresh_database):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard < STREAMS + 500:
         import pytest
         pytest.skip(f"the open-files limit ({hard}) is too low for {STREAMS} streams")
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # inherited by the host
-    name, url = reel_env.create_database()
+    url = fresh_database
     socks: list[socket.socket] = []
     try:
         api = make_notify_api(start_host, reel_env, url, env={
@@ -77,5 +77,3 @@ def test_a_thousand_idle_streams_keep_threads_and_memory_flat(reel_env, start_ho
     finally:
         for s in socks:
             s.close()
-        start_host.stop_all()
-        reel_env.drop_database(name)

@@ -44,20 +44,16 @@ def connect_streams(port: int, token: str, count: int) -> list[socket.socket]:
     return socks
 
 
-def test_closed_streams_are_noticed_before_the_heartbeat(reel_env, start_host):
-    name, url = reel_env.create_database()
-    try:
-        api = make_notify_api(start_host, reel_env, url, env={"REEL_NOTIFICATION_HEARTBEAT_SECONDS": "25"})
-        fan = api.account("viewer")
-        pid, port = api.host.process.pid, api.host.port
-        before = server_sockets(pid, port)
-        socks = open_streams(api.host.port, fan.access, COUNT) + connect_streams(api.host.port, fan.access, COUNT)
-        assert server_sockets(pid, port) >= before + 2 * COUNT
-        for s in socks:
-            s.close()
-        # The heartbeat would take 25 s; the host notices within about a second.
-        wait_until(lambda: server_sockets(pid, port) <= before, timeout=10, what="the host to close the streams' sockets")
-        api.host.assert_healthy()
-    finally:
-        start_host.stop_all()
-        reel_env.drop_database(name)
+def test_closed_streams_are_noticed_before_the_heartbeat(reel_env, start_host, fresh_database):
+    url = fresh_database
+    api = make_notify_api(start_host, reel_env, url, env={"REEL_NOTIFICATION_HEARTBEAT_SECONDS": "25"})
+    fan = api.account("viewer")
+    pid, port = api.host.process.pid, api.host.port
+    before = server_sockets(pid, port)
+    socks = open_streams(api.host.port, fan.access, COUNT) + connect_streams(api.host.port, fan.access, COUNT)
+    assert server_sockets(pid, port) >= before + 2 * COUNT
+    for s in socks:
+        s.close()
+    # The heartbeat would take 25 s; the host notices within about a second.
+    wait_until(lambda: server_sockets(pid, port) <= before, timeout=10, what="the host to close the streams' sockets")
+    api.host.assert_healthy()

@@ -5,7 +5,7 @@ same database and storage) takes jobs in parallel."""
 import signal
 
 from reeltest.transcode import TEST_ENV
-from reeltest.host import HostStarter, new_database, wait_until
+from reeltest.host import new_database, wait_until
 from reeltest.transcode import storage_key, Platform, decode_errors, make_platform
 
 
@@ -35,11 +35,9 @@ def test_kill_9_mid_transcode_then_restart_completes_the_job(reel_env, tmp_path,
 
 
 def test_a_worker_host_takes_jobs_in_parallel(reel_env, tmp_path, media):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path)
     shared_media = tmp_path / "shared-media"
     env = {**TEST_ENV, "REEL_MEDIA_DIR": str(shared_media), "REEL_TRANSCODER_MAX_JOBS": "1"}
-    try:
+    with new_database(reel_env, tmp_path) as (starter, url):
         platform: Platform = make_platform(starter, reel_env, url, env={**env, "REEL_TRANSCODER_WORKER_NAME": "api-host"},
                                            fixtures=())
         worker = starter(plugins=("transcoder",), database_url=url,
@@ -60,6 +58,3 @@ def test_a_worker_host_takes_jobs_in_parallel(reel_env, tmp_path, media):
         # The worker host has no video plugin: its result reached the video
         # through the API host's reporter (the video is ready, checked above).
         assert "reel.video.v1.VideoService" not in worker.log_text()
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

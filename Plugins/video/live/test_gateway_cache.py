@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from reeltest.host import HostStarter
+from reeltest.host import new_database
 from reeltest.stream import assert_json_error, media_url, write_stream
 from reeltest.video import make_video_api
 
@@ -16,13 +16,8 @@ from reeltest.video import make_video_api
 @pytest.fixture(scope="module")
 def api(reel_env, tmp_path_factory):
     """auth + video with the default cache (5 s)."""
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("gateway-cache-host"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("gateway-cache-host")) as (starter, url):
         yield make_video_api(starter, reel_env, url)
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)
 
 
 def new_stream(api, visibility="public") -> str:
@@ -157,9 +152,7 @@ def test_odd_paths_and_queries_still_get_their_4xx(api):
 
 
 def test_with_the_cache_off_nothing_says_age(reel_env, tmp_path_factory):
-    name, url = reel_env.create_database()
-    starter = HostStarter(reel_env, tmp_path_factory.mktemp("gateway-cache-off"))
-    try:
+    with new_database(reel_env, tmp_path_factory.mktemp("gateway-cache-off")) as (starter, url):
         api = make_video_api(starter, reel_env, url, env={"REEL_GATEWAY_CACHE_SECONDS": "0"})
         video_id = new_stream(api)
         for path in (media_url(video_id, "360p/index.m3u8"), media_url(video_id, "poster.jpg"),
@@ -167,6 +160,3 @@ def test_with_the_cache_off_nothing_says_age(reel_env, tmp_path_factory):
             for _ in range(3):
                 response = api.host.get(path)
                 assert response.status_code == 200 and "Age" not in response.headers, path
-    finally:
-        starter.stop_all()
-        reel_env.drop_database(name)

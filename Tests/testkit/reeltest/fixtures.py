@@ -41,6 +41,21 @@ def fresh(reel_env, start_host):
         reel_env.drop_database(name)
 
 
+@pytest.fixture
+def fresh_database(reel_env, start_host) -> str:
+    """A new, empty database for one test: its URL. When the test ends,
+    every host it started with `start_host` stops first (a clean exit
+    checked), then the database is dropped."""
+    name, url = reel_env.create_database()
+    try:
+        yield url
+    finally:
+        try:
+            start_host.stop_all()
+        finally:
+            reel_env.drop_database(name)
+
+
 @pytest.fixture(scope="session")
 def s3(reel_env):
     """The S3 test server (moto, started once by `tools/s3-test-server`, which
