@@ -130,6 +130,10 @@ public struct Router<Target: Sendable>: Sendable {
     }
 
     private var routes: [Route] = []
+    /// The literal first segment of every route (each once), or nil when a
+    /// route starts with a parameter or has no segment: a plain path whose
+    /// first segment is none of them is answered without decoding it.
+    private var firstLiterals: [String]? = []
 
     public init() {}
 
@@ -140,6 +144,11 @@ public struct Router<Target: Sendable>: Sendable {
     public mutating func add(_ method: String, _ pattern: RoutePattern, _ target: Target) -> Bool {
         if routes.contains(where: { $0.method == method && $0.pattern.hasSameShape(as: pattern) }) { return false }
         routes.append(Route(method, pattern, target))
+        if case .literal(let first) = pattern.segments.first {
+            if firstLiterals?.contains(first) == false { firstLiterals?.append(first) }
+        } else {
+            firstLiterals = nil
+        }
         // More literal segments first, then fixed-length before catch-all:
         // the most specific pattern wins.
         routes.sort { Self.specificity($0.pattern) > Self.specificity($1.pattern) }
@@ -147,6 +156,7 @@ public struct Router<Target: Sendable>: Sendable {
     }
 
     public func match(method: String, path rawPath: String) -> Match {
+        if let firstLiterals, Self.plainPath(rawPath, startsWithNoneOf: firstLiterals) { return .notFound }
         guard let path = Self.decodeSegments(rawPath) else { return .badPath }
         var allowed: [String] = []
         for route in routes {
@@ -157,6 +167,32 @@ public struct Router<Target: Sendable>: Sendable {
             allowed.append(route.method)
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: Array(Set(allowed)).sorted())
+    }
+
+    /// Whether `rawPath` is plain (no escape, NUL or dot segment: decoding
+    /// would keep it as it is) and its first segment is none of `literals`.
+    /// False when in doubt (the full match then decides, .badPath included).
+    static func plainPath(_ rawPath: String, startsWithNoneOf literals: [String]) -> Bool {
+        var path = rawPath
+        return path.withUTF8 { bytes in
+            var first: Range<Int>?
+            var start = 0
+            while start < bytes.count {
+                if bytes[start] == UInt8(ascii: "/") { start += 1; continue }
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: "/") {
+                    if bytes[end] == UInt8(ascii: "%") || bytes[end] == 0 { return false }
+                    end += 1
+                }
+                if bytes[start] == UInt8(ascii: "."),
+                   end - start == 1 || (end - start == 2 && bytes[start + 1] == UInt8(ascii: ".")) { return false }
+                if first == nil { first = start..<end }
+                start = end
+            }
+            guard let first else { return false }
+            let segment = UnsafeBufferPointer(rebasing: bytes[first])
+            return !literals.contains { $0.utf8.elementsEqual(segment) }
+        }
     }
 
     /// Splits a raw path into percent-decoded segments. Nil for malformed
