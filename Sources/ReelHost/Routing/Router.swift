@@ -133,7 +133,7 @@ public struct Router<Target: Sendable>: Sendable {
     /// The literal first segment of every route (each once), or nil when a
     /// route starts with a parameter or has no segment: a plain path whose
     /// first segment is none of them is answered without decoding it.
-    private var firstLiterals: [String]? = []
+    private var firstLiterals: [[UInt8]]? = []
 
     public init() {}
 
@@ -145,7 +145,7 @@ public struct Router<Target: Sendable>: Sendable {
         if routes.contains(where: { $0.method == method && $0.pattern.hasSameShape(as: pattern) }) { return false }
         routes.append(Route(method, pattern, target))
         if case .literal(let first) = pattern.segments.first {
-            if firstLiterals?.contains(first) == false { firstLiterals?.append(first) }
+            if firstLiterals?.contains(Array(first.utf8)) == false { firstLiterals?.append(Array(first.utf8)) }
         } else {
             firstLiterals = nil
         }
@@ -169,29 +169,33 @@ public struct Router<Target: Sendable>: Sendable {
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: Array(Set(allowed)).sorted())
     }
 
-    /// Whether `rawPath` is plain (no escape, NUL or dot segment: decoding
-    /// would keep it as it is) and its first segment is none of `literals`.
-    /// False when in doubt (the full match then decides, .badPath included).
-    static func plainPath(_ rawPath: String, startsWithNoneOf literals: [String]) -> Bool {
+    /// Whether `rawPath`'s first segment is none of `literals` (compared as
+    /// sent) and the path is plain (no escape, NUL or dot segment: decoding
+    /// would keep it as it is, so no route can match it). False when in doubt:
+    /// the full match then decides, .badPath included. A path whose first
+    /// segment is a route's costs only that segment's bytes.
+    static func plainPath(_ rawPath: String, startsWithNoneOf literals: [[UInt8]]) -> Bool {
         var path = rawPath
         return path.withUTF8 { bytes in
-            var first: Range<Int>?
             var start = 0
-            while start < bytes.count {
-                if bytes[start] == UInt8(ascii: "/") { start += 1; continue }
-                var end = start
-                while end < bytes.count && bytes[end] != UInt8(ascii: "/") {
-                    if bytes[end] == UInt8(ascii: "%") || bytes[end] == 0 { return false }
-                    end += 1
+            while start < bytes.count && bytes[start] == UInt8(ascii: "/") { start += 1 }
+            var end = start
+            while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
+            guard end > start else { return false }
+            let first = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            for literal in literals where literal.count == first.count && literal.elementsEqual(first) { return false }
+            var segmentStart = start
+            for index in start...bytes.count {
+                if index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+                    let length = index - segmentStart
+                    if length > 0 && length <= 2 && bytes[segmentStart] == UInt8(ascii: ".")
+                        && (length == 1 || bytes[segmentStart + 1] == UInt8(ascii: ".")) { return false }
+                    segmentStart = index + 1
+                } else if bytes[index] == UInt8(ascii: "%") || bytes[index] == 0 {
+                    return false
                 }
-                if bytes[start] == UInt8(ascii: "."),
-                   end - start == 1 || (end - start == 2 && bytes[start + 1] == UInt8(ascii: ".")) { return false }
-                if first == nil { first = start..<end }
-                start = end
             }
-            guard let first else { return false }
-            let segment = UnsafeBufferPointer(rebasing: bytes[first])
-            return !literals.contains { $0.utf8.elementsEqual(segment) }
+            return true
         }
     }
 
