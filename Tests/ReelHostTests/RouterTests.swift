@@ -33,6 +33,25 @@ final class RouterTests: XCTestCase {
         }
     }
 
+    /// A path whose first segment no route starts with is not found without
+    /// decoding, but a malformed one is still refused as such, and a route
+    /// starting with a parameter turns the shortcut off.
+    func testAPathNoRouteStartsWithIsNotFoundAndAMalformedOneStillBad() {
+        for path in ["/healthz", "/media/videos/x/a.m3u8", "//other/", "/apix/v1/videos"] {
+            guard case .notFound = router().match(method: "GET", path: path) else { return XCTFail("\(path) was found") }
+        }
+        for path in ["/healthz/..", "/healthz/%2F", "/%zz", "/healthz/a%00", "/.."] {
+            guard case .badPath = router().match(method: "GET", path: path) else { return XCTFail("\(path) was not refused") }
+        }
+        guard case .notFound = Router<String>().match(method: "GET", path: "/") else { return XCTFail("/ was found") }
+        var router = router()
+        router.add("GET", RoutePattern("/{anything}")!, "any")
+        guard case .found(let target, _) = router.match(method: "GET", path: "/healthz") else { return XCTFail("no match") }
+        XCTAssertEqual(target, "any")
+        guard case .found(let escaped, _) = router.match(method: "GET", path: "/api/v1/videos/%41") else { return XCTFail("no match") }
+        XCTAssertEqual(escaped, "video")
+    }
+
     func testWrongMethodListsAllowedMethods() {
         guard case .methodNotAllowed(let allowed) = router().match(method: "DELETE", path: "/api/v1/videos/7") else {
             return XCTFail("expected 405")

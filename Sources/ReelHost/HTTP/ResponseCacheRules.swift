@@ -8,25 +8,30 @@ enum ResponseCacheRules {
     /// the cache, or its answer kept: no credentials, no body, no range or
     /// precondition other than If-None-Match, and no request for a fresh answer.
     static func requestMayUseCache(_ headers: [String: String]) -> Bool {
-        for name in ["authorization", "cookie", "range", "if-range", "if-match", "if-unmodified-since",
-                     "content-length", "transfer-encoding"] where headers[name] != nil {
+        // One pass over the request's few headers (no hashing: every GET comes here).
+        var modifiedSince = false, noneMatch = false
+        for (name, value) in headers {
+            switch name {
+            case "authorization", "cookie", "range", "if-range", "if-match", "if-unmodified-since", "transfer-encoding":
+                return false
             // A bodyless request may state its length as 0.
-            if name == "content-length", headers[name] == "0" { continue }
-            return false
-        }
-        // If-Modified-Since alone is the plugin's to answer (dates are not compared here).
-        if headers["if-modified-since"] != nil && headers["if-none-match"] == nil { return false }
-        if let pragma = headers["pragma"], directives(pragma).contains(where: { $0.name == "no-cache" }) { return false }
-        if let control = headers["cache-control"] {
-            for directive in directives(control) {
-                switch directive.name {
-                case "no-cache", "no-store": return false
-                case "max-age" where directive.value == "0": return false
-                default: continue
+            case "content-length" where value != "0": return false
+            case "if-modified-since": modifiedSince = true
+            case "if-none-match": noneMatch = true
+            case "pragma" where directives(value).contains(where: { $0.name == "no-cache" }): return false
+            case "cache-control":
+                for directive in directives(value) {
+                    switch directive.name {
+                    case "no-cache", "no-store": return false
+                    case "max-age" where directive.value == "0": return false
+                    default: continue
+                    }
                 }
+            default: continue
             }
         }
-        return true
+        // If-Modified-Since alone is the plugin's to answer (dates are not compared here).
+        return !modifiedSince || noneMatch
     }
 
     /// Seconds the answer may be kept by a shared cache, or nil when it must

@@ -130,6 +130,10 @@ public struct Router<Target: Sendable>: Sendable {
     }
 
     private var routes: [Route] = []
+    /// The literal first segment of every route (each once), or nil when a
+    /// route starts with a parameter or has no segment: a plain path whose
+    /// first segment is none of them is answered without decoding it.
+    private var firstLiterals: [[UInt8]]? = []
 
     public init() {}
 
@@ -140,6 +144,11 @@ public struct Router<Target: Sendable>: Sendable {
     public mutating func add(_ method: String, _ pattern: RoutePattern, _ target: Target) -> Bool {
         if routes.contains(where: { $0.method == method && $0.pattern.hasSameShape(as: pattern) }) { return false }
         routes.append(Route(method, pattern, target))
+        if case .literal(let first) = pattern.segments.first {
+            if firstLiterals?.contains(Array(first.utf8)) == false { firstLiterals?.append(Array(first.utf8)) }
+        } else {
+            firstLiterals = nil
+        }
         // More literal segments first, then fixed-length before catch-all:
         // the most specific pattern wins.
         routes.sort { Self.specificity($0.pattern) > Self.specificity($1.pattern) }
@@ -147,6 +156,7 @@ public struct Router<Target: Sendable>: Sendable {
     }
 
     public func match(method: String, path rawPath: String) -> Match {
+        if let firstLiterals, Self.plainPath(rawPath, startsWithNoneOf: firstLiterals) { return .notFound }
         guard let path = Self.decodeSegments(rawPath) else { return .badPath }
         var allowed: [String] = []
         for route in routes {
@@ -157,6 +167,36 @@ public struct Router<Target: Sendable>: Sendable {
             allowed.append(route.method)
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: Array(Set(allowed)).sorted())
+    }
+
+    /// Whether `rawPath`'s first segment is none of `literals` (compared as
+    /// sent) and the path is plain (no escape, NUL or dot segment: decoding
+    /// would keep it as it is, so no route can match it). False when in doubt:
+    /// the full match then decides, .badPath included. A path whose first
+    /// segment is a route's costs only that segment's bytes.
+    static func plainPath(_ rawPath: String, startsWithNoneOf literals: [[UInt8]]) -> Bool {
+        var path = rawPath
+        return path.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count && bytes[start] == UInt8(ascii: "/") { start += 1 }
+            var end = start
+            while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
+            guard end > start else { return false }
+            let first = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            for literal in literals where literal.count == first.count && literal.elementsEqual(first) { return false }
+            var segmentStart = start
+            for index in start...bytes.count {
+                if index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+                    let length = index - segmentStart
+                    if length > 0 && length <= 2 && bytes[segmentStart] == UInt8(ascii: ".")
+                        && (length == 1 || bytes[segmentStart + 1] == UInt8(ascii: ".")) { return false }
+                    segmentStart = index + 1
+                } else if bytes[index] == UInt8(ascii: "%") || bytes[index] == 0 {
+                    return false
+                }
+            }
+            return true
+        }
     }
 
     /// Splits a raw path into percent-decoded segments. Nil for malformed
