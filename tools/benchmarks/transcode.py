@@ -196,7 +196,10 @@ def timed(command: list, out: str, renditions: list) -> dict:
     audio = times.get(AUDIO_RENDITION, 0.0)
     rungs = [t for name, t in times.items() if name != AUDIO_RENDITION]
     playable = max(audio, min(rungs)) if rungs else audio
-    return {"seconds": seconds, "cpu": cpu, "others": others, "first_segment": first, "playable": playable,
+    # Core-seconds nobody used: on a quiet machine, the cores the run itself left idle
+    # (start-up, waits between its threads, the drain at the end).
+    idle = max(0.0, seconds * (os.cpu_count() or 1) - cpu - others)
+    return {"seconds": seconds, "cpu": cpu, "others": others, "idle": idle, "first_segment": first, "playable": playable,
             "stdout": stdout}
 
 
@@ -344,11 +347,11 @@ def main() -> None:
     if opts.reel_arg:
         print(f"  reel-bench transcode {' '.join(opts.reel_arg)}")
     print(f"  {'':7}{'wall':>9}{'realtime':>10}{'first segment':>15}{'first playable':>16}{'cpu (user+sys)':>16}"
-          f"{'other processes':>17}")
+          f"{'other processes':>17}{'idle cores':>12}")
     for name in ("reel", "ffmpeg"):
         result = best[name]
         print(f"  {name:7}{result['seconds']:8.2f}s{duration / result['seconds']:9.2f}x{result['first_segment']:14.2f}s"
-              f"{result['playable']:15.2f}s{result['cpu']:15.1f}s{result['others']:16.1f}s")
+              f"{result['playable']:15.2f}s{result['cpu']:15.1f}s{result['others']:16.1f}s{result['idle']:11.1f}s")
     if opts.repeat > 1:
         for name in ("reel", "ffmpeg"):
             listed = ", ".join(f"{r['seconds']:.1f}/{r['others']:.1f}" for r in runs[name])
