@@ -2,6 +2,7 @@
 #include "reel_sys.h"
 #include <malloc.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,6 +20,24 @@ void reel_sys_set_thread_name(const char *name) {
 }
 
 void reel_sys_keep_freed_memory(void) { mallopt(M_TRIM_THRESHOLD, 64 << 20); }
+
+/* glibc gives each thread a malloc arena of its own only up to 8 per core
+ * (16 on 2 cores); past that, threads share arenas. The host has more
+ * threads than that (the database pool, dispatch's workers, plugins), so
+ * the HTTP I/O threads, created last, ended up sharing an arena with each
+ * other or with a busy thread: libmicrohttpd's calloc for every response
+ * (calloc skips glibc's per-thread cache) then waited for the arena's lock,
+ * and an I/O thread asleep on it stalls every connection it serves (perf:
+ * most of the I/O threads' sleeps with requests ready were on that lock).
+ * The limit is read once, when the arenas first run out, so it is raised
+ * here, before main and before any thread. An operator's own
+ * MALLOC_ARENA_MAX (or glibc.malloc.arena_max tunable) is kept. */
+__attribute__((constructor)) static void reel_sys_arena_per_thread(void) {
+    const char *tunables = getenv("GLIBC_TUNABLES");
+    if (getenv("MALLOC_ARENA_MAX") != NULL || (tunables != NULL && strstr(tunables, "arena_max") != NULL)) return;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    mallopt(M_ARENA_MAX, (int)(8 * (cores > 0 ? cores : 1) + 64));
+}
 
 int reel_sys_open_beneath(int dirfd, const char *path) {
 #ifdef SYS_openat2

@@ -118,6 +118,27 @@ final class SeriesCacheTests: XCTestCase {
         XCTAssertEqual(cache.count, 2)
     }
 
+    /// Threads with their own last-used shortcut still share one handle per key.
+    func testOneHandlePerKeyAcrossThreads() {
+        final class Handle: Sendable {}
+        let cache = SeriesCache<String, Handle>()
+        let made = NSLock()
+        nonisolated(unsafe) var count = 0
+        nonisolated(unsafe) var seen: [[ObjectIdentifier]] = Array(repeating: [], count: 8)
+        let seenLock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            var mine: [ObjectIdentifier] = []
+            for i in 0..<2000 {
+                let key = ["a", "b", "c"][(i / (worker + 1)) % 3]
+                mine.append(ObjectIdentifier(cache.get(key) { made.withLock { count += 1 }; return Handle() }))
+            }
+            seenLock.withLock { seen[worker] = mine }
+        }
+        XCTAssertEqual(made.withLock { count }, 3)
+        XCTAssertEqual(Set(seen.joined()).count, 3)
+        XCTAssertEqual(cache.count, 3)
+    }
+
     func testRequestSeriesCountEachRequestOnce() {
         let metrics = HostMetrics()
         for status in [200, 200, 404, 200] {

@@ -122,10 +122,13 @@ def wrk(url: str, connections: int, threads: int, seconds: int, headers: dict) -
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     value, unit = re.search(r"Transfer/sec:\s+([\d.]+)(\w+)", out).groups()
-    p99, p99_unit = re.search(r"^\s+99%\s+([\d.]+)(\w+)", out, re.M).groups()
+    percentiles = {}
+    for pct in ("50", "90", "99"):
+        figure, unit_name = re.search(rf"^\s+{pct}%\s+([\d.]+)(\w+)", out, re.M).groups()
+        percentiles[f"p{pct}"] = float(figure) * UNITS[unit_name]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "mbps": float(value) * SIZES[unit], "p99": float(p99) * UNITS[p99_unit],
+    return {"rps": rps, "mbps": float(value) * SIZES[unit], **percentiles,
             "errors": (int(errors.group(1)) if errors else 0), "socket": socket_errors.group(1) if socket_errors else ""}
 
 
@@ -303,6 +306,8 @@ def main() -> None:
                              if x["socket"])
             print(f"  {label:28} {connections:5d} {n['rps']:12.0f} {n['p99']:8.2f} {n['cpu_us']:7.1f} {r['rps']:11.0f}"
                   f" {r['p99']:8.2f} {r['cpu_us']:7.1f} {throughput:10.2f} {p99:6.2f} {r['cpu_us'] / n['cpu_us']:5.2f}{notes}")
+            print(f"  {'':28} {'':5} latency p50/p90/p99 ms: nginx {n['p50']:.2f}/{n['p90']:.2f}/{n['p99']:.2f}"
+                  f"  reel {r['p50']:.2f}/{r['p90']:.2f}/{r['p99']:.2f}")
     print("  ratios are reel / nginx; targets: throughput >= 0.9, p99 <= 1.2; cpu us: the server's CPU time per request")
     met = all(t >= 0.9 and p <= 1.2 for t, p in worst)
     print(f"  targets {'met' if met else 'NOT met'}")

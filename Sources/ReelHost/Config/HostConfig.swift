@@ -63,7 +63,12 @@ public struct HostConfig: Sendable {
             return names.isEmpty ? nil : Set(names)
         }
         maxBodyBytes = try reader.int("REEL_MAX_BODY_BYTES", 1 << 20, min: 1)
-        httpThreads = try reader.int("REEL_HTTP_THREADS", max(2, ProcessInfo.processInfo.activeProcessorCount * 2),
+        // One I/O thread per core (as nginx's `worker_processes auto`): with
+        // two per core each one is preempted mid-round more often, and the
+        // connections it holds wait meanwhile (p90 and p99 up at 256
+        // connections, tools/bench stream). At least 2: a thread blocked on
+        // a disk read does not stop every connection.
+        httpThreads = try reader.int("REEL_HTTP_THREADS", max(2, ProcessInfo.processInfo.activeProcessorCount),
                                      min: 1, max: 1024)
         connectionLimit = try reader.int("REEL_CONNECTION_LIMIT", 1024, min: 1)
         connectionTimeoutSeconds = try reader.int("REEL_CONNECTION_TIMEOUT_SECONDS", 30, min: 1)

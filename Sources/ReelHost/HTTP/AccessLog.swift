@@ -38,44 +38,98 @@ enum AccessLog {
 /// have gathered or 50 ms after the first of them, whichever comes first
 /// (as nginx's `access_log ... buffer= flush=`), so a quiet host's lines
 /// still appear at once and a busy one writes a few times per 100 requests.
-/// Lines stay whole and in order (written under the lock).
+///
+/// Each I/O thread gathers its lines in a stripe of its own (as each nginx
+/// worker has its own buffer), and the write(2) happens outside the stripe's
+/// lock: one buffer for all threads, written under its lock, had an I/O
+/// thread wait (asleep, its connections with it) whenever the other one was
+/// appending or writing, and for a whole time slice when that one was
+/// preempted meanwhile. Lines stay whole, and in order within a thread's
+/// stripe; lines of different threads may interleave out of order by up to
+/// one flush (each line carries its timestamp).
 final class AccessLogBuffer: @unchecked Sendable {
     static let shared = AccessLogBuffer()
     static let flushBytes = 32 * 1024
     static let flushDelay = DispatchTimeInterval.milliseconds(50)
+    /// Stripes: threads past this many share them (I/O threads are one per core).
+    static let stripeCount = 8
 
-    private let lock = NSLock()
-    private var pending: [UInt8] = []
-    private var flushScheduled = false
+    private final class Stripe: @unchecked Sendable {
+        /// Guards `pending` and `flushScheduled`; held for an append, never across a write.
+        let lock = NSLock()
+        /// Taken (before `lock` is released) by whoever writes this stripe's
+        /// lines out, so two writes of one stripe keep their order.
+        let writing = NSLock()
+        var pending: [UInt8] = []
+        var flushScheduled = false
+    }
+
+    private let stripes: [Stripe] = (0..<AccessLogBuffer.stripeCount).map { _ in Stripe() }
+    /// The calling thread's stripe number + 1 (0: none yet).
+    private let threadStripe: pthread_key_t
+    private let nextStripe = NSLock()
+    private var assigned = 0
+
+    init() {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        threadStripe = key
+    }
+
+    private func currentStripe() -> Stripe {
+        if let stored = pthread_getspecific(threadStripe) {
+            return stripes[(Int(bitPattern: stored) - 1) % Self.stripeCount]
+        }
+        let index: Int = nextStripe.withLock {
+            defer { assigned += 1 }
+            return assigned % Self.stripeCount
+        }
+        pthread_setspecific(threadStripe, UnsafeRawPointer(bitPattern: index + 1))
+        return stripes[index]
+    }
 
     func append(_ line: UnsafeBufferPointer<UInt8>) {
-        let schedule: Bool = lock.withLock {
-            pending.append(contentsOf: line)
-            if pending.count >= Self.flushBytes {
-                writePending()
-                return false
-            }
-            if flushScheduled { return false }
-            flushScheduled = true
-            return true
+        let stripe = currentStripe()
+        stripe.lock.lock()
+        stripe.pending.append(contentsOf: line)
+        if stripe.pending.count >= Self.flushBytes {
+            writeOut(stripe) // releases `lock`
+            return
         }
+        let schedule = !stripe.flushScheduled
+        stripe.flushScheduled = true
+        stripe.lock.unlock()
         if schedule {
             DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + Self.flushDelay) { [self] in
-                lock.withLock {
-                    flushScheduled = false
-                    writePending()
-                }
+                stripe.lock.lock()
+                stripe.flushScheduled = false
+                writeOut(stripe)
             }
         }
     }
 
-    func flush() { lock.withLock { writePending() } }
+    /// Writes out every stripe's lines (the server calls it when it stops).
+    func flush() {
+        for stripe in stripes {
+            stripe.lock.lock()
+            writeOut(stripe)
+        }
+    }
 
-    /// Under `lock`.
-    private func writePending() {
-        guard !pending.isEmpty else { return }
-        LogSink.write(pending)
-        pending.removeAll(keepingCapacity: true)
+    /// Called holding `stripe.lock`, which it releases: takes the stripe's
+    /// lines, then writes them with only `writing` held.
+    private func writeOut(_ stripe: Stripe) {
+        guard !stripe.pending.isEmpty else {
+            stripe.lock.unlock()
+            return
+        }
+        var lines: [UInt8] = []
+        lines.reserveCapacity(Self.flushBytes + 512)
+        swap(&lines, &stripe.pending)
+        stripe.writing.lock()
+        stripe.lock.unlock()
+        LogSink.write(lines)
+        stripe.writing.unlock()
     }
 }
 

@@ -131,25 +131,53 @@ public final class HostMetrics: Sendable {
     }
 }
 
-/// Metric handles by label set, created once under a short lock. The last
-/// one handed out is checked first: a run of requests to one route with one
-/// status (the usual case) skips hashing the labels.
+/// Metric handles by label set, created once under a short lock. Each
+/// thread first checks the last one it was handed, without the lock: a run
+/// of requests to one route with one status (the usual case) skips hashing
+/// the labels, and the I/O threads do not wait for each other here (one
+/// shared lock per finished request was one more place where an I/O thread
+/// slept, its connections with it, while the other held it).
 final class SeriesCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Key: Value] = [:]
-    private var last: (key: Key, value: Value)?
+    /// The calling thread's last handle (a retained `Last`).
+    private let threadLast: pthread_key_t
+
+    private final class Last {
+        let key: Key
+        let value: Value
+        init(key: Key, value: Value) { self.key = key; self.value = value }
+    }
+
+    init() {
+        var key = pthread_key_t()
+        // A thread that ends releases its entry.
+        pthread_key_create(&key) { raw in
+            if let raw { Unmanaged<AnyObject>.fromOpaque(raw).release() }
+        }
+        threadLast = key
+    }
+
+    deinit {
+        // Other threads' entries stay (a few bytes; the host's caches live as long as the process).
+        if let own = pthread_getspecific(threadLast) { Unmanaged<AnyObject>.fromOpaque(own).release() }
+        pthread_key_delete(threadLast)
+    }
 
     func get(_ key: Key, make: () -> Value) -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let last, last.key == key { return last.value }
-        if let value = values[key] {
-            last = (key, value)
+        let previous = pthread_getspecific(threadLast)
+        if let previous {
+            let last = Unmanaged<Last>.fromOpaque(previous).takeUnretainedValue()
+            if last.key == key { return last.value }
+        }
+        let value: Value = lock.withLock {
+            if let value = values[key] { return value }
+            let value = make()
+            values[key] = value
             return value
         }
-        let value = make()
-        values[key] = value
-        last = (key, value)
+        pthread_setspecific(threadLast, Unmanaged.passRetained(Last(key: key, value: value) as AnyObject).toOpaque())
+        if let previous { Unmanaged<AnyObject>.fromOpaque(previous).release() }
         return value
     }
 
