@@ -15,50 +15,33 @@ enum CurrentTrace {
         init(_ trace: TraceContext) { self.trace = trace }
     }
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
-
+    /// The trace the host runs plugin code for on this thread.
+    private static let hostedSlot = ThreadSlot<Box>()
     /// What a plugin adopted on one of its own threads (trace_adopt).
-    private static let adoptedKey: pthread_key_t = {
-        var key = pthread_key_t()
-        // The thread's box is released when the thread exits.
-        pthread_key_create(&key) { raw in if let raw { Unmanaged<Box>.fromOpaque(raw).release() } }
-        return key
-    }()
+    private static let adoptedSlot = ThreadSlot<Box>()
 
     /// The trace set on this thread, if any: the one the host runs plugin
     /// code for, else one the plugin adopted.
     static var value: TraceContext? {
-        guard let raw = pthread_getspecific(key) ?? pthread_getspecific(adoptedKey) else { return nil }
-        return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().trace
+        (hostedSlot.value ?? adoptedSlot.value)?.trace
     }
 
     /// The host runs plugin code for a trace on this thread (not adopted).
     static var hosted: TraceContext? {
-        guard let raw = pthread_getspecific(key) else { return nil }
-        return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().trace
+        hostedSlot.value?.trace
     }
 
     /// trace_adopt: this thread works for `trace` from now on (nil: none).
     static func adopt(_ trace: TraceContext?) {
-        let previous = pthread_getspecific(adoptedKey)
-        pthread_setspecific(adoptedKey, trace.map { Unmanaged.passRetained(Box($0)).toOpaque() })
-        if let previous { Unmanaged<Box>.fromOpaque(previous).release() }
+        adoptedSlot.value = trace.map(Box.init)
     }
 
     /// Runs `body` with `trace` set on this thread (restored afterwards).
     static func with<T>(_ trace: TraceContext?, _ body: () -> T) -> T {
         guard let trace else { return body() }
-        let previous = pthread_getspecific(key)
-        let box = Unmanaged.passRetained(Box(trace))
-        pthread_setspecific(key, box.toOpaque())
-        defer {
-            pthread_setspecific(key, previous)
-            box.release()
-        }
+        let previous = hostedSlot.value
+        hostedSlot.value = Box(trace)
+        defer { hostedSlot.value = previous }
         return body()
     }
 }

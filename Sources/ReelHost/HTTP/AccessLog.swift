@@ -65,27 +65,19 @@ final class AccessLogBuffer: @unchecked Sendable {
     }
 
     private let stripes: [Stripe] = (0..<AccessLogBuffer.stripeCount).map { _ in Stripe() }
-    /// The calling thread's stripe number + 1 (0: none yet).
-    private let threadStripe: pthread_key_t
+    /// The calling thread's stripe, given on its first line.
+    private let threadStripe = ThreadSlot<Stripe>()
     private let nextStripe = NSLock()
     private var assigned = 0
 
-    init() {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        threadStripe = key
-    }
-
     private func currentStripe() -> Stripe {
-        if let stored = pthread_getspecific(threadStripe) {
-            return stripes[(Int(bitPattern: stored) - 1) % Self.stripeCount]
-        }
-        let index: Int = nextStripe.withLock {
+        if let stripe = threadStripe.value { return stripe }
+        let stripe: Stripe = nextStripe.withLock {
             defer { assigned += 1 }
-            return assigned % Self.stripeCount
+            return stripes[assigned % Self.stripeCount]
         }
-        pthread_setspecific(threadStripe, UnsafeRawPointer(bitPattern: index + 1))
-        return stripes[index]
+        threadStripe.value = stripe
+        return stripe
     }
 
     func append(_ line: UnsafeBufferPointer<UInt8>) {

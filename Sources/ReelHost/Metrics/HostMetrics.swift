@@ -140,8 +140,8 @@ public final class HostMetrics: Sendable {
 final class SeriesCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Key: Value] = [:]
-    /// The calling thread's last handle (a retained `Last`).
-    private let threadLast: pthread_key_t
+    /// The calling thread's last handle.
+    private let threadLast = ThreadSlot<Last>()
 
     private final class Last {
         let key: Key
@@ -149,35 +149,15 @@ final class SeriesCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked S
         init(key: Key, value: Value) { self.key = key; self.value = value }
     }
 
-    init() {
-        var key = pthread_key_t()
-        // A thread that ends releases its entry.
-        pthread_key_create(&key) { raw in
-            if let raw { Unmanaged<AnyObject>.fromOpaque(raw).release() }
-        }
-        threadLast = key
-    }
-
-    deinit {
-        // Other threads' entries stay (a few bytes; the host's caches live as long as the process).
-        if let own = pthread_getspecific(threadLast) { Unmanaged<AnyObject>.fromOpaque(own).release() }
-        pthread_key_delete(threadLast)
-    }
-
     func get(_ key: Key, make: () -> Value) -> Value {
-        let previous = pthread_getspecific(threadLast)
-        if let previous {
-            let last = Unmanaged<Last>.fromOpaque(previous).takeUnretainedValue()
-            if last.key == key { return last.value }
-        }
+        if let last = threadLast.value, last.key == key { return last.value }
         let value: Value = lock.withLock {
             if let value = values[key] { return value }
             let value = make()
             values[key] = value
             return value
         }
-        pthread_setspecific(threadLast, Unmanaged.passRetained(Last(key: key, value: value) as AnyObject).toOpaque())
-        if let previous { Unmanaged<AnyObject>.fromOpaque(previous).release() }
+        threadLast.value = Last(key: key, value: value)
         return value
     }
 
