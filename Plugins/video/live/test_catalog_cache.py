@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from reeltest.host import new_database
+from reeltest.host import new_database, wait_until
 from reeltest.video import make_video_api
 
 
@@ -24,13 +24,6 @@ def first_titles(api):
     response = api.list_videos()
     assert response.status_code == 200, response.text
     return [item["title"] for item in response.json()["items"]]
-
-
-def eventually(check, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the change never showed"
-        time.sleep(0.05)
 
 
 def test_an_unchanged_page_is_answered_304_to_its_etag(cached):
@@ -67,11 +60,11 @@ def test_a_change_made_in_the_database_shows(cached):
     assert "Cached video 1" in first_titles(cached)
     # As another host sharing the database (or an operator) would: the table's trigger NOTIFYs every host.
     cached.psql(f"UPDATE video.videos SET title = 'Changed elsewhere' WHERE id = '{cached.ids[1]}'")
-    eventually(lambda: "Changed elsewhere" in first_titles(cached))
+    wait_until(lambda: "Changed elsewhere" in first_titles(cached), timeout=10, what="the change")
     new = cached.insert_video(cached.creator, title="Inserted elsewhere", published_offset_s=0)
-    eventually(lambda: "Inserted elsewhere" in first_titles(cached))
+    wait_until(lambda: "Inserted elsewhere" in first_titles(cached), timeout=10, what="the change")
     cached.psql(f"DELETE FROM video.videos WHERE id = '{new}'")
-    eventually(lambda: "Inserted elsewhere" not in first_titles(cached))
+    wait_until(lambda: "Inserted elsewhere" not in first_titles(cached), timeout=10, what="the change")
 
 
 def notifies(api, sql):
@@ -103,7 +96,7 @@ def test_a_video_hidden_in_the_database_goes(cached):
     assert cached.get_video(video_id).status_code == 200
     assert cached.get_video(video_id).status_code == 200
     cached.psql(f"UPDATE video.videos SET visibility = 'private' WHERE id = '{video_id}'")
-    eventually(lambda: cached.get_video(video_id).status_code == 404)
+    wait_until(lambda: cached.get_video(video_id).status_code == 404, timeout=10, what="the change")
     # The owner's private answer is never kept for others.
     assert cached.get_video(video_id, cached.creator).status_code == 200
     assert cached.get_video(video_id).status_code == 404
@@ -122,8 +115,8 @@ def test_a_search_and_a_tag_show_a_new_matching_video(cached):
     assert search_titles(cached, q="glacier") == ["Glacier one"]  # from memory now
     # A new ready video through the database (as the transcoder's host would write it).
     cached.insert_video(cached.creator, title="Glacier two", tags=("ice",), published_offset_s=0)
-    eventually(lambda: search_titles(cached, q="glacier") == ["Glacier two", "Glacier one"])
-    eventually(lambda: search_titles(cached, tag="ice") == ["Glacier two", "Glacier one"])
+    wait_until(lambda: search_titles(cached, q="glacier") == ["Glacier two", "Glacier one"], timeout=10, what="search")
+    wait_until(lambda: search_titles(cached, tag="ice") == ["Glacier two", "Glacier one"], timeout=10, what="tags")
     # Another page size, another answer; a processing or private match never shows.
     assert search_titles(cached, q="glacier", limit=1) == ["Glacier two"]
     cached.insert_video(cached.creator, title="Glacier hidden", visibility="private")
@@ -150,7 +143,7 @@ def test_a_counted_view_keeps_the_pages_and_shows_on_the_video(reel_env, tmp_pat
         api = make_video_api(starter, reel_env, url, env={"REEL_VIDEO_CATALOG_CACHE_SECONDS": "3600"})
         video_id = api.insert_video(api.creator, title="Watched", published_offset_s=10)
         api.psql(f"UPDATE video.videos SET duration_seconds = 2 WHERE id = '{video_id}'")
-        eventually(lambda: api.list_videos().json()["items"][0]["views"] == 0)
+        wait_until(lambda: api.list_videos().json()["items"][0]["views"] == 0, timeout=10, what="the change")
         assert api.get_video(video_id).json()["views"] == 0
         url_views = f"/api/v1/videos/{video_id}/views"
         assert api.host.post(url_views).json()["counted"] is False

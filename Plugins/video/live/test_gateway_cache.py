@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from reeltest.host import new_database
+from reeltest.host import new_database, wait_until
 from reeltest.stream import assert_json_error, media_url, write_stream
 from reeltest.video import make_video_api
 
@@ -35,13 +35,6 @@ def stored(api, url, **kwargs):
         if "Age" in response.headers:
             return response
     raise AssertionError(f"{url} never came from the cache: {response.headers}")
-
-
-def eventually(check, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the change never showed"
-        time.sleep(0.05)
 
 
 def test_a_second_playlist_and_poster_get_come_from_the_gateway(api):
@@ -111,7 +104,7 @@ def test_a_change_made_in_the_database_purges_through_the_notify(api):
         assert api.get_video(video_id).status_code == 200
     # As another host sharing the database would: the trigger NOTIFYs, the plugin purges the gateway.
     api.psql(f"UPDATE video.videos SET title = 'Renamed elsewhere' WHERE id = '{video_id}'")
-    eventually(lambda: api.get_video(video_id).json()["title"] == "Renamed elsewhere", seconds=3)
+    wait_until(lambda: api.get_video(video_id).json()["title"] == "Renamed elsewhere", timeout=3, what="the change")
 
 
 def test_the_json_routes_opt_in_and_anything_signed_in_is_never_kept(api):
